@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Evaluation;
+using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Training;
+
+namespace CatsDogs.Console;
+
+/// <summary>Console rendering and JSON writing shared by the commands.</summary>
+internal static class Output
+{
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static ILogger Logger { get; } = LoggerFactory
+        .Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
+        .CreateLogger("catsdogs");
+
+    public static async Task<T> WithProgressAsync<T>(string label, Func<IProgress<FeaturizationProgress>, Task<T>> work)
+    {
+        T result = default!;
+        await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
+        {
+            var task = context.AddTask(label);
+            var progress = new Progress<FeaturizationProgress>(p =>
+            {
+                task.MaxValue = p.Total;
+                task.Value = p.Done;
+                task.Description = $"{label} {p.ImagesPerSecond:F0} img/s";
+            });
+            result = await work(progress);
+            task.Value = task.MaxValue;
+        });
+        return result;
+    }
+
+    public static async Task WriteJsonAsync<T>(string path, T value, CancellationToken token)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await using var stream = File.Create(path);
+        await JsonSerializer.SerializeAsync(stream, value, Json, token);
+    }
+
+    public static void PrintReport(TrainingReport report)
+    {
+        AnsiConsole.MarkupLineInterpolated(
+            $"Images: train {report.Counts.Train}, validation {report.Counts.Validation}, test {report.Counts.Test}, skipped {report.Counts.Skipped}");
+        AnsiConsole.MarkupLineInterpolated(
+            $"Featurized in {report.Timings.FeaturizeSeconds:F1} s ({report.Timings.FeaturizeImagesPerSecond:F1} img/s, {report.Timings.ImagesComputed} computed); head trained in {report.Timings.TrainSeconds:F1} s over {report.History.Count} epochs");
+        if (report.Initial is { } initial)
+            AnsiConsole.MarkupLineInterpolated($"Before training: accuracy {initial.Accuracy:F4}, log-loss {initial.LogLoss:F4}");
+        if (report.Test is { } test) PrintMetrics("After training (test)", test);
+        PrintSkipped(report.Skipped);
+    }
+
+    public static void PrintMetrics(string title, ClassificationMetrics metrics)
+    {
+        AnsiConsole.MarkupLineInterpolated(
+            $"[bold]{title}[/]: accuracy [green]{metrics.Accuracy:F4}[/], macro accuracy {metrics.MacroAccuracy:F4}, log-loss {metrics.LogLoss:F4}, top-{metrics.TopK} {metrics.TopKAccuracy:F4} ({metrics.Count} images)");
+        var table = new Table().AddColumns("class", "precision", "recall", "F1", "support");
+        foreach (var c in metrics.PerClass)
+            table.AddRow(Markup.Escape(c.Label), $"{c.Precision:F3}", $"{c.Recall:F3}", $"{c.F1:F3}", $"{c.Support}");
+        AnsiConsole.Write(table);
+    }
+
+    public static void PrintSkipped(IReadOnlyList<SkippedImage> skipped)
+    {
+        if (skipped.Count == 0) return;
+        AnsiConsole.MarkupLineInterpolated($"[yellow]Skipped {skipped.Count} images:[/]");
+        foreach (var s in skipped.Take(20)) AnsiConsole.MarkupLineInterpolated($"  {s.Path}: {s.Reason}");
+        if (skipped.Count > 20) AnsiConsole.MarkupLineInterpolated($"  … and {skipped.Count - 20} more (see the report)");
+    }
+}

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Spectre.Console;
+using TransferLearning.ImageClassification.Classification;
+
+namespace CatsDogs.Console;
+
+/// <summary>predict: label and probability per image.</summary>
+internal static class PredictCommand
+{
+    public static async Task<int> RunAsync(FileInfo model, FileInfo[] images, bool json, int top, CancellationToken token)
+    {
+        using var classifier = TransferClassifier.Load(model.FullName);
+        var rows = new List<object>();
+        var failed = 0;
+        foreach (var image in images)
+        {
+            try
+            {
+                var prediction = await classifier.PredictAsync(image.FullName, token);
+                rows.Add(new { path = image.FullName, label = prediction.Label, probability = prediction.Probability, top = prediction.Top(top) });
+                var others = string.Join(", ", prediction.Top(top).Skip(1).Select(s => $"{s.Label} {s.Probability:P1}"));
+                if (!json)
+                    AnsiConsole.MarkupLineInterpolated($"{image.Name}: [green]{prediction.Label}[/] {prediction.Probability:P1} {others}");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or TransferLearning.ImageClassification.Preprocessing.ImageDecodeException)
+            {
+                failed++;
+                rows.Add(new { path = image.FullName, error = e.Message });
+                if (!json) AnsiConsole.MarkupLineInterpolated($"{image.Name}: [red]{e.Message}[/]");
+            }
+        }
+        if (json) System.Console.WriteLine(JsonSerializer.Serialize(rows, Output.Json));
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,3 @@
+using CatsDogs.Console;
+
+return await Cli.Create().Parse(args).InvokeAsync();

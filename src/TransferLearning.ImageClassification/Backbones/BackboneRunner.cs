@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using Microsoft.ML.OnnxRuntime;
+
+namespace TransferLearning.ImageClassification.Backbones;
+
+/// <summary>
+/// A loaded backbone: one warm ONNX Runtime session over the batched rewrite of the graph.
+/// <see cref="Run"/> is safe to call from several threads at once (ONNX Runtime sessions are).
+/// </summary>
+public sealed class BackboneRunner : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+
+    private BackboneRunner(BackboneSpec spec, string modelSha256, InferenceSession session)
+    {
+        Spec = spec;
+        ModelSha256 = modelSha256;
+        _session = session;
+        _inputNames = [spec.InputName];
+        _outputNames = [spec.FeatureNode];
+    }
+
+    /// <summary>What this runner runs.</summary>
+    public BackboneSpec Spec { get; }
+
+    /// <summary>SHA-256 (lower-case hex) of the ONNX file that was loaded.</summary>
+    public string ModelSha256 { get; }
+
+    /// <summary>Loads <paramref name="spec"/>'s model, checks its hash, and makes its batch dimension symbolic.</summary>
+    /// <param name="spec">The backbone to load.</param>
+    /// <param name="intraOpThreads">Threads ONNX Runtime may use inside one batch (0: its default, all cores).</param>
+    /// <exception cref="BackboneNotFoundException">The file is missing or its hash differs from <see cref="BackboneSpec.Sha256"/>.</exception>
+    public static BackboneRunner Load(BackboneSpec spec, int intraOpThreads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!File.Exists(spec.ModelPath))
+            throw new BackboneNotFoundException(
+                $"Backbone '{spec.Name}' needs the ONNX file '{spec.ModelPath}', which does not exist. Source: {spec.Source}.");
+        var bytes = File.ReadAllBytes(spec.ModelPath);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (spec.Sha256 is { } expected && !string.Equals(expected, sha256, StringComparison.OrdinalIgnoreCase))
+            throw new BackboneNotFoundException(
+                $"Backbone '{spec.Name}': '{spec.ModelPath}' has SHA-256 {sha256}, expected {expected}. The file is damaged or a different model; restore it from {spec.Source}.");
+
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = intraOpThreads,
+        };
+        var session = new InferenceSession(OnnxGraphRewriter.ToBatchedFeatureExtractor(bytes, spec.FeatureNode), options);
+        return new BackboneRunner(spec, sha256, session);
+    }
+
+    /// <summary>Runs <paramref name="count"/> preprocessed images and returns their features, image after image.</summary>
+    /// <param name="input">The images' tensors back to back, in <see cref="BackboneSpec.Layout"/>.</param>
+    /// <param name="count">How many images <paramref name="input"/> holds.</param>
+    public float[] Run(Memory<float> input, int count)
+    {
+        var (height, width) = (Spec.InputSize.Height, Spec.InputSize.Width);
+        long[] shape = Spec.Layout == Preprocessing.TensorLayout.Nchw ? [count, 3, height, width] : [count, height, width, 3];
+        if (input.Length != count * 3 * height * width)
+            throw new ArgumentException($"Expected {count} images of {3 * height * width} floats, got {input.Length} floats.", nameof(input));
+
+        using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);
+        using var runOptions = new RunOptions();
+        using var outputs = _session.Run(runOptions, _inputNames, [tensor], _outputNames);
+        var features = outputs[0].GetTensorDataAsSpan<float>();
+        if (features.Length != count * Spec.FeatureSize)
+            throw new InvalidOperationException(
+                $"Backbone '{Spec.Name}' gave {features.Length / Math.Max(count, 1)} features per image at '{Spec.FeatureNode}', its specification says {Spec.FeatureSize}.");
+        return features.ToArray();
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _session.Dispose();
+}

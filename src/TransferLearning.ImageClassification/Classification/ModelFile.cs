@@ -1,0 +1,69 @@
+using System.IO.Compression;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Head;
+
+namespace TransferLearning.ImageClassification.Classification;
+
+/// <summary>
+/// The saved-model format: a zip with <c>model.json</c> (classes, head shape, which backbone and its SHA-256) and
+/// <c>head.bin</c> (the head's parameters as little-endian float32). The backbone itself is not copied in.
+/// </summary>
+internal static class ModelFile
+{
+    public const int FormatVersion = 1;
+    private const string ManifestEntry = "model.json";
+    private const string ParametersEntry = "head.bin";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public sealed record Manifest(
+        int FormatVersion, string Backbone, string BackboneSha256, string BackboneSource, bool HorizontalFlip,
+        IReadOnlyList<string> Classes, IReadOnlyList<int> LayerSizes);
+
+    public static void Write(string path, Manifest manifest, DenseHead head)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
+        {
+            using (var stream = zip.CreateEntry(ManifestEntry).Open()) JsonSerializer.Serialize(stream, manifest, Json);
+            using (var stream = zip.CreateEntry(ParametersEntry).Open()) stream.Write(MemoryMarshal.AsBytes(head.Parameters));
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static (Manifest Manifest, DenseHead Head) Read(string path)
+    {
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            Manifest manifest;
+            using (var stream = Open(zip, ManifestEntry, path))
+                manifest = JsonSerializer.Deserialize<Manifest>(stream, Json) ?? throw new InvalidDataException($"'{path}': empty {ManifestEntry}.");
+            if (manifest.FormatVersion != FormatVersion)
+                throw new InvalidDataException($"'{path}' is model format {manifest.FormatVersion}; this library reads format {FormatVersion}.");
+            using var buffer = new MemoryStream();
+            using (var stream = Open(zip, ParametersEntry, path)) stream.CopyTo(buffer);
+            var parameters = MemoryMarshal.Cast<byte, float>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)).ToArray();
+            return (manifest, new DenseHead(manifest.LayerSizes, parameters));
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException)
+        {
+            throw new InvalidDataException($"'{path}' is not a readable model file: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The backbone a manifest names, pinned to the SHA-256 it was trained with.</summary>
+    public static BackboneSpec ResolveBackbone(Manifest manifest, BackboneSpec? overrideSpec)
+    {
+        var spec = overrideSpec ?? BackboneCatalog.All.FirstOrDefault(b => b.Name == manifest.Backbone)
+            ?? throw new BackboneNotFoundException(
+                $"The model needs backbone '{manifest.Backbone}' (SHA-256 {manifest.BackboneSha256}, from {manifest.BackboneSource}), which is not in the catalogue; pass its specification when loading.");
+        return spec with { Sha256 = manifest.BackboneSha256 };
+    }
+
+    private static Stream Open(ZipArchive zip, string entry, string path) =>
+        (zip.GetEntry(entry) ?? throw new InvalidDataException($"'{path}' has no {entry}.")).Open();
+}

@@ -1,0 +1,124 @@
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Head;
+
+namespace TransferLearning.ImageClassification.Classification;
+
+/// <summary>
+/// A trained image classifier: frozen backbone + trained head. Predicts from a path, a stream or bytes, one image or
+/// a batch; safe to call from many threads at once. Save it with <see cref="Save"/>, load it with <see cref="Load"/>.
+/// </summary>
+public sealed class TransferClassifier : IDisposable
+{
+    private readonly BottleneckFeaturizer _featurizer;
+
+    internal TransferClassifier(BottleneckFeaturizer featurizer, DenseHead head, IReadOnlyList<string> classes)
+    {
+        if (head.ClassCount != classes.Count || head.FeatureSize != featurizer.FeatureSize)
+            throw new ArgumentException(
+                $"Head takes {head.FeatureSize} features to {head.ClassCount} classes; backbone gives {featurizer.FeatureSize}, {classes.Count} class names given.");
+        _featurizer = featurizer;
+        Head = head;
+        Classes = classes;
+    }
+
+    /// <summary>Class names, in the order of the scores.</summary>
+    public IReadOnlyList<string> Classes { get; }
+
+    /// <summary>The frozen backbone.</summary>
+    public BackboneSpec Backbone => _featurizer.Backbone;
+
+    /// <summary>SHA-256 of the backbone's ONNX file.</summary>
+    public string BackboneSha256 => _featurizer.BackboneSha256;
+
+    /// <summary>Whether predictions average the image and its mirror image.</summary>
+    public bool HorizontalFlip => _featurizer.Views == 2;
+
+    /// <summary>The trained head.</summary>
+    public DenseHead Head { get; }
+
+    /// <summary>Classifies one encoded image (JPEG, PNG, BMP, GIF or WebP).</summary>
+    /// <exception cref="Preprocessing.ImageDecodeException">The bytes are not a usable image.</exception>
+    public Prediction Predict(byte[] image) => PredictBatch([image])[0];
+
+    /// <summary>Classifies the image in <paramref name="image"/>, read to its end.</summary>
+    public Prediction Predict(Stream image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var buffer = new MemoryStream();
+        image.CopyTo(buffer);
+        return Predict(buffer.ToArray());
+    }
+
+    /// <summary>Classifies the image file at <paramref name="path"/>.</summary>
+    public async Task<Prediction> PredictAsync(string path, CancellationToken cancellationToken = default) =>
+        Predict(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Classifies several encoded images in one backbone call.</summary>
+    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<byte[]> images) =>
+        _featurizer.FeaturizeEncoded(images).Select(views => Prediction.From(Probabilities(views), Classes)).ToArray();
+
+    /// <summary>Classifies several image files, reading them concurrently and running the backbone in one call.</summary>
+    public async Task<IReadOnlyList<Prediction>> PredictBatchAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var images = await Task.WhenAll(paths.Select(p => File.ReadAllBytesAsync(p, cancellationToken))).ConfigureAwait(false);
+        return PredictBatch(images);
+    }
+
+    /// <summary>Classifies every image of <paramref name="data"/> and compares with its labels.</summary>
+    /// <exception cref="Data.DatasetException">The data has a class this classifier does not know.</exception>
+    public async Task<EvaluationResult> EvaluateAsync(
+        Data.ImageDataset data, IProgress<FeaturizationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var unknown = data.Classes.Except(Classes).ToArray();
+        if (unknown.Length > 0)
+            throw new Data.DatasetException($"The classifier does not know the classes {string.Join(", ", unknown)}; it knows {string.Join(", ", Classes)}.");
+        var result = await _featurizer.FeaturizeAsync(data.Images.Select(i => i.Path).ToArray(), progress, cancellationToken).ConfigureAwait(false);
+        var used = Enumerable.Range(0, data.Images.Count).Where(i => result.Features[i] is not null).ToArray();
+        if (used.Length == 0) throw new Data.DatasetException("None of the images could be used; see the skipped list.");
+        var probabilities = used.Select(i => Probabilities(
+            result.MirroredFeatures?[i] is { } mirrored ? [.. result.Features[i]!, .. mirrored] : result.Features[i]!)).ToArray();
+        var labels = used.Select(i => Classes.ToList().IndexOf(data.Images[i].Label)).ToArray();
+        return new EvaluationResult(Evaluation.ClassifierEvaluator.Evaluate(labels, probabilities, Classes), result.Skipped);
+    }
+
+    /// <summary>Class probabilities from the features of one image's views (averaged when there are several).</summary>
+    internal float[] Probabilities(ReadOnlySpan<float> views)
+    {
+        var size = _featurizer.FeatureSize;
+        var count = views.Length / size;
+        var sum = new float[Head.ClassCount];
+        var probabilities = new float[Head.ClassCount];
+        for (var v = 0; v < count; v++)
+        {
+            Head.Predict(views.Slice(v * size, size), probabilities);
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, probabilities, sum);
+        }
+        System.Numerics.Tensors.TensorPrimitives.Divide(sum, count, sum);
+        return sum;
+    }
+
+    /// <summary>Writes the classifier to one file; it records which backbone (and SHA-256) it needs, not the backbone itself.</summary>
+    public void Save(string path) => ModelFile.Write(
+        path,
+        new ModelFile.Manifest(ModelFile.FormatVersion, Backbone.Name, BackboneSha256, Backbone.Source, HorizontalFlip, Classes, Head.LayerSizes),
+        Head);
+
+    /// <summary>Loads a classifier saved with <see cref="Save"/>.</summary>
+    /// <param name="path">The model file.</param>
+    /// <param name="backbone">The backbone to use when it is not a catalogue entry or lives elsewhere; its file must have the recorded SHA-256.</param>
+    /// <exception cref="BackboneNotFoundException">The backbone is missing or is not the one the model was trained with.</exception>
+    /// <exception cref="InvalidDataException">The file is not a model file.</exception>
+    public static TransferClassifier Load(string path, BackboneSpec? backbone = null)
+    {
+        var (manifest, head) = ModelFile.Read(path);
+        var spec = ModelFile.ResolveBackbone(manifest, backbone);
+        var featurizer = BottleneckFeaturizer.Create(spec, new FeaturizerOptions { HorizontalFlip = manifest.HorizontalFlip });
+        return new TransferClassifier(featurizer, head, manifest.Classes);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _featurizer.Dispose();
+}

@@ -1,0 +1,20 @@
+namespace TransferLearning.ImageClassification.Evaluation;
+
+/// <summary>How well a classifier did on a labelled set.</summary>
+/// <param name="Accuracy">Share of examples classified right (micro accuracy).</param>
+/// <param name="MacroAccuracy">Mean over classes of each class's recall.</param>
+/// <param name="LogLoss">Mean cross-entropy of the true class.</param>
+/// <param name="TopKAccuracy">Share of examples whose true class is among the <paramref name="TopK"/> highest scores.</param>
+/// <param name="TopK">The k of <paramref name="TopKAccuracy"/>.</param>
+/// <param name="PerClass">Precision, recall and F1 per class.</param>
+/// <param name="ConfusionMatrix">Counts, row = true class, column = predicted class, in class order.</param>
+/// <param name="Count">Examples evaluated.</param>
+public sealed record ClassificationMetrics(
+    double Accuracy,
+    double MacroAccuracy,
+    double LogLoss,
+    double TopKAccuracy,
+    int TopK,
+    IReadOnlyList<ClassMetrics> PerClass,
+    IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix,
+    int Count);

@@ -1,0 +1,92 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace TransferLearning.ImageClassification.Features;
+
+/// <summary>
+/// On-disk bottleneck cache: one small file per image, keyed by the SHA-256 of the image bytes, in a folder keyed by
+/// everything that shapes the features (backbone file, input size, normalisation, feature node).
+/// Entries are written to a temporary file and renamed, so a killed or cancelled run never leaves a half entry;
+/// each entry carries a checksum, so a damaged one is detected, deleted and recomputed instead of trusted.
+/// </summary>
+public sealed class FeatureCache
+{
+    private static ReadOnlySpan<byte> Magic => "TLF1"u8;
+    private const int HeaderLength = 8;
+    private const int ChecksumLength = 32;
+    private int _corruptEntries;
+
+    /// <summary>Opens (creating if needed) the cache for one feature <paramref name="fingerprint"/> under <paramref name="directory"/>.</summary>
+    public FeatureCache(string directory, string fingerprint)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint)))[..16];
+        Root = Path.Combine(directory, id);
+        Directory.CreateDirectory(Root);
+        var description = Path.Combine(Root, "fingerprint.txt");
+        if (!File.Exists(description)) File.WriteAllText(description, fingerprint + Environment.NewLine);
+    }
+
+    /// <summary>Folder holding this fingerprint's entries.</summary>
+    public string Root { get; }
+
+    /// <summary>Entries found damaged (and deleted) since this instance was created.</summary>
+    public int CorruptEntries => _corruptEntries;
+
+    /// <summary>The cache key of an image: SHA-256 of its bytes, lower-case hex.</summary>
+    public static string KeyOf(ReadOnlySpan<byte> imageBytes) => Convert.ToHexStringLower(SHA256.HashData(imageBytes));
+
+    /// <summary>Reads the features stored under <paramref name="key"/>, if a complete, undamaged entry of the right size exists.</summary>
+    public bool TryGet(string key, int featureSize, out float[] features)
+    {
+        features = [];
+        var path = EntryPath(key);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+        if (!IsValid(bytes, featureSize))
+        {
+            Interlocked.Increment(ref _corruptEntries);
+            File.Delete(path);
+            return false;
+        }
+        features = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(HeaderLength, featureSize * sizeof(float))).ToArray();
+        return true;
+    }
+
+    /// <summary>Stores <paramref name="features"/> under <paramref name="key"/> atomically.</summary>
+    public void Put(string key, ReadOnlySpan<float> features)
+    {
+        var payload = MemoryMarshal.AsBytes(features);
+        var bytes = new byte[HeaderLength + payload.Length + ChecksumLength];
+        Magic.CopyTo(bytes);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), features.Length);
+        payload.CopyTo(bytes.AsSpan(HeaderLength));
+        SHA256.HashData(bytes.AsSpan(0, HeaderLength + payload.Length), bytes.AsSpan(HeaderLength + payload.Length));
+
+        var path = EntryPath(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    internal string EntryPath(string key) => Path.Combine(Root, key[..2], key + ".bin");
+
+    private static bool IsValid(byte[] bytes, int featureSize)
+    {
+        var payloadEnd = HeaderLength + featureSize * sizeof(float);
+        if (bytes.Length != payloadEnd + ChecksumLength || !bytes.AsSpan(0, 4).SequenceEqual(Magic)
+            || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4)) != featureSize)
+            return false;
+        return SHA256.HashData(bytes.AsSpan(0, payloadEnd)).AsSpan().SequenceEqual(bytes.AsSpan(payloadEnd));
+    }
+}

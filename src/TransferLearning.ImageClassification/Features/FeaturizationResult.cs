@@ -1,0 +1,22 @@
+using TransferLearning.ImageClassification.Data;
+
+namespace TransferLearning.ImageClassification.Features;
+
+/// <summary>The features of a list of images, aligned with that list; null where an image was skipped.</summary>
+/// <param name="Features">One feature vector per input image, or null for a skipped image.</param>
+/// <param name="MirroredFeatures">Features of each image's mirror image (null for skipped ones), or null when not asked for.</param>
+/// <param name="Skipped">The images that could not be used, with the reason, in input order.</param>
+/// <param name="Computed">Images run through the backbone.</param>
+/// <param name="FromCache">Images whose features came from the cache.</param>
+/// <param name="Elapsed">Wall time of the run.</param>
+public sealed record FeaturizationResult(
+    IReadOnlyList<float[]?> Features,
+    IReadOnlyList<float[]?>? MirroredFeatures,
+    IReadOnlyList<SkippedImage> Skipped,
+    int Computed,
+    int FromCache,
+    TimeSpan Elapsed)
+{
+    /// <summary>Images (computed or cached) per second of wall time.</summary>
+    public double ImagesPerSecond => Elapsed > TimeSpan.Zero ? (Computed + FromCache) / Elapsed.TotalSeconds : 0;
+}

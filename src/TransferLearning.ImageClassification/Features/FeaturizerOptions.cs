@@ -1,0 +1,42 @@
+namespace TransferLearning.ImageClassification.Features;
+
+/// <summary>How a <see cref="BottleneckFeaturizer"/> runs.</summary>
+public sealed record FeaturizerOptions
+{
+    /// <summary>Images per backbone call. Larger batches use the cores better, at a memory cost.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>
+    /// Also compute the features of each image's mirror image (left-right flip), decoded once: a training set twice
+    /// the size for the head, and test-time averaging over both views. Doubles the backbone work.
+    /// </summary>
+    public bool HorizontalFlip { get; init; }
+
+    /// <summary>Folder of the on-disk feature cache, or null for no cache.</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Images read and decoded at once, overlapping with inference.</summary>
+    public int DecodeThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Threads ONNX Runtime uses per batch (0: all cores).</summary>
+    public int InferenceThreads { get; init; }
+
+    /// <summary>The default cache folder: <c>$XDG_CACHE_HOME</c> (or the platform's local application data) / transfer-learning / features.</summary>
+    public static string DefaultCacheDirectory
+    {
+        get
+        {
+            var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+            if (string.IsNullOrEmpty(root)) root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
+            if (string.IsNullOrEmpty(root)) root = Path.GetTempPath();
+            return Path.Combine(root, "transfer-learning", "features");
+        }
+    }
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(DecodeThreads, 1, nameof(DecodeThreads));
+        ArgumentOutOfRangeException.ThrowIfNegative(InferenceThreads, nameof(InferenceThreads));
+    }
+}

@@ -1,0 +1,92 @@
+using System.Numerics.Tensors;
+
+namespace TransferLearning.ImageClassification.Head;
+
+/// <summary>
+/// The trainable part of the classifier: dense layers (ReLU between them) and a softmax. With no hidden layer it is
+/// the article's single Dense layer on pooled features (multinomial logistic regression). Immutable and thread-safe.
+/// </summary>
+public sealed class DenseHead
+{
+    private readonly int[] _sizes;      // [features, hidden…, classes]
+    private readonly float[] _parameters; // per layer: weights row-major [out, in], then biases [out]
+
+    /// <summary>Creates a head from its layer sizes (features, hidden…, classes) and its parameters.</summary>
+    public DenseHead(IReadOnlyList<int> layerSizes, float[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(layerSizes);
+        ArgumentNullException.ThrowIfNull(parameters);
+        _sizes = layerSizes.ToArray();
+        if (_sizes.Length < 2 || _sizes.Any(s => s < 1) || _sizes[^1] < 2)
+            throw new ArgumentException($"Layer sizes need features, optional hidden sizes and at least 2 classes (got {string.Join(", ", _sizes)}).");
+        if (parameters.Length != ParameterCount(_sizes))
+            throw new ArgumentException($"Layer sizes {string.Join("-", _sizes)} need {ParameterCount(_sizes)} parameters, got {parameters.Length}.");
+        _parameters = parameters;
+    }
+
+    /// <summary>Sizes of the layers' inputs and of the output: features, hidden units…, classes.</summary>
+    public IReadOnlyList<int> LayerSizes => _sizes;
+
+    /// <summary>Length of the feature vectors it takes.</summary>
+    public int FeatureSize => _sizes[0];
+
+    /// <summary>Number of classes it scores.</summary>
+    public int ClassCount => _sizes[^1];
+
+    /// <summary>All weights and biases, layer after layer (weights row-major [out, in], then biases).</summary>
+    public ReadOnlySpan<float> Parameters => _parameters;
+
+    /// <summary>Writes the class probabilities of <paramref name="features"/> into <paramref name="probabilities"/>.</summary>
+    public void Predict(ReadOnlySpan<float> features, Span<float> probabilities)
+    {
+        if (features.Length != FeatureSize) throw new ArgumentException($"Expected {FeatureSize} features, got {features.Length}.", nameof(features));
+        var activations = new float[ActivationCount(_sizes)];
+        Forward(_sizes, _parameters, features, activations, dropoutScale: []);
+        activations.AsSpan(activations.Length - ClassCount).CopyTo(probabilities);
+    }
+
+    /// <summary>Class probabilities of <paramref name="features"/>.</summary>
+    public float[] Predict(ReadOnlySpan<float> features)
+    {
+        var probabilities = new float[ClassCount];
+        Predict(features, probabilities);
+        return probabilities;
+    }
+
+    internal static int ParameterCount(IReadOnlyList<int> sizes) =>
+        Enumerable.Range(0, sizes.Count - 1).Sum(l => (sizes[l] + 1) * sizes[l + 1]);
+
+    internal static int ActivationCount(IReadOnlyList<int> sizes) => sizes.Skip(1).Sum();
+
+    /// <summary>
+    /// Runs the layers, writing every layer's output back to back into <paramref name="activations"/> (the last
+    /// <c>classes</c> values are the probabilities). A non-empty <paramref name="dropoutScale"/> (one value per hidden
+    /// unit: 0 to drop, 1/(1−rate) to keep) applies dropout to the hidden layers.
+    /// </summary>
+    internal static void Forward(
+        IReadOnlyList<int> sizes, ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, Span<float> activations, ReadOnlySpan<float> dropoutScale)
+    {
+        var input = features;
+        var (offset, produced) = (0, 0);
+        for (var layer = 0; layer < sizes.Count - 1; layer++)
+        {
+            var (inSize, outSize) = (sizes[layer], sizes[layer + 1]);
+            var output = activations.Slice(produced, outSize);
+            var bias = parameters.Slice(offset + inSize * outSize, outSize);
+            for (var o = 0; o < outSize; o++)
+                output[o] = TensorPrimitives.Dot(parameters.Slice(offset + o * inSize, inSize), input) + bias[o];
+            if (layer == sizes.Count - 2)
+            {
+                TensorPrimitives.SoftMax(output, output);
+            }
+            else
+            {
+                TensorPrimitives.Max(output, 0f, output); // ReLU
+                if (!dropoutScale.IsEmpty) TensorPrimitives.Multiply(output, dropoutScale.Slice(produced, outSize), output);
+            }
+            offset += (inSize + 1) * outSize;
+            produced += outSize;
+            input = output;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+namespace TransferLearning.ImageClassification.Head;
+
+/// <summary>Per-feature mean and 1/deviation of the training features; folded into the head's weights after training.</summary>
+internal sealed class FeatureStandardizer
+{
+    private readonly float[] _mean;
+    private readonly float[] _inverseStd;
+
+    private FeatureStandardizer(float[] mean, float[] inverseStd)
+    {
+        _mean = mean;
+        _inverseStd = inverseStd;
+    }
+
+    public static FeatureStandardizer Identity(int featureSize) =>
+        new(new float[featureSize], Enumerable.Repeat(1f, featureSize).ToArray());
+
+    public static FeatureStandardizer Fit(IReadOnlyList<float[]> features)
+    {
+        var size = features[0].Length;
+        var mean = new double[size];
+        var square = new double[size];
+        foreach (var row in features)
+            for (var j = 0; j < size; j++)
+            {
+                mean[j] += row[j];
+                square[j] += (double)row[j] * row[j];
+            }
+        var inverseStd = new float[size];
+        for (var j = 0; j < size; j++)
+        {
+            mean[j] /= features.Count;
+            var deviation = Math.Sqrt(Math.Max(square[j] / features.Count - mean[j] * mean[j], 0));
+            inverseStd[j] = deviation > 1e-6 ? (float)(1 / deviation) : 1f; // constant features stay as they are
+        }
+        return new FeatureStandardizer(mean.Select(m => (float)m).ToArray(), inverseStd);
+    }
+
+    public float[][] Apply(IReadOnlyList<float[]> features) =>
+        features.Select(row => row.Select((v, j) => (v - _mean[j]) * _inverseStd[j]).ToArray()).ToArray();
+
+    /// <summary>The head that gives on raw features what <paramref name="parameters"/> gives on standardised ones: only the first layer changes.</summary>
+    public DenseHead Fold(IReadOnlyList<int> sizes, ReadOnlySpan<float> parameters)
+    {
+        var (inSize, outSize) = (sizes[0], sizes[1]);
+        var folded = parameters.ToArray();
+        for (var o = 0; o < outSize; o++)
+            for (var j = 0; j < inSize; j++)
+            {
+                folded[o * inSize + j] = parameters[o * inSize + j] * _inverseStd[j];
+                folded[inSize * outSize + o] -= folded[o * inSize + j] * _mean[j];
+            }
+        return new DenseHead(sizes, folded);
+    }
+}

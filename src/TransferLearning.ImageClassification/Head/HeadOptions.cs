@@ -1,0 +1,68 @@
+namespace TransferLearning.ImageClassification.Head;
+
+/// <summary>
+/// How the dense head is trained. The defaults (one hidden ReLU layer of 256 with dropout 0.5, Adam 3e-4, L2 1e-2,
+/// early stopping after 10 epochs) were picked on the bundled Fashion-MNIST split; <see cref="Article"/> is the article's recipe.
+/// </summary>
+public sealed record HeadOptions
+{
+    /// <summary>The article's settings: RMSprop, learning rate 1e-4, 10 epochs, batch 32, no early stopping.</summary>
+    public static HeadOptions Article { get; } = new()
+    {
+        Optimizer = OptimizerKind.RmsProp,
+        LearningRate = 1e-4f,
+        Epochs = 10,
+        EarlyStoppingPatience = 0,
+        L2 = 0,
+        HiddenLayers = [],
+        Dropout = 0,
+    };
+
+    /// <summary>Update rule.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>Step size.</summary>
+    public float LearningRate { get; init; } = 3e-4f;
+
+    /// <summary>Momentum for <see cref="OptimizerKind.Sgd"/>.</summary>
+    public float Momentum { get; init; } = 0.9f;
+
+    /// <summary>Nesterov momentum for <see cref="OptimizerKind.Sgd"/>.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>Most passes over the training features.</summary>
+    public int Epochs { get; init; } = 200;
+
+    /// <summary>Examples per gradient step.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Units of each hidden ReLU layer between the features and the softmax (empty: a single Dense layer, as in the article).</summary>
+    public IReadOnlyList<int> HiddenLayers { get; init; } = [256];
+
+    /// <summary>Share of hidden units dropped at each training step (0 to below 1).</summary>
+    public float Dropout { get; init; } = 0.5f;
+
+    /// <summary>L2 penalty on the weights (added to the gradient as <c>L2 · w</c>).</summary>
+    public float L2 { get; init; } = 1e-2f;
+
+    /// <summary>Stop after this many epochs without a better validation loss, then keep the best epoch's weights (0: never stop early).</summary>
+    public int EarlyStoppingPatience { get; init; } = 10;
+
+    /// <summary>Standardise each feature with the training mean and deviation (folded into the weights afterwards).</summary>
+    public bool StandardizeFeatures { get; init; } = true;
+
+    /// <summary>Seed for weight initialisation and shuffling: the same seed and data give the same weights.</summary>
+    public int Seed { get; init; } = 42;
+
+    internal void Validate()
+    {
+        if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "Learning rate must be positive.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(Epochs, 1, nameof(Epochs));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(L2, nameof(L2));
+        ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
+        if (HiddenLayers.Any(h => h < 1)) throw new ArgumentOutOfRangeException(nameof(HiddenLayers), "Hidden layers need at least one unit.");
+        if (Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
+        if (Momentum is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must be in [0, 1).");
+    }
+}

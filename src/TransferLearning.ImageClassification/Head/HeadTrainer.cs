@@ -1,0 +1,108 @@
+using System.Numerics.Tensors;
+using TransferLearning.ImageClassification.Head.Optimizers;
+
+namespace TransferLearning.ImageClassification.Head;
+
+/// <summary>Trains a <see cref="DenseHead"/> on bottleneck features by mini-batch gradient descent on cross-entropy.</summary>
+public sealed class HeadTrainer
+{
+    private readonly HeadOptions _options;
+
+    /// <summary>Creates a trainer; the options are checked here, once.</summary>
+    public HeadTrainer(HeadOptions? options = null)
+    {
+        _options = options ?? new HeadOptions();
+        _options.Validate();
+    }
+
+    /// <summary>Trains on <paramref name="train"/>, watching <paramref name="validation"/> for early stopping.</summary>
+    /// <param name="train">Training features and labels.</param>
+    /// <param name="validation">Validation features and labels, or null (no early stopping then).</param>
+    /// <param name="classCount">Number of classes (labels are 0 … classCount − 1).</param>
+    /// <param name="onEpoch">Called after each epoch with its metrics.</param>
+    /// <param name="cancellationToken">Checked between mini-batches.</param>
+    public HeadTrainingResult Train(
+        LabeledFeatures train,
+        LabeledFeatures? validation,
+        int classCount,
+        Action<EpochMetrics>? onEpoch = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.Count == 0) throw new ArgumentException("No training examples.", nameof(train));
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
+        var featureSize = train.Features[0].Length;
+        int[] sizes = [featureSize, .. _options.HiddenLayers, classCount];
+        var standardizer = _options.StandardizeFeatures ? FeatureStandardizer.Fit(train.Features) : FeatureStandardizer.Identity(featureSize);
+        var x = standardizer.Apply(train.Features);
+        var validationX = validation is { Count: > 0 } ? standardizer.Apply(validation.Features) : null;
+
+        var random = new Random(_options.Seed);
+        var parameters = Initialize(sizes, random);
+        var initial = standardizer.Fold(sizes, parameters);
+        var pass = new Backpropagation(sizes, _options, random);
+        var optimizer = IOptimizer.Create(_options, parameters.Length);
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        var history = new List<EpochMetrics>();
+        var (best, bestEpoch, bestLoss, waited) = (parameters.ToArray(), 0, double.PositiveInfinity, 0);
+        for (var epoch = 1; epoch <= _options.Epochs; epoch++)
+        {
+            random.Shuffle(order);
+            var (lossSum, correct) = (0.0, 0);
+            for (var start = 0; start < order.Length; start += _options.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = order.AsSpan(start, Math.Min(_options.BatchSize, order.Length - start));
+                var (loss, hits) = pass.Gradient(parameters, batch, x, train.Labels);
+                (lossSum, correct) = (lossSum + loss, correct + hits);
+                optimizer.Step(parameters, pass.Result);
+            }
+
+            var (validationLoss, validationAccuracy) = validationX is null
+                ? ((double?)null, (double?)null)
+                : Score(sizes, parameters, validationX, validation!.Labels);
+            var metrics = new EpochMetrics(epoch, lossSum / train.Count, (double)correct / train.Count, validationLoss, validationAccuracy);
+            history.Add(metrics);
+            onEpoch?.Invoke(metrics);
+
+            var monitored = validationLoss ?? metrics.TrainLoss;
+            if (monitored < bestLoss)
+                (best, bestEpoch, bestLoss, waited) = (parameters.ToArray(), epoch, monitored, 0);
+            else if (_options.EarlyStoppingPatience > 0 && validationLoss is not null && ++waited >= _options.EarlyStoppingPatience)
+                break;
+        }
+        // Without early stopping the last epoch's weights are the result, as in Keras' fit().
+        var restoreBest = _options.EarlyStoppingPatience > 0 && validationX is not null;
+        return new HeadTrainingResult(
+            initial, standardizer.Fold(sizes, restoreBest ? best : parameters), history, restoreBest ? bestEpoch : history.Count);
+    }
+
+    /// <summary>Glorot-uniform weights (Keras' Dense default) and zero biases.</summary>
+    private static float[] Initialize(int[] sizes, Random random)
+    {
+        var parameters = new float[DenseHead.ParameterCount(sizes)];
+        var offset = 0;
+        for (var layer = 0; layer < sizes.Length - 1; layer++)
+        {
+            var (inSize, outSize) = (sizes[layer], sizes[layer + 1]);
+            var limit = MathF.Sqrt(6f / (inSize + outSize));
+            foreach (ref var w in parameters.AsSpan(offset, inSize * outSize)) w = (random.NextSingle() * 2 - 1) * limit;
+            offset += (inSize + 1) * outSize;
+        }
+        return parameters;
+    }
+
+    private static (double Loss, double Accuracy) Score(int[] sizes, float[] parameters, float[][] x, IReadOnlyList<int> labels)
+    {
+        var activations = new float[DenseHead.ActivationCount(sizes)];
+        var (loss, correct) = (0.0, 0);
+        for (var i = 0; i < x.Length; i++)
+        {
+            DenseHead.Forward(sizes, parameters, x[i], activations, dropoutScale: []);
+            var p = activations.AsSpan(activations.Length - sizes[^1]);
+            loss -= Math.Log(Math.Max(p[labels[i]], 1e-12f));
+            correct += TensorPrimitives.IndexOfMax(p) == labels[i] ? 1 : 0;
+        }
+        return (loss / x.Length, (double)correct / x.Length);
+    }
+}

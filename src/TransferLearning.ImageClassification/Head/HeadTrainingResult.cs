@@ -1,0 +1,8 @@
+namespace TransferLearning.ImageClassification.Head;
+
+/// <summary>What training a head produced.</summary>
+/// <param name="Initial">The head before the first step (the article's "before training" model).</param>
+/// <param name="Trained">The trained head (the best validation epoch's weights when early stopping is on).</param>
+/// <param name="History">One entry per epoch run.</param>
+/// <param name="BestEpoch">The epoch whose weights <paramref name="Trained"/> holds.</param>
+public sealed record HeadTrainingResult(DenseHead Initial, DenseHead Trained, IReadOnlyList<EpochMetrics> History, int BestEpoch);

@@ -1,0 +1,55 @@
+using SkiaSharp;
+
+namespace TransferLearning.ImageClassification.Preprocessing;
+
+/// <summary>
+/// Decodes JPEG, PNG, BMP, GIF (first frame) and WebP with SkiaSharp, the image stack ML.NET's ImageAnalytics uses,
+/// straight to 8-bit RGBA at a requested size (grayscale and palette images come out as RGB; alpha is ignored later).
+/// </summary>
+internal static class ImageDecoder
+{
+    /// <summary>Names the resampling below; part of the feature-cache key, so changing it invalidates cached features.</summary>
+    public const string ResizeMethod = "skia-medium-stretch";
+
+    /// <summary>Decodes and resizes (stretching, like Keras' image_dataset_from_directory) to exactly <paramref name="size"/>.</summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a complete image in a supported format.</exception>
+    public static SKBitmap DecodeResized(ReadOnlySpan<byte> encoded, ImageSize size)
+    {
+        if (encoded.IsEmpty) throw new ImageDecodeException("empty file");
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(new SKMemoryStream(data), out var status)
+            ?? throw new ImageDecodeException($"not a supported image format ({status})");
+
+        // JPEG can decode at 1/2, 1/4, 1/8 scale for almost free: take the smallest that still covers the target.
+        var scale = Math.Max((float)size.Width / codec.Info.Width, (float)size.Height / codec.Info.Height);
+        var decoded = scale < 1f ? codec.GetScaledDimensions(scale) : codec.Info.Size;
+        if (decoded.Width < size.Width || decoded.Height < size.Height) decoded = codec.Info.Size;
+
+        var info = new SKImageInfo(decoded.Width, decoded.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result != SKCodecResult.Success)
+        {
+            bitmap.Dispose();
+            throw new ImageDecodeException(result == SKCodecResult.IncompleteInput
+                ? "truncated image data"
+                : $"image data could not be decoded ({result})");
+        }
+        if (decoded.Width == size.Width && decoded.Height == size.Height) return bitmap;
+
+        using (bitmap)
+        {
+            var target = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            return bitmap.Resize(target, SKFilterQuality.Medium)
+                ?? throw new ImageDecodeException($"could not be resized from {decoded.Width}x{decoded.Height} to {size}");
+        }
+    }
+
+    /// <summary>Reads only the header: width and height, or null when the bytes are not a supported image.</summary>
+    public static ImageSize? ReadSize(ReadOnlySpan<byte> encoded)
+    {
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(data);
+        return codec is null ? null : new ImageSize(codec.Info.Width, codec.Info.Height);
+    }
+}

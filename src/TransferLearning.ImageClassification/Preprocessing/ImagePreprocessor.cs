@@ -1,0 +1,73 @@
+using Onnx;
+
+namespace TransferLearning.ImageClassification.Preprocessing;
+
+/// <summary>Encoded image bytes → the float tensor of one image, resized and normalised as a backbone expects.</summary>
+internal sealed class ImagePreprocessor
+{
+    private const int Channels = 3;
+    private readonly TensorLayout _layout;
+    private readonly float _scale;
+    private readonly int[] _sourceChannel;  // RGBA byte offset feeding each output plane
+    private readonly float[] _mean;         // per plane (3) or per plane and pixel (3 * area)
+    private readonly float[] _inverseStd;
+
+    public ImagePreprocessor(ImageSize size, TensorLayout layout, PixelNormalization normalization)
+    {
+        Size = size;
+        _layout = layout;
+        _scale = normalization.Scale;
+        _sourceChannel = normalization.Order == ChannelOrder.Rgb ? [0, 1, 2] : [2, 1, 0];
+        _inverseStd = normalization.Std.Select(s => 1f / s).ToArray();
+        _mean = normalization.MeanImage is { } meanImage ? LoadMeanImage(meanImage, size) : normalization.Mean.ToArray();
+        if (_mean.Length != Channels && _mean.Length != Channels * size.Area || _inverseStd.Length != Channels)
+            throw new ArgumentException("A normalisation needs three means and three standard deviations.", nameof(normalization));
+    }
+
+    public ImageSize Size { get; }
+
+    /// <summary>Floats one image takes in the input tensor.</summary>
+    public int TensorLength => Channels * Size.Area;
+
+    /// <summary>Decodes once; writes the image into <paramref name="destination"/> and, if not empty, its mirror image into <paramref name="mirrored"/>.</summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
+    public void Write(ReadOnlySpan<byte> encoded, Span<float> destination, Span<float> mirrored = default)
+    {
+        using var bitmap = ImageDecoder.DecodeResized(encoded, Size);
+        Normalize(bitmap.GetPixelSpan(), destination, mirror: false);
+        if (!mirrored.IsEmpty) Normalize(bitmap.GetPixelSpan(), mirrored, mirror: true);
+    }
+
+    private void Normalize(ReadOnlySpan<byte> rgba, Span<float> destination, bool mirror)
+    {
+        var width = Size.Width;
+        var area = Size.Area;
+        var perPixelMean = _mean.Length != Channels;
+        for (var plane = 0; plane < Channels; plane++)
+        {
+            var source = _sourceChannel[plane];
+            var inverseStd = _inverseStd[plane];
+            for (var pixel = 0; pixel < area; pixel++)
+            {
+                var mean = perPixelMean ? _mean[plane * area + pixel] : _mean[plane];
+                var from = mirror ? pixel - pixel % width + (width - 1 - pixel % width) : pixel;
+                var value = (rgba[from * 4 + source] * _scale - mean) * inverseStd;
+                destination[_layout == TensorLayout.Nchw ? plane * area + pixel : pixel * Channels + plane] = value;
+            }
+        }
+    }
+
+    private static float[] LoadMeanImage(MeanImageSource source, ImageSize size)
+    {
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(source.OnnxFile));
+        var tensor = model.Graph.Initializer.SingleOrDefault(t => t.Name == source.Initializer)
+            ?? throw new InvalidDataException($"'{source.OnnxFile}' has no initializer '{source.Initializer}'.");
+        var dims = tensor.Dims.ToArray();
+        if (dims is not [1, Channels, var height, var width] || height != size.Height || width != size.Width)
+            throw new InvalidDataException(
+                $"Mean image '{source.Initializer}' in '{source.OnnxFile}' is [{string.Join(',', dims)}], not [1,3,{size.Height},{size.Width}]: this backbone needs {size.Width}x{size.Height} input.");
+        return tensor.FloatData.Count > 0
+            ? tensor.FloatData.ToArray()
+            : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
+    }
+}

@@ -1,0 +1,55 @@
+using System.Globalization;
+
+namespace TransferLearning.ImageClassification.Preprocessing;
+
+/// <summary>
+/// How 0..255 pixels become a backbone's input: <c>(pixel * Scale - mean) / Std</c> per plane, planes in
+/// <see cref="Order"/>. The mean is per channel, or per pixel when <see cref="MeanImage"/> is set.
+/// </summary>
+public sealed record PixelNormalization
+{
+    /// <summary>Plane order of the backbone input.</summary>
+    public ChannelOrder Order { get; init; } = ChannelOrder.Rgb;
+
+    /// <summary>Factor applied to 0..255 values before the mean is subtracted.</summary>
+    public float Scale { get; init; } = 1f;
+
+    /// <summary>Per-plane mean, in <see cref="Order"/>, on the scaled values.</summary>
+    public IReadOnlyList<float> Mean { get; init; } = [0f, 0f, 0f];
+
+    /// <summary>Per-plane divisor, in <see cref="Order"/>.</summary>
+    public IReadOnlyList<float> Std { get; init; } = [1f, 1f, 1f];
+
+    /// <summary>A per-pixel mean image stored in an ONNX file; replaces <see cref="Mean"/> when set.</summary>
+    public MeanImageSource? MeanImage { get; init; }
+
+    /// <summary>Caffe style: BGR planes minus per-channel means (given in B, G, R order), no scaling.</summary>
+    public static PixelNormalization Caffe(float meanB, float meanG, float meanR) =>
+        new() { Order = ChannelOrder.Bgr, Mean = [meanB, meanG, meanR] };
+
+    /// <summary>TensorFlow/Keras "tf" style: RGB, <c>x / 127.5 - 1</c>.</summary>
+    public static PixelNormalization TensorFlow { get; } = new() { Scale = 1f / 127.5f, Mean = [1f, 1f, 1f] };
+
+    /// <summary>Torch style: RGB, <c>(x / 255 - mean) / std</c> with the ImageNet statistics.</summary>
+    public static PixelNormalization Torch { get; } = new()
+    {
+        Scale = 1f / 255f,
+        Mean = [0.485f, 0.456f, 0.406f],
+        Std = [0.229f, 0.224f, 0.225f],
+    };
+
+    /// <summary>A stable text that changes whenever the produced tensor would; part of the feature-cache key.</summary>
+    public string Fingerprint => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{Order};s={Scale:R};m={string.Join(',', Mean.Select(Invariant))};d={string.Join(',', Std.Select(Invariant))};img={MeanImage?.Fingerprint ?? "-"}");
+
+    private static string Invariant(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A mean image kept as a float initializer <paramref name="Initializer"/> (shape [1,3,H,W], planes in the backbone's order) inside ONNX file <paramref name="OnnxFile"/>.</summary>
+/// <param name="OnnxFile">Path of the ONNX file holding the initializer.</param>
+/// <param name="Initializer">Name of the initializer.</param>
+public sealed record MeanImageSource(string OnnxFile, string Initializer)
+{
+    internal string Fingerprint => $"{Path.GetFileName(OnnxFile)}#{Initializer}";
+}

@@ -1,0 +1,43 @@
+using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Evaluation;
+using TransferLearning.ImageClassification.Head;
+
+namespace TransferLearning.ImageClassification.Training;
+
+/// <summary>Everything a training run measured; serialises to the CLI's JSON report.</summary>
+/// <param name="Backbone">Backbone name.</param>
+/// <param name="ImageSize">Backbone input size, e.g. "224x224".</param>
+/// <param name="Counts">Images per part, and how many were skipped.</param>
+/// <param name="Skipped">Images left out, with the reason.</param>
+/// <param name="Initial">Test metrics of the untrained head (the article's "before training").</param>
+/// <param name="Test">Test metrics of the trained classifier (null without test images).</param>
+/// <param name="History">Per-epoch training and validation loss and accuracy.</param>
+/// <param name="Timings">Where the time went.</param>
+public sealed record TrainingReport(
+    string Backbone,
+    string ImageSize,
+    ImageCounts Counts,
+    IReadOnlyList<SkippedImage> Skipped,
+    InitialMetrics? Initial,
+    ClassificationMetrics? Test,
+    IReadOnlyList<EpochMetrics> History,
+    Timings Timings);
+
+/// <summary>Images used per part of the split, and images skipped.</summary>
+/// <param name="Train">Training images.</param>
+/// <param name="Validation">Validation images.</param>
+/// <param name="Test">Test images.</param>
+/// <param name="Skipped">Images that could not be used.</param>
+public sealed record ImageCounts(int Train, int Validation, int Test, int Skipped);
+
+/// <summary>The untrained head's test accuracy and loss.</summary>
+/// <param name="Accuracy">Share right.</param>
+/// <param name="LogLoss">Mean cross-entropy.</param>
+public sealed record InitialMetrics(double Accuracy, double LogLoss);
+
+/// <summary>Wall times of a run.</summary>
+/// <param name="FeaturizeSeconds">Computing (or reading cached) bottleneck features.</param>
+/// <param name="FeaturizeImagesPerSecond">Images per second of that step.</param>
+/// <param name="ImagesComputed">Images run through the backbone (the rest came from the cache).</param>
+/// <param name="TrainSeconds">Training the head.</param>
+public sealed record Timings(double FeaturizeSeconds, double FeaturizeImagesPerSecond, int ImagesComputed, double TrainSeconds);

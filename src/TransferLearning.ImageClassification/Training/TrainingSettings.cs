@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Logging;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Head;
+
+namespace TransferLearning.ImageClassification.Training;
+
+/// <summary>The validated choices of a <see cref="TransferClassifierBuilder"/>.</summary>
+internal sealed record TrainingSettings(
+    ImageDataset Data,
+    ImageDataset? TestData,
+    SplitRatios Ratios,
+    int Seed,
+    BackboneSpec Backbone,
+    FeaturizerOptions Featurizer,
+    HeadOptions Head,
+    Action<EpochMetrics>? OnEpoch,
+    IProgress<FeaturizationProgress>? Progress,
+    ILogger Logger);

@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Preprocessing;
+using TransferLearning.ImageClassification.Training;
+
+namespace TransferLearning.ImageClassification;
+
+/// <summary>
+/// The front door: say where the images are and, if you like, how to split, which backbone, where to cache and how
+/// to train the head; <see cref="Build"/> checks everything once and returns an immutable <see cref="TransferTrainer"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// var result = await new TransferClassifierBuilder()
+///     .WithImages("data/train")
+///     .WithBackbone(BackboneCatalog.ResNet18)
+///     .OnEpoch(e => Console.WriteLine(e))
+///     .TrainAsync();
+/// result.Classifier.Save("model.zip");
+/// </code>
+/// </example>
+public sealed class TransferClassifierBuilder
+{
+    private Func<ImageDataset>? _data;
+    private Func<ImageDataset>? _testData;
+    private SplitRatios _ratios = SplitRatios.Default;
+    private int _seed = 42;
+    private BackboneSpec _backbone = BackboneCatalog.ResNet18;
+    private ImageSize? _imageSize;
+    private FeaturizerOptions _featurizer = new() { CacheDirectory = FeaturizerOptions.DefaultCacheDirectory, HorizontalFlip = true };
+    private HeadOptions _head = new();
+    private Action<EpochMetrics>? _onEpoch;
+    private IProgress<FeaturizationProgress>? _progress;
+    private ILogger _logger = NullLogger.Instance;
+
+    /// <summary>Images from a folder with one sub-folder per class.</summary>
+    public TransferClassifierBuilder WithImages(string folder) => Set(() => _data = () => ImageDataset.FromFolder(folder));
+
+    /// <summary>Images from a data set built some other way (e.g. <see cref="ImageDataset.FromList"/>).</summary>
+    public TransferClassifierBuilder WithImages(ImageDataset dataset) => Set(() => _data = () => dataset);
+
+    /// <summary>Separate test images (one sub-folder per class); the split then makes only train and validation parts.</summary>
+    public TransferClassifierBuilder WithTestImages(string folder) => Set(() => _testData = () => ImageDataset.FromFolder(folder));
+
+    /// <summary>Separate test images from a data set.</summary>
+    public TransferClassifierBuilder WithTestImages(ImageDataset dataset) => Set(() => _testData = () => dataset);
+
+    /// <summary>Split weights and seed (default 8/1/1, seed 42); the head has its own seed in <see cref="HeadOptions.Seed"/>.</summary>
+    public TransferClassifierBuilder WithSplit(SplitRatios ratios, int seed = 42) => Set(() => (_ratios, _seed) = (ratios, seed));
+
+    /// <summary>The frozen backbone (default <see cref="BackboneCatalog.ResNet18"/>).</summary>
+    public TransferClassifierBuilder WithBackbone(BackboneSpec backbone) => Set(() => _backbone = backbone);
+
+    /// <summary>A catalogue backbone by name, e.g. "resnet18".</summary>
+    public TransferClassifierBuilder WithBackbone(string name) => Set(() => _backbone = BackboneCatalog.Get(name));
+
+    /// <summary>Input size; must be one the backbone accepts (ResNet18 from the ML.NET package takes 224x224 only).</summary>
+    public TransferClassifierBuilder WithImageSize(int width, int height) => Set(() => _imageSize = new ImageSize(width, height));
+
+    /// <summary>Where bottleneck features are cached (default: under the user's cache folder).</summary>
+    public TransferClassifierBuilder WithFeatureCache(string directory) => Set(() => _featurizer = _featurizer with { CacheDirectory = directory });
+
+    /// <summary>Compute every feature afresh, store nothing.</summary>
+    public TransferClassifierBuilder WithoutFeatureCache() => Set(() => _featurizer = _featurizer with { CacheDirectory = null });
+
+    /// <summary>Mirror-image features for training and test-time averaging (default on; doubles backbone work).</summary>
+    public TransferClassifierBuilder WithHorizontalFlip(bool enabled = true) => Set(() => _featurizer = _featurizer with { HorizontalFlip = enabled });
+
+    /// <summary>Images per backbone call (default 32).</summary>
+    public TransferClassifierBuilder WithBatchSize(int batchSize) => Set(() => _featurizer = _featurizer with { BatchSize = batchSize });
+
+    /// <summary>How the head is trained (default <see cref="HeadOptions"/>; the article's recipe is <see cref="HeadOptions.Article"/>).</summary>
+    public TransferClassifierBuilder WithHead(HeadOptions options) => Set(() => _head = options);
+
+    /// <summary>Called after each training epoch.</summary>
+    public TransferClassifierBuilder OnEpoch(Action<EpochMetrics> callback) => Set(() => _onEpoch = callback);
+
+    /// <summary>Receives featurization progress (images done, total, images/s).</summary>
+    public TransferClassifierBuilder WithProgress(IProgress<FeaturizationProgress> progress) => Set(() => _progress = progress);
+
+    /// <summary>Where skipped images and stages are logged.</summary>
+    public TransferClassifierBuilder WithLogger(ILogger logger) => Set(() => _logger = logger);
+
+    /// <summary>Checks every choice and reads the image folders' listings.</summary>
+    /// <exception cref="InvalidOperationException">No images were given.</exception>
+    /// <exception cref="DatasetException">A folder is missing, has fewer than two classes or an empty class.</exception>
+    /// <exception cref="ArgumentException">An option is out of range or the image size does not suit the backbone.</exception>
+    public TransferTrainer Build()
+    {
+        var data = (_data ?? throw new InvalidOperationException("Say where the images are with WithImages(...).")).Invoke();
+        if (_imageSize is { } size && size != _backbone.InputSize)
+            throw new ArgumentException($"Backbone '{_backbone.Name}' takes {_backbone.InputSize} input only, not {size}.");
+        _featurizer.Validate();
+        _head.Validate();
+        return new TransferTrainer(new TrainingSettings(
+            data, _testData?.Invoke(), _ratios, _seed, _backbone, _featurizer, _head, _onEpoch, _progress, _logger));
+    }
+
+    /// <summary><see cref="Build"/>, then <see cref="TransferTrainer.TrainAsync"/>.</summary>
+    public Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default) => Build().TrainAsync(cancellationToken);
+
+    private TransferClassifierBuilder Set(Action change)
+    {
+        change();
+        return this;
+    }
+}
