@@ -1,0 +1,148 @@
+using SkiaSharp;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Tests.Support;
+
+namespace TransferLearning.ImageClassification.Tests.Features;
+
+public class BottleneckFeaturizerTests
+{
+    private static string[] RealImages(TempFolder folder, int classes = 2, int perClass = 6)
+    {
+        TestImages.CopyAssets(folder.Combine("images"), classes, perClass);
+        return Directory.GetFiles(folder.Combine("images"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    private static BottleneckFeaturizer Create(TempFolder folder, bool flip = false, int batchSize = 4) =>
+        BottleneckFeaturizer.Create(BackboneCatalog.ResNet18, new FeaturizerOptions
+        {
+            CacheDirectory = folder.Combine("cache"),
+            BatchSize = batchSize,
+            HorizontalFlip = flip,
+        });
+
+    [Fact]
+    public async Task A_second_run_over_the_same_images_computes_nothing()
+    {
+        using var folder = TestImages.NewFolder();
+        var paths = RealImages(folder);
+        using var featurizer = Create(folder);
+
+        var first = await featurizer.FeaturizeAsync(paths);
+        var second = await featurizer.FeaturizeAsync(paths);
+
+        Assert.Equal((paths.Length, 0), (first.Computed, first.FromCache));
+        Assert.Equal((0, paths.Length), (second.Computed, second.FromCache));
+        Assert.Equal(first.Features, second.Features);
+        Assert.All(first.Features, f => Assert.Equal(512, f!.Length));
+    }
+
+    [Fact]
+    public async Task A_corrupt_cache_entry_is_recomputed()
+    {
+        using var folder = TestImages.NewFolder();
+        var paths = RealImages(folder);
+        using var featurizer = Create(folder);
+        var first = await featurizer.FeaturizeAsync(paths);
+        var entry = featurizer.Cache!.EntryPath(FeatureCache.KeyOf(File.ReadAllBytes(paths[3])));
+        File.WriteAllBytes(entry, File.ReadAllBytes(entry)[..100]);
+
+        var second = await featurizer.FeaturizeAsync(paths);
+
+        Assert.Equal((1, paths.Length - 1), (second.Computed, second.FromCache));
+        Assert.Equal(1, featurizer.Cache.CorruptEntries);
+        Assert.Equal(first.Features[3], second.Features[3]);
+    }
+
+    [Fact]
+    public async Task Undecodable_files_are_skipped_with_a_reason_and_the_rest_featurized()
+    {
+        using var folder = TestImages.NewFolder();
+        var good = RealImages(folder, classes: 1, perClass: 3);
+        var jpeg = TestImages.Encode(SKEncodedImageFormat.Jpeg, 300, 300);
+        string[] broken =
+        [
+            folder.Write("bad/not-an-image.png", "hello, world"u8.ToArray()),
+            folder.Write("bad/empty.jpg", []),
+            folder.Write("bad/truncated.jpg", jpeg[..(jpeg.Length / 3)]),
+        ];
+        var missing = folder.Combine("bad/missing.png");
+        string[] paths = [good[0], broken[0], good[1], broken[1], broken[2], missing, good[2]];
+        using var featurizer = Create(folder);
+
+        var result = await featurizer.FeaturizeAsync(paths);
+
+        Assert.Equal([.. broken, missing], result.Skipped.Select(s => s.Path));
+        Assert.All(result.Skipped, s => Assert.False(string.IsNullOrWhiteSpace(s.Reason)));
+        Assert.Contains("truncated", result.Skipped[2].Reason);
+        Assert.Equal([true, false, true, false, false, false, true], result.Features.Select(f => f is not null));
+        Assert.Equal(3, result.Computed);
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_the_run_and_leaves_only_valid_cache_entries()
+    {
+        using var folder = TestImages.NewFolder();
+        var paths = RealImages(folder, classes: 2, perClass: 12);
+        using var cancel = new CancellationTokenSource();
+        using var featurizer = Create(folder, batchSize: 2);
+        var progress = new SynchronousProgress(p => { if (p.Done >= 4) cancel.Cancel(); });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => featurizer.FeaturizeAsync(paths, progress, cancel.Token));
+
+        var resumed = await featurizer.FeaturizeAsync(paths);
+        Assert.InRange(resumed.FromCache, 4, paths.Length - 1);
+        Assert.Equal(paths.Length, resumed.Computed + resumed.FromCache);
+        Assert.Equal(0, featurizer.Cache!.CorruptEntries);
+        Assert.Empty(Directory.GetFiles(featurizer.Cache.Root, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Progress_counts_up_to_the_total()
+    {
+        using var folder = TestImages.NewFolder();
+        var paths = RealImages(folder, classes: 1, perClass: 5);
+        var reports = new List<FeaturizationProgress>();
+        using var featurizer = Create(folder);
+
+        await featurizer.FeaturizeAsync(paths, new SynchronousProgress(reports.Add));
+
+        Assert.Equal(paths.Length, reports.Count);
+        Assert.Equal(paths.Length, reports.Max(r => r.Done));
+        Assert.All(reports, r => Assert.Equal(paths.Length, r.Total));
+    }
+
+    [Fact]
+    public async Task Mirror_view_features_are_those_of_the_flipped_image()
+    {
+        using var folder = TestImages.NewFolder();
+        var image = TestImages.Encode(SKEncodedImageFormat.Png, 224, 224, seed: 3);
+        using var bitmap = SKBitmap.Decode(image);
+        using var flipped = new SKBitmap(bitmap.Info);
+        using (var canvas = new SKCanvas(flipped))
+        {
+            canvas.Scale(-1, 1, 112, 0);
+            canvas.DrawBitmap(bitmap, 0, 0);
+        }
+        var original = folder.Write("a.png", image);
+        var mirror = folder.Write("b.png", flipped.Encode(SKEncodedImageFormat.Png, 100).ToArray());
+        using var featurizer = Create(folder, flip: true);
+
+        var result = await featurizer.FeaturizeAsync([original, mirror]);
+
+        Assert.NotNull(result.MirroredFeatures);
+        Assert.NotEqual(result.Features[0], result.MirroredFeatures[0]);
+        Assert.All(result.MirroredFeatures[0]!.Zip(result.Features[1]!), p => Assert.Equal(p.First, p.Second, 1e-3));
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<FeaturizationProgress> report) : IProgress<FeaturizationProgress>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(FeaturizationProgress value)
+        {
+            lock (_gate) report(value);
+        }
+    }
+}

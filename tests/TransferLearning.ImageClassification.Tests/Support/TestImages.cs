@@ -1,0 +1,68 @@
+using SkiaSharp;
+
+namespace TransferLearning.ImageClassification.Tests.Support;
+
+/// <summary>Real images from the bundled assets, and small generated or broken ones, in throw-away folders.</summary>
+internal static class TestImages
+{
+    public static string AssetsRoot { get; } = FindAssets();
+
+    public static string Train => Path.Combine(AssetsRoot, "train");
+
+    public static string Test => Path.Combine(AssetsRoot, "test");
+
+    /// <summary>A new empty folder under the temp directory, deleted when disposed.</summary>
+    public static TempFolder NewFolder() => new();
+
+    /// <summary>Encodes a solid-colour (or gradient) image in the given format.</summary>
+    public static byte[] Encode(SKEncodedImageFormat format, int width = 40, int height = 30, SKColorType colorType = SKColorType.Rgba8888, byte seed = 0)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, colorType, SKAlphaType.Premul));
+        for (var y = 0; y < height; y++)
+            for (var x = 0; x < width; x++)
+                bitmap.SetPixel(x, y, new SKColor((byte)(x * 5 + seed), (byte)(y * 7), (byte)(seed * 3), 255));
+        using var data = bitmap.Encode(format, 90);
+        return data.ToArray();
+    }
+
+    /// <summary>Copies <paramref name="perClass"/> bundled training images of each of the first <paramref name="classes"/> classes.</summary>
+    public static void CopyAssets(string destination, int classes, int perClass)
+    {
+        foreach (var folder in Directory.GetDirectories(Train).Order(StringComparer.Ordinal).Take(classes))
+        {
+            var target = Directory.CreateDirectory(Path.Combine(destination, Path.GetFileName(folder))).FullName;
+            foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal).Take(perClass))
+                File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+    }
+
+    private static string FindAssets()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            var candidate = Path.Combine(folder.FullName, "assets", "fashion-mnist");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new DirectoryNotFoundException("assets/fashion-mnist not found above the test binaries.");
+    }
+}
+
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("tl-tests-").FullName;
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    public string Write(string relativePath, byte[] bytes)
+    {
+        var path = Combine(relativePath);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}
