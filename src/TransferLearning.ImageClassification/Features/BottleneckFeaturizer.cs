@@ -65,7 +65,14 @@ public sealed class BottleneckFeaturizer : IDisposable
         ArgumentNullException.ThrowIfNull(encodedImages);
         var length = _preprocessor.TensorLength * Views;
         var input = new float[encodedImages.Count * length];
-        Parallel.For(0, encodedImages.Count, i => WriteViews(encodedImages[i], input.AsSpan(i * length, length)));
+        try
+        {
+            Parallel.For(0, encodedImages.Count, i => WriteViews(encodedImages[i], input.AsSpan(i * length, length)));
+        }
+        catch (AggregateException e) when (e.InnerExceptions[0] is ImageDecodeException decode)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(decode);
+        }
         return Split(_runner.Run(input, encodedImages.Count * Views), encodedImages.Count);
     }
 

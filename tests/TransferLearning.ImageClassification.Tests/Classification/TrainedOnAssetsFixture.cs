@@ -1,0 +1,36 @@
+using TransferLearning.ImageClassification.Tests.Support;
+using TransferLearning.ImageClassification.Training;
+
+namespace TransferLearning.ImageClassification.Tests.Classification;
+
+/// <summary>The main job, once per test run: real ResNet18 on the bundled Fashion-MNIST train/test folders.</summary>
+public sealed class TrainedOnAssetsFixture : IAsyncLifetime
+{
+    private readonly TempFolder _folder = TestImages.NewFolder();
+
+    public string CacheDirectory => _folder.Combine("cache");
+
+    public string ModelDirectory => _folder.Path;
+
+    public TrainingResult Result { get; private set; } = null!;
+
+    public TransferClassifierBuilder NewBuilder() => new TransferClassifierBuilder()
+        .WithImages(TestImages.Train)
+        .WithTestImages(TestImages.Test)
+        .WithFeatureCache(CacheDirectory);
+
+    public async Task InitializeAsync() => Result = await NewBuilder().TrainAsync();
+
+    public Task DisposeAsync()
+    {
+        Result.Classifier.Dispose();
+        _folder.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class TrainedOnAssets : ICollectionFixture<TrainedOnAssetsFixture>
+{
+    public const string Name = "trained on the bundled assets";
+}

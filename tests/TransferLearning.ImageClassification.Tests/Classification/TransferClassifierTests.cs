@@ -1,0 +1,125 @@
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Classification;
+using TransferLearning.ImageClassification.Preprocessing;
+using TransferLearning.ImageClassification.Tests.Support;
+
+namespace TransferLearning.ImageClassification.Tests.Classification;
+
+[Collection(TrainedOnAssets.Name)]
+public class TransferClassifierTests(TrainedOnAssetsFixture trained)
+{
+    private static string[] SomeTestImages(int count) =>
+        Directory.GetDirectories(TestImages.Test).Order(StringComparer.Ordinal)
+            .SelectMany(d => Directory.GetFiles(d).Order(StringComparer.Ordinal).Take(2)).Take(count).ToArray();
+
+    [Fact]
+    public void ResNet18_with_the_default_head_reaches_the_accuracy_bar_on_the_bundled_split()
+    {
+        var report = trained.Result.Report;
+
+        Assert.True(report.Test!.Accuracy >= 0.85, $"test accuracy {report.Test.Accuracy:F4}");
+        Assert.True(report.Initial!.Accuracy < 0.3, $"untrained accuracy {report.Initial.Accuracy:F4}");
+        Assert.Equal((1780, 220, 1000, 0), (report.Counts.Train, report.Counts.Validation, report.Counts.Test, report.Counts.Skipped));
+        Assert.Equal(10, report.Test.PerClass.Count);
+        Assert.Equal(1000, report.Test.ConfusionMatrix.Sum(row => row.Sum()));
+    }
+
+    [Fact]
+    public async Task A_second_run_reuses_every_cached_feature_and_reports_the_same_numbers()
+    {
+        var again = await trained.NewBuilder().TrainAsync();
+        using var classifier = again.Classifier;
+
+        Assert.Equal(0, again.Report.Timings.ImagesComputed);
+        Assert.Equal(trained.Result.Report.Test!.Accuracy, again.Report.Test!.Accuracy);
+        Assert.Equal(trained.Result.Report.History, again.Report.History);
+    }
+
+    [Fact]
+    public async Task A_saved_and_loaded_model_predicts_exactly_as_before()
+    {
+        var path = Path.Combine(trained.ModelDirectory, "model.zip");
+        var original = trained.Result.Classifier;
+        original.Save(path);
+        using var loaded = TransferClassifier.Load(path);
+        var images = SomeTestImages(6);
+
+        foreach (var image in images)
+        {
+            var before = await original.PredictAsync(image);
+            var fromPath = await loaded.PredictAsync(image);
+            await using var stream = File.OpenRead(image);
+            Assert.Equal(before.Scores, fromPath.Scores);
+            Assert.Equal(before.Scores, loaded.Predict(stream).Scores);
+            Assert.Equal(before.Scores, loaded.Predict(File.ReadAllBytes(image)).Scores);
+        }
+        Assert.Equal(original.Classes, loaded.Classes);
+    }
+
+    [Fact]
+    public async Task Predictions_from_many_threads_equal_sequential_ones()
+    {
+        var classifier = trained.Result.Classifier;
+        var images = SomeTestImages(8).Select(File.ReadAllBytes).ToArray();
+        var sequential = images.Select(i => classifier.Predict(i).Scores).ToArray();
+
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 32).Select(n => Task.Run(() => (n, classifier.Predict(images[n % images.Length]).Scores))));
+
+        Assert.All(concurrent, r => Assert.Equal(sequential[r.n % images.Length], r.Scores));
+    }
+
+    [Fact]
+    public async Task A_batch_prediction_equals_one_at_a_time_and_names_the_top_classes()
+    {
+        var classifier = trained.Result.Classifier;
+        var paths = SomeTestImages(5);
+
+        var batch = await classifier.PredictBatchAsync(paths);
+
+        for (var i = 0; i < paths.Length; i++)
+        {
+            var single = await classifier.PredictAsync(paths[i]);
+            Assert.Equal(single.Label, batch[i].Label);
+            Assert.All(single.Scores.Zip(batch[i].Scores), p => Assert.Equal(p.First.Probability, p.Second.Probability, 1e-4));
+        }
+        var top = batch[0].Top(3);
+        Assert.Equal(batch[0].Label, top[0].Label);
+        Assert.True(top[0].Probability >= top[1].Probability && top[1].Probability >= top[2].Probability);
+    }
+
+    [Fact]
+    public void Predicting_bytes_that_are_not_an_image_says_so()
+    {
+        Assert.Throws<ImageDecodeException>(() => trained.Result.Classifier.Predict("not an image"u8.ToArray()));
+    }
+
+    [Fact]
+    public void Loading_where_the_backbone_is_missing_names_it()
+    {
+        var path = Path.Combine(trained.ModelDirectory, "model-missing-backbone.zip");
+        trained.Result.Classifier.Save(path);
+
+        var error = Assert.Throws<BackboneNotFoundException>(
+            () => TransferClassifier.Load(path, BackboneCatalog.ResNet18 with { ModelPath = "/gone/ResNet18.onnx" }));
+        Assert.Contains("resnet18", error.Message);
+        Assert.Contains("/gone/ResNet18.onnx", error.Message);
+    }
+
+    [Fact]
+    public void Loading_a_file_that_is_not_a_model_says_so()
+    {
+        var path = Path.Combine(trained.ModelDirectory, "not-a-model.zip");
+        File.WriteAllText(path, "hello");
+
+        var error = Assert.Throws<InvalidDataException>(() => TransferClassifier.Load(path));
+        Assert.Contains(path, error.Message);
+    }
+
+    [Fact]
+    public async Task Evaluating_the_loaded_model_on_the_test_folder_gives_the_reported_accuracy()
+    {
+        var result = await trained.Result.Classifier.EvaluateAsync(ImageClassification.Data.ImageDataset.FromFolder(TestImages.Test));
+
+        Assert.Equal(trained.Result.Report.Test!.Accuracy, result.Metrics.Accuracy, 2);
+    }
+}

@@ -1,0 +1,35 @@
+using TransferLearning.ImageClassification.Evaluation;
+
+namespace TransferLearning.ImageClassification.Tests.Evaluation;
+
+public class ClassifierEvaluatorTests
+{
+    [Fact]
+    public void Metrics_match_a_hand_worked_example()
+    {
+        // true: a a b b c ; predicted: a b b b a
+        int[] labels = [0, 0, 1, 1, 2];
+        float[][] probabilities =
+        [
+            [0.8f, 0.1f, 0.1f], [0.3f, 0.6f, 0.1f], [0.1f, 0.8f, 0.1f], [0.2f, 0.7f, 0.1f], [0.5f, 0.2f, 0.3f],
+        ];
+
+        var metrics = ClassifierEvaluator.Evaluate(labels, probabilities, ["a", "b", "c"], topK: 2);
+
+        Assert.Equal(0.6, metrics.Accuracy, 6);
+        Assert.Equal((0.5 + 1 + 0) / 3, metrics.MacroAccuracy, 6);
+        var expectedLogLoss = -(Math.Log(0.8) + Math.Log(0.3) + Math.Log(0.8) + Math.Log(0.7) + Math.Log(0.3)) / 5;
+        Assert.Equal(expectedLogLoss, metrics.LogLoss, 5);
+        Assert.Equal(1.0, metrics.TopKAccuracy, 6); // every true class is first or second
+        Assert.Equal([[1, 1, 0], [0, 2, 0], [1, 0, 0]], metrics.ConfusionMatrix.Select(r => r.ToArray()));
+        var b = metrics.PerClass[1];
+        Assert.Equal(("b", 2.0 / 3, 1.0, 0.8, 2), (b.Label, b.Precision, b.Recall, b.F1, b.Support));
+        Assert.Equal(0, metrics.PerClass[2].F1);
+    }
+
+    [Fact]
+    public void Mismatched_inputs_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => ClassifierEvaluator.Evaluate([0], [], ["a", "b"]));
+    }
+}

@@ -1,0 +1,106 @@
+using TransferLearning.ImageClassification.Head;
+
+namespace TransferLearning.ImageClassification.Tests.Head;
+
+public class HeadTrainerTests
+{
+    /// <summary>Three Gaussian blobs in 8 dimensions, offset so that raw features are far from standardised.</summary>
+    private static LabeledFeatures Blobs(int perClass, int seed)
+    {
+        var random = new Random(seed);
+        var features = new List<float[]>();
+        var labels = new List<int>();
+        for (var k = 0; k < 3; k++)
+            for (var i = 0; i < perClass; i++)
+            {
+                features.Add(Enumerable.Range(0, 8).Select(j => 50f + (j == k ? 3f : 0f) + (float)(random.NextDouble() * 2 - 1)).ToArray());
+                labels.Add(k);
+            }
+        return new LabeledFeatures(features, labels);
+    }
+
+    private static double Accuracy(DenseHead head, LabeledFeatures data) =>
+        data.Features.Select((x, i) => Array.IndexOf(head.Predict(x), head.Predict(x).Max()) == data.Labels[i] ? 1.0 : 0.0).Average();
+
+    public static TheoryData<HeadOptions> Recipes => new()
+    {
+        new HeadOptions(),
+        new HeadOptions { HiddenLayers = [], Dropout = 0 },
+        new HeadOptions { Optimizer = OptimizerKind.RmsProp, LearningRate = 1e-2f, HiddenLayers = [] },
+        new HeadOptions { Optimizer = OptimizerKind.Sgd, LearningRate = 0.05f, Nesterov = true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Recipes))]
+    public void Every_optimiser_learns_separable_classes(HeadOptions options)
+    {
+        var result = new HeadTrainer(options).Train(Blobs(60, seed: 1), Blobs(20, seed: 2), classCount: 3);
+
+        Assert.True(Accuracy(result.Trained, Blobs(50, seed: 3)) > 0.95);
+        Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_weights_bit_for_bit()
+    {
+        var options = new HeadOptions { Epochs = 5, Seed = 9 };
+
+        var a = new HeadTrainer(options).Train(Blobs(30, 1), Blobs(10, 2), 3);
+        var b = new HeadTrainer(options).Train(Blobs(30, 1), Blobs(10, 2), 3);
+        var c = new HeadTrainer(options with { Seed = 10 }).Train(Blobs(30, 1), Blobs(10, 2), 3);
+
+        Assert.True(a.Trained.Parameters.SequenceEqual(b.Trained.Parameters));
+        Assert.False(a.Trained.Parameters.SequenceEqual(c.Trained.Parameters));
+        Assert.Equal(a.History, b.History);
+    }
+
+    [Fact]
+    public void Early_stopping_stops_and_keeps_the_best_validation_epoch()
+    {
+        var options = new HeadOptions { Epochs = 500, EarlyStoppingPatience = 3, LearningRate = 0.05f, L2 = 0, Dropout = 0 };
+        var history = new List<EpochMetrics>();
+
+        var result = new HeadTrainer(options).Train(Blobs(10, 1), Blobs(10, 2), 3, history.Add);
+
+        Assert.True(history.Count < 500);
+        Assert.Equal(history, result.History);
+        Assert.Equal(history.Count - 3, result.BestEpoch);
+        Assert.Equal(history.Min(h => h.ValidationLoss), history[result.BestEpoch - 1].ValidationLoss);
+    }
+
+    [Fact]
+    public void The_history_has_one_entry_per_epoch_with_validation_metrics()
+    {
+        var history = new List<EpochMetrics>();
+
+        new HeadTrainer(HeadOptions.Article).Train(Blobs(20, 1), Blobs(5, 2), 3, history.Add);
+
+        Assert.Equal(Enumerable.Range(1, 10), history.Select(h => h.Epoch));
+        Assert.All(history, h => Assert.InRange(h.ValidationAccuracy!.Value, 0, 1));
+    }
+
+    [Fact]
+    public void Training_can_be_cancelled()
+    {
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => new HeadTrainer().Train(Blobs(10, 1), null, 3, cancellationToken: cancel.Token));
+    }
+
+    [Fact]
+    public void Bad_options_are_refused_up_front()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HeadTrainer(new HeadOptions { LearningRate = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HeadTrainer(new HeadOptions { Dropout = 1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HeadTrainer(new HeadOptions { BatchSize = 0 }));
+    }
+
+    [Fact]
+    public void Probabilities_sum_to_one()
+    {
+        var head = new HeadTrainer(new HeadOptions { Epochs = 2 }).Train(Blobs(10, 1), null, 3).Trained;
+
+        Assert.Equal(1f, head.Predict(Blobs(1, 5).Features[0]).Sum(), 5);
+    }
+}

@@ -1,0 +1,57 @@
+using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Tests.Support;
+
+namespace TransferLearning.ImageClassification.Tests;
+
+public class TransferClassifierBuilderTests
+{
+    [Fact]
+    public async Task A_run_with_broken_images_trains_on_the_rest_and_reports_each_skipped_file()
+    {
+        using var folder = TestImages.NewFolder();
+        TestImages.CopyAssets(folder.Combine("data"), classes: 2, perClass: 10);
+        var broken = new[] { "Ankle_boot/broken.png", "Ankle_boot/empty.jpg", "Bag/text.gif" }
+            .Select((name, i) => folder.Write(Path.Combine("data", name), i == 1 ? [] : "not an image"u8.ToArray())).ToArray();
+        var epochs = new List<EpochMetrics>();
+
+        var result = await new TransferClassifierBuilder()
+            .WithImages(folder.Combine("data"))
+            .WithFeatureCache(folder.Combine("cache"))
+            .WithHorizontalFlip(false)
+            .WithHead(new HeadOptions { Epochs = 5 })
+            .OnEpoch(epochs.Add)
+            .TrainAsync();
+        using var classifier = result.Classifier;
+
+        var report = result.Report;
+        Assert.Equal(3, report.Counts.Skipped);
+        Assert.Equal(broken.Order(), report.Skipped.Select(s => s.Path).Order());
+        Assert.Equal(20, report.Counts.Train + report.Counts.Validation + report.Counts.Test);
+        Assert.Equal(report.History, epochs);
+        Assert.Equal(["Ankle_boot", "Bag"], classifier.Classes);
+    }
+
+    [Fact]
+    public void Build_checks_the_choices_once_up_front()
+    {
+        Assert.Throws<InvalidOperationException>(() => new TransferClassifierBuilder().Build());
+        Assert.Throws<DatasetException>(() => new TransferClassifierBuilder().WithImages("/no/such/folder").Build());
+        Assert.Throws<ArgumentException>(() => new TransferClassifierBuilder().WithImages(TestImages.Train).WithImageSize(160, 160).Build());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TransferClassifierBuilder().WithImages(TestImages.Train).WithBatchSize(0).Build());
+        Assert.Throws<ArgumentException>(() => new TransferClassifierBuilder().WithBackbone("vgg99"));
+    }
+
+    [Fact]
+    public async Task Test_images_with_an_unknown_class_are_refused()
+    {
+        using var folder = TestImages.NewFolder();
+        folder.Write("test/Unicorn/a.png", [1]);
+        folder.Write("test/Bag/a.png", [1]);
+
+        var trainer = new TransferClassifierBuilder().WithImages(TestImages.Train).WithTestImages(folder.Combine("test")).Build();
+
+        var error = await Assert.ThrowsAsync<DatasetException>(() => trainer.TrainAsync());
+        Assert.Contains("Unicorn", error.Message);
+    }
+}
