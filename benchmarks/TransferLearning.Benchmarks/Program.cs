@@ -1,0 +1,62 @@
+// Featurization throughput: this library's pipeline vs ML.NET's DnnFeaturizeImage route, same images, same run.
+//   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks [-- <image-folder> [max-images]]
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Features;
+
+var folder = args.Length > 0 ? args[0] : FindAssets();
+var limit = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : int.MaxValue;
+var paths = Directory.GetFiles(folder, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(limit).ToArray();
+Console.WriteLine($"{paths.Length} images from {folder}; {Environment.ProcessorCount} cores");
+
+// Warm both routes on a few images first so session creation is not timed.
+var library = await TimeLibrary(paths[..8]);
+library = await TimeLibrary(paths);
+var mlnet = TimeMlNet(paths[..8]);
+mlnet = TimeMlNet(paths);
+Console.WriteLine($"library (decode overlapped, batch 32): {library:F1} img/s");
+Console.WriteLine($"ML.NET DnnFeaturizeImage route:        {mlnet:F1} img/s");
+Console.WriteLine($"ratio library / ML.NET:                {library / mlnet:F2}");
+
+static async Task<double> TimeLibrary(string[] paths)
+{
+    using var featurizer = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18, new FeaturizerOptions { BatchSize = 32 });
+    var clock = Stopwatch.StartNew();
+    var result = await featurizer.FeaturizeAsync(paths);
+    if (result.Skipped.Count > 0) throw new InvalidOperationException($"{result.Skipped.Count} images skipped");
+    return paths.Length / clock.Elapsed.TotalSeconds;
+}
+
+// The chain Microsoft.ML.DnnImageFeaturizer.ResNet18's extension builds (the 0.23.1 package ships the models but not
+// that extension assembly): load → resize → extract pixels → ResNetPreprocess.onnx → ResNet18.onnx.
+static double TimeMlNet(string[] paths)
+{
+    var ml = new MLContext(seed: 0);
+    var models = Path.Combine(AppContext.BaseDirectory, "DnnImageModels");
+    var data = ml.Data.LoadFromEnumerable(paths.Select(p => new ImageRow { ImagePath = p }));
+    var pipeline = ml.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: nameof(ImageRow.ImagePath))
+        .Append(ml.Transforms.ResizeImages("Image", 224, 224, "Image"))
+        .Append(ml.Transforms.ExtractPixels("OriginalInput", "Image"))
+        .Append(ml.Transforms.ApplyOnnxModel("PreprocessedInput", "OriginalInput", Path.Combine(models, "ResNetPrepOnnx", "ResNetPreprocess.onnx")))
+        .Append(ml.Transforms.CopyColumns("Input247", "PreprocessedInput"))
+        .Append(ml.Transforms.ApplyOnnxModel("Pooling395_Output_0", "Input247", Path.Combine(models, "ResNet18Onnx", "ResNet18.onnx")));
+    var clock = Stopwatch.StartNew();
+    var count = pipeline.Fit(data).Transform(data).GetColumn<float[]>("Pooling395_Output_0").Count(f => f.Length == 512);
+    if (count != paths.Length) throw new InvalidOperationException($"ML.NET featurized {count} of {paths.Length}");
+    return paths.Length / clock.Elapsed.TotalSeconds;
+}
+
+static string FindAssets()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        if (Directory.Exists(Path.Combine(dir.FullName, "assets", "fashion-mnist"))) return Path.Combine(dir.FullName, "assets", "fashion-mnist");
+    throw new DirectoryNotFoundException("assets/fashion-mnist not found; pass an image folder.");
+}
+
+internal sealed class ImageRow
+{
+    public string ImagePath { get; set; } = "";
+}
