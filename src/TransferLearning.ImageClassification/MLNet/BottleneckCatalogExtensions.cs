@@ -1,0 +1,29 @@
+using Microsoft.ML;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Features;
+
+namespace TransferLearning.ImageClassification.MLNet;
+
+/// <summary>Entry points on <see cref="MLContext"/> catalogues.</summary>
+public static class BottleneckCatalogExtensions
+{
+    /// <summary>
+    /// <c>mlContext.Transforms.FeaturizeImages("Features", "ImagePath")</c>: bottleneck features of the image files
+    /// named in a text column, from a frozen backbone (default ResNet18), batched and optionally cached.
+    /// </summary>
+    /// <param name="catalog">The transforms catalogue.</param>
+    /// <param name="outputColumnName">Name of the new features column.</param>
+    /// <param name="imagePathColumnName">Text column with image file paths.</param>
+    /// <param name="backbone">The backbone (default <see cref="BackboneCatalog.ResNet18"/>).</param>
+    /// <param name="options">Batch size, cache folder, threads.</param>
+    public static BottleneckFeaturizingEstimator FeaturizeImages(
+        this TransformsCatalog catalog,
+        string outputColumnName,
+        string imagePathColumnName,
+        BackboneSpec? backbone = null,
+        FeaturizerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new BottleneckFeaturizingEstimator(outputColumnName, imagePathColumnName, backbone ?? BackboneCatalog.ResNet18, options ?? new FeaturizerOptions());
+    }
+}

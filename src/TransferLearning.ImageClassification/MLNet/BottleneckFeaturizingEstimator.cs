@@ -1,0 +1,54 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Features;
+
+namespace TransferLearning.ImageClassification.MLNet;
+
+/// <summary>
+/// ML.NET estimator for bottleneck features: image paths in, a float vector per image out, ready for any ML.NET
+/// trainer. Made by <see cref="BottleneckCatalogExtensions.FeaturizeImages"/>; nothing is learned, Fit loads the backbone.
+/// </summary>
+public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeaturizingTransformer>
+{
+    private readonly string _outputColumnName;
+    private readonly string _imagePathColumnName;
+    private readonly BackboneSpec _backbone;
+    private readonly FeaturizerOptions _options;
+
+    internal BottleneckFeaturizingEstimator(string outputColumnName, string imagePathColumnName, BackboneSpec backbone, FeaturizerOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(imagePathColumnName);
+        options.Validate();
+        (_outputColumnName, _imagePathColumnName, _backbone, _options) = (outputColumnName, imagePathColumnName, backbone, options);
+    }
+
+    /// <inheritdoc />
+    public BottleneckFeaturizingTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        BottleneckFeaturizingTransformer.FindPathColumn(input.Schema, _imagePathColumnName);
+        return new BottleneckFeaturizingTransformer(BottleneckFeaturizer.Create(_backbone, _options), _outputColumnName, _imagePathColumnName);
+    }
+
+    // ML.NET keeps SchemaShape.Create(DataViewSchema) and SchemaShape.Column's constructor internal ("best friend"
+    // assemblies only), yet an estimator must return a shape with its new column: call that one method by reflection.
+    internal static readonly Func<DataViewSchema, SchemaShape> ShapeOf = typeof(SchemaShape)
+        .GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static, [typeof(DataViewSchema)])!
+        .CreateDelegate<Func<DataViewSchema, SchemaShape>>();
+
+    /// <inheritdoc />
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var path = inputSchema.Where(c => c.Name == _imagePathColumnName).ToArray();
+        if (path.Length == 0)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Image path column '{_imagePathColumnName}' not found.");
+        if (path[0].Kind != SchemaShape.Column.VectorKind.Scalar || path[0].ItemType is not TextDataViewType)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Image path column '{_imagePathColumnName}' must be a scalar text column.");
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumn(_outputColumnName, new VectorDataViewType(NumberDataViewType.Single, _backbone.FeatureSize));
+        return new SchemaShape(inputSchema.Where(c => c.Name != _outputColumnName).Append(ShapeOf(builder.ToSchema()).Single()));
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TransferLearning.ImageClassification.Features;
+
+namespace TransferLearning.ImageClassification.MLNet;
+
+/// <summary>
+/// Adds a bottleneck-features column (a vector of <see cref="BottleneckFeaturizer.FeatureSize"/> floats) computed from
+/// an image-path column. It featurizes a whole data view at once, in batches, so it is not a row-to-row mapper, and it
+/// is not saved into ML.NET model zips: save the trained pipeline's other parts, or use <c>TransferClassifier</c>.
+/// </summary>
+public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
+{
+    private readonly BottleneckFeaturizer _featurizer;
+
+    internal BottleneckFeaturizingTransformer(BottleneckFeaturizer featurizer, string outputColumnName, string imagePathColumnName)
+    {
+        _featurizer = featurizer;
+        OutputColumnName = outputColumnName;
+        ImagePathColumnName = imagePathColumnName;
+    }
+
+    /// <summary>Name of the features column it adds.</summary>
+    public string OutputColumnName { get; }
+
+    /// <summary>Name of the text column holding image paths.</summary>
+    public string ImagePathColumnName { get; }
+
+    /// <inheritdoc />
+    public bool IsRowToRowMapper => false;
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        FindPathColumn(inputSchema, ImagePathColumnName);
+        return OutputSchema(inputSchema, OutputColumnName, _featurizer.FeatureSize);
+    }
+
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return new ImageFeaturesDataView(input, FindPathColumn(input.Schema, ImagePathColumnName), OutputColumnName, _featurizer);
+    }
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+        throw new NotSupportedException("Bottleneck featurization runs over a whole data view in batches; call Transform.");
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) =>
+        throw new NotSupportedException("The bottleneck featurizer is not saved in ML.NET model files; save a TransferClassifier instead, or re-create the estimator when loading.");
+
+    /// <inheritdoc />
+    public void Dispose() => _featurizer.Dispose();
+
+    internal static DataViewSchema OutputSchema(DataViewSchema input, string outputColumnName, int featureSize)
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(input);
+        builder.AddColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, featureSize));
+        return builder.ToSchema();
+    }
+
+    /// <summary>The image path column of <paramref name="schema"/>, checked to be text.</summary>
+    internal static DataViewSchema.Column FindPathColumn(DataViewSchema schema, string name)
+    {
+        var column = schema.GetColumnOrNull(name)
+            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"Image path column '{name}' not found. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
+        if (column.Type is not TextDataViewType)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Image path column '{name}' must hold text, not {column.Type}.");
+        return column;
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.MLNet;
+using TransferLearning.ImageClassification.Tests.Support;
+
+namespace TransferLearning.ImageClassification.Tests.MLNet;
+
+public class BottleneckFeaturizingEstimatorTests
+{
+    private sealed class Row
+    {
+        public string ImagePath { get; set; } = "";
+        public string Label { get; set; } = "";
+    }
+
+    private static Row[] Rows(TempFolder folder, int classes, int perClass)
+    {
+        TestImages.CopyAssets(folder.Combine("images"), classes, perClass);
+        return Directory.GetFiles(folder.Combine("images"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(p => new Row { ImagePath = p, Label = Path.GetFileName(Path.GetDirectoryName(p)!) }).ToArray();
+    }
+
+    [Fact]
+    public void Features_feed_an_ml_net_trainer_in_an_ordinary_pipeline()
+    {
+        using var folder = TestImages.NewFolder();
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Rows(folder, classes: 3, perClass: 16));
+        var split = ml.Data.TrainTestSplit(data, testFraction: 0.25, seed: 1);
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.FeaturizeImages("Features", "ImagePath", options: new FeaturizerOptions { CacheDirectory = folder.Combine("cache") }))
+            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy());
+
+        var model = pipeline.Fit(split.TrainSet);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
+
+        Assert.True(metrics.MicroAccuracy > 0.8, $"accuracy {metrics.MicroAccuracy}");
+    }
+
+    [Fact]
+    public void The_features_column_has_the_backbone_size_and_matches_the_featurizer()
+    {
+        using var folder = TestImages.NewFolder();
+        var ml = new MLContext(seed: 1);
+        var rows = Rows(folder, classes: 2, perClass: 2);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        var estimator = ml.Transforms.FeaturizeImages("Features", "ImagePath");
+
+        var shape = estimator.GetOutputSchema(BottleneckFeaturizingEstimator.ShapeOf(data.Schema));
+        using var transformer = estimator.Fit(data);
+        var output = transformer.Transform(data);
+        var column = output.GetColumn<float[]>("Features").ToArray();
+
+        Assert.Contains(shape, c => c.Name == "Features" && c.Kind == SchemaShape.Column.VectorKind.Vector);
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 512), output.Schema["Features"].Type);
+        using var featurizer = BottleneckFeaturizer.Create(ImageClassification.Backbones.BackboneCatalog.ResNet18);
+        Assert.Equal(featurizer.FeaturizeEncoded([File.ReadAllBytes(rows[1].ImagePath)])[0], column[1]);
+        Assert.Equal(rows.Select(r => r.Label), output.GetColumn<string>("Label"));
+    }
+
+    [Fact]
+    public void An_unusable_image_gives_missing_values_and_is_listed()
+    {
+        using var folder = TestImages.NewFolder();
+        var ml = new MLContext(seed: 1);
+        var rows = Rows(folder, classes: 1, perClass: 2).Append(new Row { ImagePath = folder.Write("bad.png", [1, 2, 3]), Label = "x" }).ToArray();
+        using var transformer = ml.Transforms.FeaturizeImages("Features", "ImagePath").Fit(ml.Data.LoadFromEnumerable(rows));
+
+        var output = (ImageFeaturesDataView)transformer.Transform(ml.Data.LoadFromEnumerable(rows));
+
+        var features = output.GetColumn<float[]>("Features").ToArray();
+        Assert.All(features[2], v => Assert.True(float.IsNaN(v)));
+        Assert.DoesNotContain(features[0], float.IsNaN);
+        Assert.Equal(rows[2].ImagePath, Assert.Single(output.Skipped).Path);
+    }
+
+    [Fact]
+    public void A_missing_or_non_text_path_column_is_refused_up_front()
+    {
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromEnumerable(new[] { new { Number = 1f } });
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.FeaturizeImages("Features", "ImagePath").Fit(data));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.FeaturizeImages("Features", "Number").Fit(data));
+    }
+}
