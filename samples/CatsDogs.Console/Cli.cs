@@ -1,47 +1,61 @@
 using System.CommandLine;
+using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Features;
 
 namespace CatsDogs.Console;
 
-/// <summary>The command line: no arguments runs the main job (ResNet18 on the bundled Fashion-MNIST images).</summary>
+/// <summary>The command line. No arguments runs the main job: <c>train</c> with every default.</summary>
 internal static class Cli
 {
     public static RootCommand Create()
     {
         var data = new Option<DirectoryInfo?>("--data") { Description = "Folder with one sub-folder of images per class (default: the bundled assets/fashion-mnist/train)." };
-        var testData = new Option<DirectoryInfo?>("--test-data") { Description = "Separate test folder; without it the test part comes from --data's split (default with the bundled data: assets/fashion-mnist/test)." };
+        var testData = new Option<DirectoryInfo?>("--test-data") { Description = "Separate test folder; without it the test part comes from --data's split (with the bundled data: assets/fashion-mnist/test)." };
         var backbone = new Option<string>("--backbone") { Description = "Backbone name.", DefaultValueFactory = _ => "resnet18" };
-        var seed = new Option<int>("--seed") { Description = "Split and training seed.", DefaultValueFactory = _ => 42 };
+        var backboneOverride = new Option<string?>("--backbone") { Description = "Backbone to load the model with (default: the one the model names)." };
+        var seed = new Option<int>("--seed") { Description = "Split and head seed.", DefaultValueFactory = _ => 42 };
         var cache = new Option<DirectoryInfo>("--cache") { Description = "Feature cache folder.", DefaultValueFactory = _ => new DirectoryInfo(FeaturizerOptions.DefaultCacheDirectory) };
-        var output = new Option<DirectoryInfo>("--out") { Description = "Where the model and report go.", DefaultValueFactory = _ => new DirectoryInfo("out") };
-        var report = new Option<FileInfo?>("--report") { Description = "JSON report path (default: <out>/report.json)." };
-        var noFlip = new Option<bool>("--no-flip") { Description = "Do not add mirror-image features (halves featurization time)." };
-        var model = new Option<FileInfo>("--model") { Description = "A model file written by train.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the model and the report.", DefaultValueFactory = _ => new DirectoryInfo("out") };
+        var report = new Option<FileInfo?>("--report") { Description = "JSON report path (default: <out>/report.json, <out>/evaluation.json for evaluate)." };
+        var noFlip = new Option<bool>("--no-flip") { Description = "No mirror-image features (halves featurization time)." };
+        var model = new Option<FileInfo?>("--model") { Description = "Model file written by train (default: <out>/model.zip)." };
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };
         var top = new Option<int>("--top") { Description = "Classes to show per image.", DefaultValueFactory = _ => 1 };
         var images = new Argument<FileInfo[]>("images") { Description = "Image files to classify.", Arity = ArgumentArity.OneOrMore };
 
-        var train = new Command("train", "Featurize, train the head, evaluate, save model and report.")
+        DataChoice Data(ParseResult r) => new(r.GetValue(data), r.GetValue(testData), r.GetValue(seed), r.GetValue(cache)!);
+        FileInfo ModelPath(ParseResult r) => r.GetValue(model) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "model.zip"));
+
+        var train = new Command("train", "Featurize, train the head, evaluate before and after, save the model and a JSON report.")
         {
             data, testData, backbone, seed, cache, output, report, noFlip,
         };
-        train.SetAction((result, token) => TrainCommand.RunAsync(
-            new TrainCommand.Options(
-                result.GetValue(data), result.GetValue(testData), result.GetValue(backbone)!, result.GetValue(seed),
-                result.GetValue(cache)!, result.GetValue(output)!, result.GetValue(report), !result.GetValue(noFlip)),
-            token));
+        train.SetAction((r, token) => TrainCommand.RunAsync(
+            Data(r), r.GetValue(backbone)!, !r.GetValue(noFlip), r.GetValue(output)!, r.GetValue(report), token));
 
-        var evaluate = new Command("evaluate", "Evaluate a saved model on a labelled folder.") { model, data, report };
-        evaluate.SetAction((result, token) => EvaluateCommand.RunAsync(result.GetValue(model)!, result.GetValue(data), result.GetValue(report), token));
+        var evaluate = new Command("evaluate", "Evaluate a saved model: on --test-data, else on the test part of --data's split (same --seed as train), else on the bundled test images.")
+        {
+            model, data, testData, backboneOverride, seed, cache, output, report,
+        };
+        evaluate.SetAction((r, token) => EvaluateCommand.RunAsync(
+            ModelPath(r), Data(r), r.GetValue(backboneOverride) is { } name ? BackboneCatalog.Get(name) : null, r.GetValue(report) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "evaluation.json")), token));
 
-        var predict = new Command("predict", "Classify image files with a saved model.") { model, json, top, images };
-        predict.SetAction((result, token) => PredictCommand.RunAsync(result.GetValue(model)!, result.GetValue(images)!, result.GetValue(json), result.GetValue(top), token));
+        var predict = new Command("predict", "Classify image files with a saved model.") { model, output, json, top, images };
+        predict.SetAction((r, token) => PredictCommand.RunAsync(ModelPath(r), r.GetValue(images)!, r.GetValue(json), r.GetValue(top), token));
 
-        var root = new RootCommand("Transfer learning image classification: a frozen ImageNet backbone + a trained dense head.")
+        var root = new RootCommand("Transfer-learning image classification: a frozen ImageNet backbone + a trained dense head.")
         {
             train, evaluate, predict,
         };
-        root.SetAction((_, token) => TrainCommand.RunAsync(TrainCommand.Options.MainJob, token));
+        root.SetAction((_, token) => root.Parse(["train"]).InvokeAsync(cancellationToken: token));
         return root;
     }
+}
+
+/// <summary>Which images a command uses; with no folders given, the bundled Fashion-MNIST train and test folders.</summary>
+internal sealed record DataChoice(DirectoryInfo? Data, DirectoryInfo? TestData, int Seed, DirectoryInfo Cache)
+{
+    public DirectoryInfo TrainFolder => Data ?? Assets.FashionMnist("train");
+
+    public DirectoryInfo? TestFolder => TestData ?? (Data is null ? Assets.FashionMnist("test") : null);
 }

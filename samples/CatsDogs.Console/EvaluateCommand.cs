@@ -1,25 +1,27 @@
 using Spectre.Console;
+using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Data;
 
 namespace CatsDogs.Console;
 
-/// <summary>evaluate: a saved model on a labelled folder.</summary>
+/// <summary>evaluate: a saved model on labelled images.</summary>
 internal static class EvaluateCommand
 {
-    public static async Task<int> RunAsync(FileInfo model, DirectoryInfo? data, FileInfo? report, CancellationToken token)
+    public static async Task<int> RunAsync(FileInfo model, DataChoice data, BackboneSpec? backbone, FileInfo report, CancellationToken token)
     {
-        data ??= Assets.FashionMnist("test");
-        using var classifier = TransferClassifier.Load(model.FullName);
-        var dataset = ImageDataset.FromFolder(data.FullName);
-        var result = await Output.WithProgressAsync("Featurizing", progress => classifier.EvaluateAsync(dataset, progress, token));
+        using var classifier = TransferClassifier.Load(model.FullName, backbone, data.Cache.FullName);
+        // The same images train held out: a separate test folder, or the test part of the same seeded split.
+        var images = data.TestFolder is { } test
+            ? ImageDataset.FromFolder(test.FullName).Images
+            : ImageDataset.FromFolder(data.TrainFolder.FullName).Split(SplitRatios.Default, data.Seed).Test;
+        AnsiConsole.MarkupLineInterpolated($"[bold]Evaluating[/] [blue]{model.FullName}[/] on {images.Count} images");
+
+        var result = await Output.WithProgressAsync("Featurizing", progress => classifier.EvaluateAsync(images, progress, token));
         Output.PrintMetrics("Evaluation", result.Metrics);
         Output.PrintSkipped(result.Skipped);
-        if (report is not null)
-        {
-            await Output.WriteJsonAsync(report.FullName, result, token);
-            AnsiConsole.MarkupLineInterpolated($"Report: [blue]{report.FullName}[/]");
-        }
+        await Output.WriteJsonAsync(report.FullName, result, token);
+        AnsiConsole.MarkupLineInterpolated($"Report: [blue]{report.FullName}[/]");
         return 0;
     }
 }

@@ -18,7 +18,8 @@ internal static class PredictCommand
             {
                 var prediction = await classifier.PredictAsync(image.FullName, token);
                 rows.Add(new { path = image.FullName, label = prediction.Label, probability = prediction.Probability, top = prediction.Top(top) });
-                var others = string.Join(", ", prediction.Top(top).Skip(1).Select(s => $"{s.Label} {s.Probability:P1}"));
+                var runnersUp = prediction.Top(top).Skip(1).Select(s => $"{s.Label} {s.Probability:P1}").ToArray();
+                var others = runnersUp.Length == 0 ? "" : $"({string.Join(", ", runnersUp)})";
                 if (!json)
                     AnsiConsole.MarkupLineInterpolated($"{image.Name}: [green]{prediction.Label}[/] {prediction.Probability:P1} {others}");
             }

@@ -1,4 +1,6 @@
 using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Evaluation;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
 
@@ -56,7 +58,7 @@ public sealed class TransferClassifier : IDisposable
 
     /// <summary>Classifies several encoded images in one backbone call.</summary>
     public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<byte[]> images) =>
-        _featurizer.FeaturizeEncoded(images).Select(views => Prediction.From(Probabilities(views), Classes)).ToArray();
+        _featurizer.FeaturizeEncoded(images).Select(views => Prediction.From(Head.PredictMean(views), Classes)).ToArray();
 
     /// <summary>Classifies several image files, reading them concurrently and running the backbone in one call.</summary>
     public async Task<IReadOnlyList<Prediction>> PredictBatchAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
@@ -66,38 +68,29 @@ public sealed class TransferClassifier : IDisposable
         return PredictBatch(images);
     }
 
-    /// <summary>Classifies every image of <paramref name="data"/> and compares with its labels.</summary>
-    /// <exception cref="Data.DatasetException">The data has a class this classifier does not know.</exception>
+    /// <summary>Classifies every image of <paramref name="images"/> and compares with its label.</summary>
+    /// <exception cref="DatasetException">An image has a class this classifier does not know, or no image could be used.</exception>
     public async Task<EvaluationResult> EvaluateAsync(
-        Data.ImageDataset data, IProgress<FeaturizationProgress>? progress = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<LabeledImage> images, IProgress<FeaturizationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        var unknown = data.Classes.Except(Classes).ToArray();
+        ArgumentNullException.ThrowIfNull(images);
+        var unknown = images.Select(i => i.Label).Distinct().Except(Classes).ToArray();
         if (unknown.Length > 0)
-            throw new Data.DatasetException($"The classifier does not know the classes {string.Join(", ", unknown)}; it knows {string.Join(", ", Classes)}.");
-        var result = await _featurizer.FeaturizeAsync(data.Images.Select(i => i.Path).ToArray(), progress, cancellationToken).ConfigureAwait(false);
-        var used = Enumerable.Range(0, data.Images.Count).Where(i => result.Features[i] is not null).ToArray();
-        if (used.Length == 0) throw new Data.DatasetException("None of the images could be used; see the skipped list.");
-        var probabilities = used.Select(i => Probabilities(
-            result.MirroredFeatures?[i] is { } mirrored ? [.. result.Features[i]!, .. mirrored] : result.Features[i]!)).ToArray();
-        var labels = used.Select(i => Classes.ToList().IndexOf(data.Images[i].Label)).ToArray();
-        return new EvaluationResult(Evaluation.ClassifierEvaluator.Evaluate(labels, probabilities, Classes), result.Skipped);
+            throw new DatasetException($"The classifier does not know the classes {string.Join(", ", unknown)}; it knows {string.Join(", ", Classes)}.");
+        var result = await _featurizer.FeaturizeAsync(images.Select(i => i.Path).ToArray(), progress, cancellationToken).ConfigureAwait(false);
+        var used = Enumerable.Range(0, images.Count).Where(i => result.Features[i] is not null).ToArray();
+        if (used.Length == 0) throw new DatasetException("None of the images could be used; see the skipped list.");
+        var probabilities = used.Select(i => Head.PredictMean(result.Views(i))).ToArray();
+        var labels = used.Select(i => IndexOf(images[i].Label)).ToArray();
+        return new EvaluationResult(ClassifierEvaluator.Evaluate(labels, probabilities, Classes), result.Skipped);
     }
 
-    /// <summary>Class probabilities from the features of one image's views (averaged when there are several).</summary>
-    internal float[] Probabilities(ReadOnlySpan<float> views)
+    /// <summary>Index of <paramref name="label"/> in <see cref="Classes"/>, or -1.</summary>
+    public int IndexOf(string label)
     {
-        var size = _featurizer.FeatureSize;
-        var count = views.Length / size;
-        var sum = new float[Head.ClassCount];
-        var probabilities = new float[Head.ClassCount];
-        for (var v = 0; v < count; v++)
-        {
-            Head.Predict(views.Slice(v * size, size), probabilities);
-            System.Numerics.Tensors.TensorPrimitives.Add(sum, probabilities, sum);
-        }
-        System.Numerics.Tensors.TensorPrimitives.Divide(sum, count, sum);
-        return sum;
+        for (var k = 0; k < Classes.Count; k++)
+            if (Classes[k] == label) return k;
+        return -1;
     }
 
     /// <summary>Writes the classifier to one file; it records which backbone (and SHA-256) it needs, not the backbone itself.</summary>
@@ -109,13 +102,15 @@ public sealed class TransferClassifier : IDisposable
     /// <summary>Loads a classifier saved with <see cref="Save"/>.</summary>
     /// <param name="path">The model file.</param>
     /// <param name="backbone">The backbone to use when it is not a catalogue entry or lives elsewhere; its file must have the recorded SHA-256.</param>
+    /// <param name="cacheDirectory">Feature cache for <see cref="EvaluateAsync"/> (null: none).</param>
     /// <exception cref="BackboneNotFoundException">The backbone is missing or is not the one the model was trained with.</exception>
     /// <exception cref="InvalidDataException">The file is not a model file.</exception>
-    public static TransferClassifier Load(string path, BackboneSpec? backbone = null)
+    public static TransferClassifier Load(string path, BackboneSpec? backbone = null, string? cacheDirectory = null)
     {
         var (manifest, head) = ModelFile.Read(path);
         var spec = ModelFile.ResolveBackbone(manifest, backbone);
-        var featurizer = BottleneckFeaturizer.Create(spec, new FeaturizerOptions { HorizontalFlip = manifest.HorizontalFlip });
+        var featurizer = BottleneckFeaturizer.Create(
+            spec, new FeaturizerOptions { HorizontalFlip = manifest.HorizontalFlip, CacheDirectory = cacheDirectory });
         return new TransferClassifier(featurizer, head, manifest.Classes);
     }
 

@@ -17,6 +17,12 @@ public sealed record FeaturizationResult(
     int FromCache,
     TimeSpan Elapsed)
 {
+    /// <summary>All feature vectors of image <paramref name="index"/> back to back: the image's, then its mirror image's.</summary>
+    public float[] Views(int index) =>
+        Features[index] is not { } features ? throw new InvalidOperationException($"Image {index} was skipped; it has no features.")
+        : MirroredFeatures?[index] is { } mirrored ? [.. features, .. mirrored]
+        : features;
+
     /// <summary>Images (computed or cached) per second of wall time.</summary>
     public double ImagesPerSecond => Elapsed > TimeSpan.Zero ? (Computed + FromCache) / Elapsed.TotalSeconds : 0;
 }

@@ -53,6 +53,26 @@ public sealed class DenseHead
         return probabilities;
     }
 
+    /// <summary>
+    /// Mean class probabilities over several feature vectors of one image laid back to back in <paramref name="views"/>
+    /// (e.g. the image and its mirror image: test-time augmentation). One vector gives plain <see cref="Predict(ReadOnlySpan{float})"/>.
+    /// </summary>
+    public float[] PredictMean(ReadOnlySpan<float> views)
+    {
+        if (views.IsEmpty || views.Length % FeatureSize != 0)
+            throw new ArgumentException($"Expected a whole number of {FeatureSize}-feature vectors, got {views.Length} floats.", nameof(views));
+        var count = views.Length / FeatureSize;
+        var mean = Predict(views[..FeatureSize]);
+        var probabilities = new float[ClassCount];
+        for (var v = 1; v < count; v++)
+        {
+            Predict(views.Slice(v * FeatureSize, FeatureSize), probabilities);
+            TensorPrimitives.Add(mean, probabilities, mean);
+        }
+        TensorPrimitives.Divide(mean, count, mean);
+        return mean;
+    }
+
     internal static int ParameterCount(IReadOnlyList<int> sizes) =>
         Enumerable.Range(0, sizes.Count - 1).Sum(l => (sizes[l] + 1) * sizes[l + 1]);
 

@@ -37,16 +37,16 @@ public sealed class TransferTrainer
             if (features.Skipped.Count > 0) s.Logger.LogWarning("Skipped {Count} images that could not be used", features.Skipped.Count);
 
             var lookup = new SplitFeatures(s.Data.Classes, split, features);
-            var trainSet = lookup.Part(0, withMirrored: true);
+            var trainSet = lookup.Examples(0);
             if (trainSet.Count == 0) throw new DatasetException("No training image could be used; see the skipped list for why.");
-            var validationSet = lookup.Part(1, withMirrored: true);
+            var validationSet = lookup.Examples(1);
             var clock = Stopwatch.StartNew();
             var trained = new HeadTrainer(s.Head).Train(
                 trainSet, validationSet.Count > 0 ? validationSet : null, s.Data.Classes.Count, s.OnEpoch, cancellationToken);
             var trainSeconds = clock.Elapsed.TotalSeconds;
 
             var classifier = new TransferClassifier(featurizer, trained.Trained, s.Data.Classes);
-            var (initial, test) = lookup.Evaluate(classifier, trained.Initial);
+            var (initial, test) = lookup.Evaluate(trained.Initial, trained.Trained);
             var report = new TrainingReport(
                 s.Backbone.Name,
                 s.Backbone.InputSize.ToString(),
@@ -75,48 +75,46 @@ public sealed class TransferTrainer
         return split with { Test = s.TestData.Images };
     }
 
-    /// <summary>Features of the split's parts, skipped images left out.</summary>
-    private sealed class SplitFeatures(IReadOnlyList<string> classes, DatasetSplit split, FeaturizationResult result)
+    /// <summary>The split's parts as features: skipped images left out, labels as class indices.</summary>
+    private sealed class SplitFeatures
     {
-        private readonly (float[] Features, float[]? Mirrored, int Label)[][] _parts = Gather(classes, split, result);
+        private readonly IReadOnlyList<string> _classes;
+        private readonly FeaturizationResult _result;
+        private readonly (int At, int Label)[][] _parts; // train, validation, test: index into the result, class index
+
+        public SplitFeatures(IReadOnlyList<string> classes, DatasetSplit split, FeaturizationResult result)
+        {
+            var classIndex = classes.Select((name, k) => (name, k)).ToDictionary(c => c.name, c => c.k, StringComparer.Ordinal);
+            var at = 0;
+            _parts = [.. new[] { split.Train, split.Validation, split.Test }.Select(part => part
+                .Select(image => (At: at++, Label: classIndex[image.Label]))
+                .Where(row => result.Features[row.At] is not null)
+                .ToArray())];
+            (_classes, _result) = (classes, result);
+        }
 
         public int Count(int part) => _parts[part].Length;
 
-        public LabeledFeatures Part(int part, bool withMirrored)
+        /// <summary>A part's examples for training: every view (the image, its mirror image) is an example of its own.</summary>
+        public LabeledFeatures Examples(int part)
         {
             var rows = _parts[part];
-            var mirrored = withMirrored ? rows.Where(r => r.Mirrored is not null).Select(r => (r.Mirrored!, r.Label)) : [];
-            var all = rows.Select(r => (r.Features, r.Label)).Concat(mirrored).ToArray();
-            return new LabeledFeatures(all.Select(r => r.Item1).ToArray(), all.Select(r => r.Label).ToArray());
+            IReadOnlyList<float[]?>[] views = _result.MirroredFeatures is { } mirrored ? [_result.Features, mirrored] : [_result.Features];
+            return new LabeledFeatures(
+                views.SelectMany(view => rows.Select(r => view[r.At]!)).ToArray(),
+                views.SelectMany(_ => rows.Select(r => r.Label)).ToArray());
         }
 
-        /// <summary>Initial (untrained head) and final metrics on the test part; nulls without test images.</summary>
-        public (InitialMetrics?, ClassificationMetrics?) Evaluate(TransferClassifier classifier, DenseHead initialHead)
+        /// <summary>Test metrics of the untrained and the trained head, averaging over views as prediction does; nulls without test images.</summary>
+        public (InitialMetrics?, ClassificationMetrics?) Evaluate(DenseHead initial, DenseHead trained)
         {
             var test = _parts[2];
             if (test.Length == 0) return (null, null);
             var labels = test.Select(r => r.Label).ToArray();
-            float[] Views(int i) => test[i].Mirrored is { } m ? [.. test[i].Features, .. m] : test[i].Features;
-            var final = ClassifierEvaluator.Evaluate(labels, test.Select((_, i) => classifier.Probabilities(Views(i))).ToArray(), classes);
-            var initial = ClassifierEvaluator.Evaluate(labels, test.Select(r => initialHead.Predict(r.Features)).ToArray(), classes);
-            return (new InitialMetrics(initial.Accuracy, initial.LogLoss), final);
-        }
-
-        private static (float[], float[]?, int)[][] Gather(IReadOnlyList<string> classes, DatasetSplit split, FeaturizationResult result)
-        {
-            var index = 0;
-            return [.. new[] { split.Train, split.Validation, split.Test }.Select(part => part
-                .Select(image => (Image: image, At: index++))
-                .Where(x => result.Features[x.At] is not null)
-                .Select(x => (result.Features[x.At]!, result.MirroredFeatures?[x.At], IndexOf(classes, x.Image.Label)))
-                .ToArray())];
-        }
-
-        private static int IndexOf(IReadOnlyList<string> classes, string label)
-        {
-            for (var k = 0; k < classes.Count; k++)
-                if (classes[k] == label) return k;
-            throw new DatasetException($"Unknown class '{label}'.");
+            ClassificationMetrics Score(DenseHead head) =>
+                ClassifierEvaluator.Evaluate(labels, test.Select(r => head.PredictMean(_result.Views(r.At))).ToArray(), _classes);
+            var before = Score(initial);
+            return (new InitialMetrics(before.Accuracy, before.LogLoss), Score(trained));
         }
     }
 }
