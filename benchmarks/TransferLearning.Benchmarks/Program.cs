@@ -13,13 +13,27 @@ var paths = Directory.GetFiles(folder, "*.png", SearchOption.AllDirectories).Ord
 Console.WriteLine($"{paths.Length} images from {folder}; {Environment.ProcessorCount} cores");
 
 // Warm both routes on a few images first so session creation is not timed.
+var network = TimeNetworkOnly(batch: 32, images: Math.Min(paths.Length, 640));
 var library = await TimeLibrary(paths[..8]);
 library = await TimeLibrary(paths);
 var mlnet = TimeMlNet(paths[..8]);
 mlnet = TimeMlNet(paths);
+Console.WriteLine($"network only (random input, batch 32): {network:F1} img/s");
 Console.WriteLine($"library (decode overlapped, batch 32): {library:F1} img/s");
 Console.WriteLine($"ML.NET DnnFeaturizeImage route:        {mlnet:F1} img/s");
 Console.WriteLine($"ratio library / ML.NET:                {library / mlnet:F2}");
+
+static double TimeNetworkOnly(int batch, int images)
+{
+    using var runner = BackboneRunner.Load(BackboneCatalog.ResNet18);
+    var random = new Random(0);
+    var input = Enumerable.Range(0, batch * 3 * 224 * 224).Select(_ => random.NextSingle() * 255 - 128).ToArray();
+    runner.Run(input, batch);
+    var batches = Math.Max(1, images / batch);
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < batches; i++) runner.Run(input, batch);
+    return batches * batch / clock.Elapsed.TotalSeconds;
+}
 
 static async Task<double> TimeLibrary(string[] paths)
 {

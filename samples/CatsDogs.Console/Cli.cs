@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Features;
 
 namespace CatsDogs.Console;
@@ -30,18 +31,18 @@ internal static class Cli
         {
             data, testData, backbone, seed, cache, output, report, noFlip,
         };
-        train.SetAction((r, token) => TrainCommand.RunAsync(
-            Data(r), r.GetValue(backbone)!, !r.GetValue(noFlip), r.GetValue(output)!, r.GetValue(report), token));
+        train.SetAction(Guarded((r, token) => TrainCommand.RunAsync(
+            Data(r), r.GetValue(backbone)!, !r.GetValue(noFlip), r.GetValue(output)!, r.GetValue(report), token)));
 
         var evaluate = new Command("evaluate", "Evaluate a saved model: on --test-data, else on the test part of --data's split (same --seed as train), else on the bundled test images.")
         {
             model, data, testData, backboneOverride, seed, cache, output, report,
         };
-        evaluate.SetAction((r, token) => EvaluateCommand.RunAsync(
-            ModelPath(r), Data(r), r.GetValue(backboneOverride) is { } name ? BackboneCatalog.Get(name) : null, r.GetValue(report) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "evaluation.json")), token));
+        evaluate.SetAction(Guarded((r, token) => EvaluateCommand.RunAsync(
+            ModelPath(r), Data(r), r.GetValue(backboneOverride) is { } name ? BackboneCatalog.Get(name) : null, r.GetValue(report) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "evaluation.json")), token)));
 
         var predict = new Command("predict", "Classify image files with a saved model.") { model, output, json, top, images };
-        predict.SetAction((r, token) => PredictCommand.RunAsync(ModelPath(r), r.GetValue(images)!, r.GetValue(json), r.GetValue(top), token));
+        predict.SetAction(Guarded((r, token) => PredictCommand.RunAsync(ModelPath(r), r.GetValue(images)!, r.GetValue(json), r.GetValue(top), token)));
 
         var root = new RootCommand("Transfer-learning image classification: a frozen ImageNet backbone + a trained dense head.")
         {
@@ -50,6 +51,21 @@ internal static class Cli
         root.SetAction((_, token) => root.Parse(["train"]).InvokeAsync(cancellationToken: token));
         return root;
     }
+
+    /// <summary>Expected failures (bad folder, missing model or backbone, unreadable file) print one line and exit 2.</summary>
+    private static Func<ParseResult, CancellationToken, Task<int>> Guarded(Func<ParseResult, CancellationToken, Task<int>> action) =>
+        async (result, token) =>
+        {
+            try
+            {
+                return await action(result, token);
+            }
+            catch (Exception e) when (e is DatasetException or BackboneNotFoundException or IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                await System.Console.Error.WriteLineAsync($"error: {e.Message}");
+                return 2;
+            }
+        };
 }
 
 /// <summary>Which images a command uses; with no folders given, the bundled Fashion-MNIST train and test folders.</summary>

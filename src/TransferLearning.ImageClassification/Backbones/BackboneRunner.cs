@@ -50,6 +50,8 @@ public sealed class BackboneRunner : IDisposable
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = intraOpThreads,
         };
+        // Spinning intra-op threads would steal the cores the decode workers need between batches.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         var session = new InferenceSession(OnnxGraphRewriter.ToBatchedFeatureExtractor(bytes, spec.FeatureNode), options);
         return new BackboneRunner(spec, sha256, session);
     }

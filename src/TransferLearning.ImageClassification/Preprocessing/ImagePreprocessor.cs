@@ -9,7 +9,7 @@ internal sealed class ImagePreprocessor
     private readonly TensorLayout _layout;
     private readonly float _scale;
     private readonly int[] _sourceChannel;  // RGBA byte offset feeding each output plane
-    private readonly float[] _mean;         // per plane (3) or per plane and pixel (3 * area)
+    private readonly float[] _mean;         // per plane and pixel (3 * area), in output plane order
     private readonly float[] _inverseStd;
 
     public ImagePreprocessor(ImageSize size, TensorLayout layout, PixelNormalization normalization)
@@ -19,9 +19,11 @@ internal sealed class ImagePreprocessor
         _scale = normalization.Scale;
         _sourceChannel = normalization.Order == ChannelOrder.Rgb ? [0, 1, 2] : [2, 1, 0];
         _inverseStd = normalization.Std.Select(s => 1f / s).ToArray();
-        _mean = normalization.MeanImage is { } meanImage ? LoadMeanImage(meanImage, size) : normalization.Mean.ToArray();
-        if (_mean.Length != Channels && _mean.Length != Channels * size.Area || _inverseStd.Length != Channels)
+        if (normalization.Mean.Count != Channels || _inverseStd.Length != Channels)
             throw new ArgumentException("A normalisation needs three means and three standard deviations.", nameof(normalization));
+        _mean = normalization.MeanImage is { } meanImage
+            ? LoadMeanImage(meanImage, size)
+            : normalization.Mean.SelectMany(m => Enumerable.Repeat(m, size.Area)).ToArray();
     }
 
     public ImageSize Size { get; }
@@ -40,20 +42,18 @@ internal sealed class ImagePreprocessor
 
     private void Normalize(ReadOnlySpan<byte> rgba, Span<float> destination, bool mirror)
     {
-        var width = Size.Width;
-        var area = Size.Area;
-        var perPixelMean = _mean.Length != Channels;
+        var (width, area) = (Size.Width, Size.Area);
         for (var plane = 0; plane < Channels; plane++)
         {
-            var source = _sourceChannel[plane];
-            var inverseStd = _inverseStd[plane];
-            for (var pixel = 0; pixel < area; pixel++)
-            {
-                var mean = perPixelMean ? _mean[plane * area + pixel] : _mean[plane];
-                var from = mirror ? pixel - pixel % width + (width - 1 - pixel % width) : pixel;
-                var value = (rgba[from * 4 + source] * _scale - mean) * inverseStd;
-                destination[_layout == TensorLayout.Nchw ? plane * area + pixel : pixel * Channels + plane] = value;
-            }
+            var (source, inverseStd) = (_sourceChannel[plane], _inverseStd[plane]);
+            for (var y = 0; y < Size.Height; y++)
+                for (var x = 0; x < width; x++)
+                {
+                    var to = y * width + x;
+                    var from = mirror ? y * width + width - 1 - x : to;
+                    var value = (rgba[from * 4 + source] * _scale - _mean[plane * area + to]) * inverseStd;
+                    destination[_layout == TensorLayout.Nchw ? plane * area + to : to * Channels + plane] = value;
+                }
         }
     }
 

@@ -1,0 +1,110 @@
+using System.Text.Json;
+using CatsDogs.Console;
+using Spectre.Console;
+
+namespace CatsDogs.Console.Tests;
+
+/// <summary>The CLI end to end on a small slice of the bundled images: train → report → evaluate → predict.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("catsdogs-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private static string Assets => Path.GetDirectoryName(CatsDogs.Console.Assets.FashionMnist("train").FullName)!;
+
+    private string CopySlice(string part, int classes, int perClass)
+    {
+        var target = Path.Combine(_root, part);
+        foreach (var folder in Directory.GetDirectories(Path.Combine(Assets, part)).Order(StringComparer.Ordinal).Take(classes))
+        {
+            var classFolder = Directory.CreateDirectory(Path.Combine(target, Path.GetFileName(folder))).FullName;
+            foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal).Take(perClass))
+                File.Copy(file, Path.Combine(classFolder, Path.GetFileName(file)));
+        }
+        return target;
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        // Spectre.Console keeps the writer it first saw, so give it this run's writer too.
+        var (originalOut, originalConsole) = (System.Console.Out, AnsiConsole.Console);
+        using var output = new StringWriter();
+        System.Console.SetOut(output);
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        try
+        {
+            var code = await Cli.Create().Parse(args).InvokeAsync();
+            return (code, output.ToString());
+        }
+        finally
+        {
+            System.Console.SetOut(originalOut);
+            AnsiConsole.Console = originalConsole;
+        }
+    }
+
+    [Fact]
+    public async Task Train_writes_a_model_and_a_report_that_evaluate_and_predict_use()
+    {
+        var train = CopySlice("train", classes: 2, perClass: 12);
+        var test = CopySlice("test", classes: 2, perClass: 5);
+        File.WriteAllText(Path.Combine(train, "Ankle_boot", "broken.png"), "not an image");
+        var (output, cache) = (Path.Combine(_root, "out"), Path.Combine(_root, "cache"));
+
+        var (code, _) = await RunAsync("train", "--data", train, "--test-data", test, "--out", output, "--cache", cache, "--no-flip", "--seed", "3");
+
+        Assert.Equal(0, code);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
+        var root = report.RootElement;
+        Assert.Equal("resnet18", root.GetProperty("backbone").GetString());
+        Assert.Equal("224x224", root.GetProperty("imageSize").GetString());
+        Assert.Equal(10, root.GetProperty("counts").GetProperty("test").GetInt32());
+        Assert.Equal(1, root.GetProperty("counts").GetProperty("skipped").GetInt32());
+        Assert.EndsWith("broken.png", root.GetProperty("skipped")[0].GetProperty("path").GetString());
+        foreach (var field in new[] { "accuracy", "logLoss" }) Assert.True(root.GetProperty("initial").TryGetProperty(field, out _), field);
+        foreach (var field in new[] { "accuracy", "macroAccuracy", "logLoss", "perClass", "confusionMatrix" })
+            Assert.True(root.GetProperty("test").TryGetProperty(field, out _), field);
+        var epoch = root.GetProperty("history")[0];
+        foreach (var field in new[] { "epoch", "trainLoss", "trainAccuracy", "validationLoss", "validationAccuracy" })
+            Assert.True(epoch.TryGetProperty(field, out _), field);
+        foreach (var field in new[] { "featurizeSeconds", "featurizeImagesPerSecond", "trainSeconds" })
+            Assert.True(root.GetProperty("timings").TryGetProperty(field, out _), field);
+
+        var evaluation = Path.Combine(_root, "evaluation.json");
+        Assert.Equal(0, (await RunAsync("evaluate", "--out", output, "--test-data", test, "--cache", cache, "--report", evaluation)).Code);
+        using var evaluated = JsonDocument.Parse(File.ReadAllText(evaluation));
+        Assert.Equal(
+            root.GetProperty("test").GetProperty("accuracy").GetDouble(),
+            evaluated.RootElement.GetProperty("metrics").GetProperty("accuracy").GetDouble());
+
+        var image = Directory.GetFiles(Path.Combine(test, "Bag"))[0];
+        var (predictCode, json) = await RunAsync("predict", "--out", output, "--json", "--top", "2", image);
+        Assert.Equal(0, predictCode);
+        using var predictions = JsonDocument.Parse(json);
+        var prediction = predictions.RootElement[0];
+        Assert.Equal(image, prediction.GetProperty("path").GetString());
+        Assert.Contains(prediction.GetProperty("label").GetString(), new[] { "Ankle_boot", "Bag" });
+        Assert.Equal(2, prediction.GetProperty("top").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_missing_model_is_a_one_line_error_not_a_stack_trace()
+    {
+        var missing = Path.Combine(_root, "missing.zip");
+        var error = new StringWriter();
+        var original = System.Console.Error;
+        System.Console.SetError(error);
+        try
+        {
+            var (code, _) = await RunAsync("predict", "--model", missing, "x.png");
+            Assert.Equal(2, code);
+        }
+        finally
+        {
+            System.Console.SetError(original);
+        }
+        Assert.Contains(missing, error.ToString());
+        Assert.DoesNotContain(" at ", error.ToString());
+    }
+}
