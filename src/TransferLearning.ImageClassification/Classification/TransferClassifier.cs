@@ -52,15 +52,24 @@ public sealed class TransferClassifier : IDisposable
         return Predict(buffer.ToArray());
     }
 
+    /// <summary>Classifies the image in <paramref name="image"/>, read asynchronously to its end.</summary>
+    public async Task<Prediction> PredictAsync(Stream image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var buffer = new MemoryStream();
+        await image.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return Predict(buffer.ToArray());
+    }
+
     /// <summary>Classifies the image file at <paramref name="path"/>.</summary>
     public async Task<Prediction> PredictAsync(string path, CancellationToken cancellationToken = default) =>
         Predict(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Classifies several encoded images in one backbone call.</summary>
+    /// <summary>Classifies several encoded images, a backbone batch at a time.</summary>
     public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<byte[]> images) =>
         _featurizer.FeaturizeEncoded(images).Select(views => Prediction.From(Head.PredictMean(views), Classes)).ToArray();
 
-    /// <summary>Classifies several image files, reading them concurrently and running the backbone in one call.</summary>
+    /// <summary>Classifies several image files, reading them concurrently.</summary>
     public async Task<IReadOnlyList<Prediction>> PredictBatchAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);

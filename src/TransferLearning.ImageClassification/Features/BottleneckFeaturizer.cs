@@ -56,24 +56,29 @@ public sealed class BottleneckFeaturizer : IDisposable
     public FeatureCache? Cache => _cache;
 
     /// <summary>
-    /// Features of several encoded images in one backbone call, without the cache: per image, <see cref="Views"/>
-    /// vectors back to back.
+    /// Features of encoded images, without the cache, <see cref="FeaturizerOptions.BatchSize"/> images per backbone
+    /// call: per image, <see cref="Views"/> vectors back to back.
     /// </summary>
     /// <exception cref="ImageDecodeException">One of the images is not usable.</exception>
     public float[][] FeaturizeEncoded(IReadOnlyList<byte[]> encodedImages)
     {
         ArgumentNullException.ThrowIfNull(encodedImages);
+        return encodedImages.Chunk(_options.BatchSize).SelectMany(FeaturizeBatch).ToArray();
+    }
+
+    private float[][] FeaturizeBatch(byte[][] encodedImages)
+    {
         var length = _preprocessor.TensorLength * Views;
-        var input = new float[encodedImages.Count * length];
+        var input = new float[encodedImages.Length * length];
         try
         {
-            Parallel.For(0, encodedImages.Count, i => WriteViews(encodedImages[i], input.AsSpan(i * length, length)));
+            Parallel.For(0, encodedImages.Length, i => WriteViews(encodedImages[i], input.AsSpan(i * length, length)));
         }
         catch (AggregateException e) when (e.InnerExceptions[0] is ImageDecodeException decode)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(decode);
         }
-        return Split(_runner.Run(input, encodedImages.Count * Views), encodedImages.Count);
+        return Split(_runner.Run(input, encodedImages.Length * Views), encodedImages.Length);
     }
 
     private void WriteViews(ReadOnlySpan<byte> encoded, Span<float> destination)

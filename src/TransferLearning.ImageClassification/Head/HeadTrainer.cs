@@ -32,6 +32,8 @@ public sealed class HeadTrainer
         if (train.Count == 0) throw new ArgumentException("No training examples.", nameof(train));
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
         var featureSize = train.Features[0].Length;
+        Check(train, featureSize, classCount, nameof(train));
+        if (validation is not null) Check(validation, featureSize, classCount, nameof(validation));
         int[] sizes = [featureSize, .. _options.HiddenLayers, classCount];
         var standardizer = _options.StandardizeFeatures ? FeatureStandardizer.Fit(train.Features) : FeatureStandardizer.Identity(featureSize);
         var x = standardizer.Apply(train.Features);
@@ -75,6 +77,16 @@ public sealed class HeadTrainer
         var restoreBest = _options.EarlyStoppingPatience > 0 && validationX is not null;
         return new HeadTrainingResult(
             initial, standardizer.Fold(sizes, restoreBest ? best : parameters), history, restoreBest ? bestEpoch : history.Count);
+    }
+
+    private static void Check(LabeledFeatures data, int featureSize, int classCount, string name)
+    {
+        if (data.Features.Count != data.Labels.Count)
+            throw new ArgumentException($"{data.Features.Count} feature vectors but {data.Labels.Count} labels.", name);
+        if (data.Features.Any(f => f.Length != featureSize))
+            throw new ArgumentException($"Every feature vector must have {featureSize} values.", name);
+        if (data.Labels.Any(l => l < 0 || l >= classCount))
+            throw new ArgumentException($"Labels must be class indices from 0 to {classCount - 1}.", name);
     }
 
     /// <summary>Glorot-uniform weights (Keras' Dense default) and zero biases.</summary>

@@ -49,8 +49,10 @@ public class TransferClassifierTests(TrainedOnAssetsFixture trained)
             var before = await original.PredictAsync(image);
             var fromPath = await loaded.PredictAsync(image);
             await using var stream = File.OpenRead(image);
+            await using var asyncStream = File.OpenRead(image);
             Assert.Equal(before.Scores, fromPath.Scores);
             Assert.Equal(before.Scores, loaded.Predict(stream).Scores);
+            Assert.Equal(before.Scores, (await loaded.PredictAsync(asyncStream)).Scores);
             Assert.Equal(before.Scores, loaded.Predict(File.ReadAllBytes(image)).Scores);
         }
         Assert.Equal(original.Classes, loaded.Classes);

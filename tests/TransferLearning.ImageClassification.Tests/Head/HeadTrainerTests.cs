@@ -97,6 +97,27 @@ public class HeadTrainerTests
     }
 
     [Fact]
+    public void Labels_outside_the_classes_are_refused()
+    {
+        var data = new LabeledFeatures([[1f, 2f], [3f, 4f]], [0, 3]);
+
+        var error = Assert.Throws<ArgumentException>(() => new HeadTrainer().Train(data, null, classCount: 3));
+        Assert.Contains("0 to 2", error.Message);
+    }
+
+    [Fact]
+    public void Averaging_views_gives_the_mean_of_their_probabilities()
+    {
+        var head = new HeadTrainer(new HeadOptions { Epochs = 2 }).Train(Blobs(10, 1), null, 3).Trained;
+        var (a, b) = (Blobs(1, 5).Features[0], Blobs(1, 6).Features[1]);
+
+        var mean = head.PredictMean([.. a, .. b]);
+
+        Assert.All(mean.Zip(head.Predict(a).Zip(head.Predict(b), (p, q) => (p + q) / 2)), pair => Assert.Equal(pair.Second, pair.First, 6));
+        Assert.Equal(head.Predict(a), head.PredictMean(a));
+    }
+
+    [Fact]
     public void Probabilities_sum_to_one()
     {
         var head = new HeadTrainer(new HeadOptions { Epochs = 2 }).Train(Blobs(10, 1), null, 3).Trained;
