@@ -6,4 +6,5 @@ namespace TransferLearning.ImageClassification.Head;
 /// <param name="TrainAccuracy">Accuracy over the epoch's mini-batches.</param>
 /// <param name="ValidationLoss">Cross-entropy on the validation features after the epoch (null without validation data).</param>
 /// <param name="ValidationAccuracy">Accuracy on the validation features after the epoch (null without validation data).</param>
-public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainAccuracy, double? ValidationLoss, double? ValidationAccuracy);
+/// <param name="LearningRate">The learning rate used during the epoch.</param>
+public sealed record EpochMetrics(int Epoch, double TrainLoss, double TrainAccuracy, double? ValidationLoss, double? ValidationAccuracy, double LearningRate);

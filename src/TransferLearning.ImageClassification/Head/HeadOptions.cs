@@ -21,8 +21,11 @@ public sealed record HeadOptions
     /// <summary>Update rule.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
 
-    /// <summary>Step size.</summary>
+    /// <summary>Step size (at the first epoch; see <see cref="Schedule"/>).</summary>
     public float LearningRate { get; init; } = 3e-4f;
+
+    /// <summary>How the learning rate changes over the epochs (default constant).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
     /// <summary>Momentum for <see cref="OptimizerKind.Sgd"/>.</summary>
     public float Momentum { get; init; } = 0.9f;
@@ -42,11 +45,26 @@ public sealed record HeadOptions
     /// <summary>Share of hidden units dropped at each training step (0 to below 1).</summary>
     public float Dropout { get; init; } = 0.5f;
 
+    /// <summary>Decoupled weight decay of <see cref="OptimizerKind.AdamW"/>: each step shrinks the weights by <c>learning rate · WeightDecay</c> (Keras' default 0.004).</summary>
+    public float WeightDecay { get; init; } = 0.004f;
+
+    /// <summary>How much each class counts in the loss (default: all the same).</summary>
+    public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
+
+    /// <summary>Label smoothing ε: targets are <c>(1 − ε)</c> on the true class and <c>ε / classes</c> spread over all.</summary>
+    public float LabelSmoothing { get; init; }
+
     /// <summary>L2 penalty on the weights (added to the gradient as <c>L2 · w</c>).</summary>
     public float L2 { get; init; } = 1e-2f;
 
-    /// <summary>Stop after this many epochs without a better validation loss, then keep the best epoch's weights (0: never stop early).</summary>
+    /// <summary>Stop after this many epochs without a better validation loss (0: never stop early).</summary>
     public int EarlyStoppingPatience { get; init; } = 10;
+
+    /// <summary>How much lower a validation loss must be to count as better, for early stopping.</summary>
+    public double EarlyStoppingMinDelta { get; init; }
+
+    /// <summary>With early stopping, end with the best validation epoch's weights rather than the last epoch's.</summary>
+    public bool RestoreBestWeights { get; init; } = true;
 
     /// <summary>Standardise each feature with the training mean and deviation (folded into the weights afterwards).</summary>
     public bool StandardizeFeatures { get; init; } = true;
@@ -63,6 +81,11 @@ public sealed record HeadOptions
         ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
         if (HiddenLayers.Any(h => h < 1)) throw new ArgumentOutOfRangeException(nameof(HiddenLayers), "Hidden layers need at least one unit.");
         if (Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
+        ArgumentOutOfRangeException.ThrowIfNegative(WeightDecay, nameof(WeightDecay));
+        ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingMinDelta, nameof(EarlyStoppingMinDelta));
+        if (LabelSmoothing is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "Label smoothing must be in [0, 1).");
+        ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
+        ArgumentNullException.ThrowIfNull(ClassWeights, nameof(ClassWeights));
         if (Momentum is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must be in [0, 1).");
     }
 }

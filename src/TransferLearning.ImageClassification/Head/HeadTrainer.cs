@@ -42,13 +42,16 @@ public sealed class HeadTrainer
         var random = new Random(_options.Seed);
         var parameters = Initialize(sizes, random);
         var initial = standardizer.Fold(sizes, parameters);
-        var pass = new Backpropagation(sizes, _options, random);
+        var pass = new Backpropagation(sizes, _options, _options.ClassWeights.Resolve(train.Labels, classCount), random);
         var optimizer = IOptimizer.Create(_options, parameters.Length);
+        var rateFor = _options.Schedule.Start(_options.LearningRate, _options.Epochs);
+        double? lastMonitored = null;
         var order = Enumerable.Range(0, train.Count).ToArray();
         var history = new List<EpochMetrics>();
         var (best, bestEpoch, bestLoss, waited) = (parameters.ToArray(), 0, double.PositiveInfinity, 0);
         for (var epoch = 1; epoch <= _options.Epochs; epoch++)
         {
+            var learningRate = rateFor(epoch, lastMonitored);
             random.Shuffle(order);
             var (lossSum, correct) = (0.0, 0);
             for (var start = 0; start < order.Length; start += _options.BatchSize)
@@ -57,24 +60,26 @@ public sealed class HeadTrainer
                 var batch = order.AsSpan(start, Math.Min(_options.BatchSize, order.Length - start));
                 var (loss, hits) = pass.Gradient(parameters, batch, x, train.Labels);
                 (lossSum, correct) = (lossSum + loss, correct + hits);
-                optimizer.Step(parameters, pass.Result);
+                optimizer.Step(parameters, pass.Result, learningRate);
+                if (_options.Optimizer == OptimizerKind.AdamW) pass.DecayWeights(parameters, learningRate * _options.WeightDecay);
             }
 
             var (validationLoss, validationAccuracy) = validationX is null
                 ? ((double?)null, (double?)null)
                 : Score(sizes, parameters, validationX, validation!.Labels);
-            var metrics = new EpochMetrics(epoch, lossSum / train.Count, (double)correct / train.Count, validationLoss, validationAccuracy);
+            var metrics = new EpochMetrics(epoch, lossSum / train.Count, (double)correct / train.Count, validationLoss, validationAccuracy, learningRate);
             history.Add(metrics);
             onEpoch?.Invoke(metrics);
 
             var monitored = validationLoss ?? metrics.TrainLoss;
-            if (monitored < bestLoss)
+            lastMonitored = monitored;
+            if (monitored < bestLoss - _options.EarlyStoppingMinDelta)
                 (best, bestEpoch, bestLoss, waited) = (parameters.ToArray(), epoch, monitored, 0);
             else if (_options.EarlyStoppingPatience > 0 && validationLoss is not null && ++waited >= _options.EarlyStoppingPatience)
                 break;
         }
-        // Without early stopping the last epoch's weights are the result, as in Keras' fit().
-        var restoreBest = _options.EarlyStoppingPatience > 0 && validationX is not null;
+        // Without early stopping (or restore-best) the last epoch's weights are the result, as in Keras' fit().
+        var restoreBest = _options.RestoreBestWeights && _options.EarlyStoppingPatience > 0 && validationX is not null;
         return new HeadTrainingResult(
             initial, standardizer.Fold(sizes, restoreBest ? best : parameters), history, restoreBest ? bestEpoch : history.Count);
     }

@@ -28,6 +28,8 @@ public class HeadTrainerTests
         new HeadOptions { HiddenLayers = [], Dropout = 0 },
         new HeadOptions { Optimizer = OptimizerKind.RmsProp, LearningRate = 1e-2f, HiddenLayers = [] },
         new HeadOptions { Optimizer = OptimizerKind.Sgd, LearningRate = 0.05f, Nesterov = true },
+        new HeadOptions { Optimizer = OptimizerKind.AdamW, LearningRate = 1e-2f, Schedule = LearningRateSchedule.Cosine() },
+        new HeadOptions { LearningRate = 1e-2f, Schedule = LearningRateSchedule.ReduceOnPlateau(), LabelSmoothing = 0.1f },
     };
 
     [Theory]
@@ -94,6 +96,82 @@ public class HeadTrainerTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new HeadTrainer(new HeadOptions { LearningRate = 0 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new HeadTrainer(new HeadOptions { Dropout = 1 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new HeadTrainer(new HeadOptions { BatchSize = 0 }));
+    }
+
+    /// <summary>Two overlapping classes, the second 9 times rarer.</summary>
+    private static LabeledFeatures Imbalanced(int seed)
+    {
+        var random = new Random(seed);
+        var labels = Enumerable.Range(0, 400).Select(i => i % 10 == 0 ? 1 : 0).ToArray();
+        var features = labels.Select(l => new[] { l + (float)(random.NextDouble() * 2 - 1) * 1.2f, (float)random.NextDouble() }).ToArray();
+        return new LabeledFeatures(features, labels);
+    }
+
+    [Fact]
+    public void Balanced_class_weights_raise_the_recall_of_a_rare_class()
+    {
+        var options = new HeadOptions { HiddenLayers = [], Dropout = 0, LearningRate = 1e-2f, Epochs = 30, EarlyStoppingPatience = 0 };
+        var test = Imbalanced(seed: 2);
+        double RareRecall(DenseHead head) => test.Features.Where((_, i) => test.Labels[i] == 1).Average(x => head.Predict(x)[1] > 0.5f ? 1.0 : 0.0);
+
+        var plain = new HeadTrainer(options).Train(Imbalanced(1), null, 2).Trained;
+        var balanced = new HeadTrainer(options with { ClassWeights = ClassWeighting.Balanced }).Train(Imbalanced(1), null, 2).Trained;
+
+        Assert.True(RareRecall(balanced) > RareRecall(plain) + 0.2, $"{RareRecall(balanced)} vs {RareRecall(plain)}");
+    }
+
+    [Fact]
+    public void Label_smoothing_makes_the_head_less_sure()
+    {
+        var options = new HeadOptions { HiddenLayers = [], Dropout = 0, LearningRate = 1e-2f, Epochs = 40, EarlyStoppingPatience = 0, L2 = 0 };
+        var sample = Blobs(1, seed: 4).Features[0];
+
+        var sharp = new HeadTrainer(options).Train(Blobs(40, 1), null, 3).Trained.Predict(sample).Max();
+        var smooth = new HeadTrainer(options with { LabelSmoothing = 0.2f }).Train(Blobs(40, 1), null, 3).Trained.Predict(sample).Max();
+
+        Assert.True(smooth < sharp && smooth < 0.95f, $"{smooth} vs {sharp}");
+    }
+
+    [Fact]
+    public void AdamW_decay_keeps_the_weights_smaller_than_Adam()
+    {
+        var options = new HeadOptions { HiddenLayers = [], Dropout = 0, L2 = 0, LearningRate = 1e-2f, Epochs = 30, EarlyStoppingPatience = 0 };
+        static double Norm(DenseHead head) => Math.Sqrt(head.Parameters.ToArray().Sum(p => (double)p * p));
+
+        var adam = new HeadTrainer(options).Train(Blobs(30, 1), null, 3).Trained;
+        var adamW = new HeadTrainer(options with { Optimizer = OptimizerKind.AdamW, WeightDecay = 0.5f }).Train(Blobs(30, 1), null, 3).Trained;
+
+        Assert.True(Norm(adamW) < 0.9 * Norm(adam), $"{Norm(adamW)} vs {Norm(adam)}");
+    }
+
+    [Fact]
+    public void Without_restore_best_the_last_epoch_is_kept()
+    {
+        var options = new HeadOptions { Epochs = 500, EarlyStoppingPatience = 3, LearningRate = 0.05f, L2 = 0, Dropout = 0, RestoreBestWeights = false };
+
+        var result = new HeadTrainer(options).Train(Blobs(10, 1), Blobs(10, 2), 3);
+
+        Assert.Equal(result.History.Count, result.BestEpoch);
+    }
+
+    [Fact]
+    public void A_minimum_improvement_stops_training_sooner()
+    {
+        var options = new HeadOptions { Epochs = 300, EarlyStoppingPatience = 5 };
+
+        var strict = new HeadTrainer(options with { EarlyStoppingMinDelta = 0.05 }).Train(Blobs(30, 1), Blobs(10, 2), 3);
+        var lenient = new HeadTrainer(options).Train(Blobs(30, 1), Blobs(10, 2), 3);
+
+        Assert.True(strict.History.Count < lenient.History.Count, $"{strict.History.Count} vs {lenient.History.Count}");
+    }
+
+    [Fact]
+    public void The_history_records_each_epochs_learning_rate()
+    {
+        var result = new HeadTrainer(new HeadOptions { Epochs = 3, LearningRate = 0.1f, Schedule = LearningRateSchedule.Exponential(0.5), EarlyStoppingPatience = 0 })
+            .Train(Blobs(10, 1), null, 3);
+
+        Assert.Equal([0.1, 0.05, 0.025], result.History.Select(h => Math.Round(h.LearningRate, 6)));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 namespace TransferLearning.ImageClassification.Head.Optimizers;
 
 /// <summary>Adam with bias correction (Kingma and Ba, 2015), Keras constants.</summary>
-internal sealed class AdamOptimizer(float learningRate, int parameterCount) : IOptimizer
+internal sealed class AdamOptimizer(int parameterCount) : IOptimizer
 {
     private const float Beta1 = 0.9f;
     private const float Beta2 = 0.999f;
@@ -10,7 +10,7 @@ internal sealed class AdamOptimizer(float learningRate, int parameterCount) : IO
     private readonly float[] _second = new float[parameterCount];
     private int _step;
 
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient)
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate)
     {
         _step++;
         var correctedRate = learningRate * MathF.Sqrt(1 - MathF.Pow(Beta2, _step)) / (1 - MathF.Pow(Beta1, _step));
