@@ -58,6 +58,9 @@ internal static class Output
     {
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]{title}[/]: accuracy [green]{metrics.Accuracy:F4}[/], macro accuracy {metrics.MacroAccuracy:F4}, log-loss {metrics.LogLoss:F4}, top-{metrics.TopK} {metrics.TopKAccuracy:F4} ({metrics.Count} images)");
+        if (metrics.Binary is { } binary)
+            AnsiConsole.MarkupLineInterpolated(
+                $"Positive class {binary.PositiveClass}: AUC {binary.Auc:F4}, F1 {binary.F1:F4}, precision {binary.Precision:F4}, recall {binary.Recall:F4} at p ≥ {binary.Threshold}");
         var table = new Table().AddColumns("class", "precision", "recall", "F1", "support");
         foreach (var c in metrics.PerClass)
             table.AddRow(Markup.Escape(c.Label), $"{c.Precision:F3}", $"{c.Recall:F3}", $"{c.F1:F3}", $"{c.Support}");

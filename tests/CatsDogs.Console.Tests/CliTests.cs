@@ -63,7 +63,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, root.GetProperty("counts").GetProperty("skipped").GetInt32());
         Assert.EndsWith("broken.png", root.GetProperty("skipped")[0].GetProperty("path").GetString());
         foreach (var field in new[] { "accuracy", "logLoss" }) Assert.True(root.GetProperty("initial").TryGetProperty(field, out _), field);
-        foreach (var field in new[] { "accuracy", "macroAccuracy", "logLoss", "perClass", "confusionMatrix" })
+        foreach (var field in new[] { "accuracy", "macroAccuracy", "logLoss", "perClass", "confusionMatrix", "binary" })
             Assert.True(root.GetProperty("test").TryGetProperty(field, out _), field);
         var epoch = root.GetProperty("history")[0];
         foreach (var field in new[] { "epoch", "trainLoss", "trainAccuracy", "validationLoss", "validationAccuracy" })

@@ -47,7 +47,33 @@ public static class ClassifierEvaluator
             return new ClassMetrics(name, precision, recall, f1, counts[k].Sum());
         }).ToArray();
         return new ClassificationMetrics(
-            metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, metrics.TopKAccuracy, topK, perClass, counts, labels.Count);
+            metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, metrics.TopKAccuracy, topK, perClass, counts, labels.Count,
+            classes.Count == 2 ? EvaluateBinary(labels, probabilities, classes[1], threshold: 0.5f) : null);
+    }
+
+    private static BinaryMetrics EvaluateBinary(IReadOnlyList<int> labels, IReadOnlyList<float[]> probabilities, string positiveClass, float threshold)
+    {
+        // ML.NET's binary evaluator calls a row positive when its Score is above 0: use log-odds relative to the threshold.
+        static float LogOdds(float p) => MathF.Log(Math.Clamp(p, 1e-7f, 1 - 1e-7f) / (1 - Math.Clamp(p, 1e-7f, 1 - 1e-7f)));
+        var rows = labels.Select((label, i) => new BinaryRow
+        {
+            Label = label == 1,
+            Score = LogOdds(probabilities[i][1]) - LogOdds(threshold),
+            Probability = probabilities[i][1],
+            PredictedLabel = probabilities[i][1] >= threshold,
+        });
+        var metrics = Context.BinaryClassification.Evaluate(Context.Data.LoadFromEnumerable(rows));
+        return new BinaryMetrics(
+            positiveClass, threshold, metrics.AreaUnderRocCurve, metrics.AreaUnderPrecisionRecallCurve,
+            metrics.F1Score, metrics.PositivePrecision, metrics.PositiveRecall);
+    }
+
+    private sealed class BinaryRow
+    {
+        public bool Label { get; set; }
+        public float Score { get; set; }
+        public float Probability { get; set; }
+        public bool PredictedLabel { get; set; }
     }
 
     private sealed class ScoredRow

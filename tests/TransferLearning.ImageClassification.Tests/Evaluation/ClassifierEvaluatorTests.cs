@@ -28,6 +28,24 @@ public class ClassifierEvaluatorTests
     }
 
     [Fact]
+    public void Two_classes_also_get_auc_f1_precision_and_recall_of_the_second_class()
+    {
+        // positive-class probabilities 0.9 0.6 0.4 | 0.7 0.2 0.1 for true labels 1 1 1 | 0 0 0
+        int[] labels = [1, 1, 1, 0, 0, 0];
+        float[][] probabilities = new[] { 0.9f, 0.6f, 0.4f, 0.7f, 0.2f, 0.1f }.Select(p => new[] { 1 - p, p }).ToArray();
+
+        var metrics = ClassifierEvaluator.Evaluate(labels, probabilities, ["cat", "dog"]);
+
+        var binary = metrics.Binary!;
+        Assert.Equal("dog", binary.PositiveClass);
+        Assert.Equal(7.0 / 9, binary.Auc, 6); // 7 of the 9 (positive, negative) pairs are ordered right
+        Assert.Equal(2.0 / 3, binary.Precision, 6);
+        Assert.Equal(2.0 / 3, binary.Recall, 6);
+        Assert.Equal(2.0 / 3, binary.F1, 6);
+        Assert.Null(ClassifierEvaluator.Evaluate([0, 1, 2], [[1f, 0, 0], [0, 1f, 0], [0, 0, 1f]], ["a", "b", "c"]).Binary);
+    }
+
+    [Fact]
     public void Mismatched_inputs_are_refused()
     {
         Assert.Throws<ArgumentException>(() => ClassifierEvaluator.Evaluate([0], [], ["a", "b"]));
