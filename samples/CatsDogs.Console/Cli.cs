@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Features;
@@ -22,27 +23,35 @@ internal static class Cli
         var model = new Option<FileInfo?>("--model") { Description = "Model file written by train (default: <out>/model.zip)." };
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };
         var top = new Option<int>("--top") { Description = "Classes to show per image.", DefaultValueFactory = _ => 1 };
+        var gpu = new Option<int?>("--gpu")
+        {
+            Description = "Run the backbone on CUDA device N (default 0); needs the GPU build (-p:OnnxRuntimeFlavor=Gpu). Fails naming what is missing unless --cpu-fallback.",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = r => r.Tokens.Count == 0 ? 0 : int.Parse(r.Tokens[0].Value, CultureInfo.InvariantCulture),
+        };
+        var cpuFallback = new Option<bool>("--cpu-fallback") { Description = "With --gpu: warn and use the CPU when CUDA is unusable." };
         var images = new Argument<FileInfo[]>("images") { Description = "Image files to classify.", Arity = ArgumentArity.OneOrMore };
 
         DataChoice Data(ParseResult r) => new(r.GetValue(data), r.GetValue(testData), r.GetValue(seed), r.GetValue(cache)!);
+        ExecutionDevice Device(ParseResult r) => r.GetValue(gpu) is { } id ? ExecutionDevice.Cuda(id, r.GetValue(cpuFallback)) : ExecutionDevice.Cpu;
         FileInfo ModelPath(ParseResult r) => r.GetValue(model) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "model.zip"));
 
         var train = new Command("train", "Featurize, train the head, evaluate before and after, save the model and a JSON report.")
         {
-            data, testData, backbone, seed, cache, output, report, noFlip,
+            data, testData, backbone, seed, cache, output, report, noFlip, gpu, cpuFallback,
         };
         train.SetAction(Guarded((r, token) => TrainCommand.RunAsync(
-            Data(r), r.GetValue(backbone)!, !r.GetValue(noFlip), r.GetValue(output)!, r.GetValue(report), token)));
+            Data(r), r.GetValue(backbone)!, !r.GetValue(noFlip), Device(r), r.GetValue(output)!, r.GetValue(report), token)));
 
         var evaluate = new Command("evaluate", "Evaluate a saved model: on --test-data, else on the test part of --data's split (same --seed as train), else on the bundled test images.")
         {
-            model, data, testData, backboneOverride, seed, cache, output, report,
+            model, data, testData, backboneOverride, seed, cache, output, report, gpu, cpuFallback,
         };
         evaluate.SetAction(Guarded((r, token) => EvaluateCommand.RunAsync(
-            ModelPath(r), Data(r), r.GetValue(backboneOverride) is { } name ? BackboneCatalog.Get(name) : null, r.GetValue(report) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "evaluation.json")), token)));
+            ModelPath(r), Data(r), r.GetValue(backboneOverride) is { } name ? BackboneCatalog.Get(name) : null, Device(r), r.GetValue(report) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "evaluation.json")), token)));
 
-        var predict = new Command("predict", "Classify image files with a saved model.") { model, output, json, top, images };
-        predict.SetAction(Guarded((r, token) => PredictCommand.RunAsync(ModelPath(r), r.GetValue(images)!, r.GetValue(json), r.GetValue(top), token)));
+        var predict = new Command("predict", "Classify image files with a saved model.") { model, output, json, top, gpu, cpuFallback, images };
+        predict.SetAction(Guarded((r, token) => PredictCommand.RunAsync(ModelPath(r), Device(r), r.GetValue(images)!, r.GetValue(json), r.GetValue(top), token)));
 
         var root = new RootCommand("Transfer-learning image classification: a frozen ImageNet backbone + a trained dense head.")
         {
@@ -60,7 +69,8 @@ internal static class Cli
             {
                 return await action(result, token);
             }
-            catch (Exception e) when (e is DatasetException or BackboneNotFoundException or IOException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception e) when (e is DatasetException or BackboneNotFoundException or ExecutionDeviceException
+                                          or IOException or UnauthorizedAccessException or ArgumentException)
             {
                 await System.Console.Error.WriteLineAsync($"error: {e.Message}");
                 return 2;

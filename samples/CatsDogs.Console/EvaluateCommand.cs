@@ -2,15 +2,18 @@ using Spectre.Console;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Features;
 
 namespace CatsDogs.Console;
 
 /// <summary>evaluate: a saved model on labelled images.</summary>
 internal static class EvaluateCommand
 {
-    public static async Task<int> RunAsync(FileInfo model, DataChoice data, BackboneSpec? backbone, FileInfo report, CancellationToken token)
+    public static async Task<int> RunAsync(
+        FileInfo model, DataChoice data, BackboneSpec? backbone, ExecutionDevice device, FileInfo report, CancellationToken token)
     {
-        using var classifier = TransferClassifier.Load(model.FullName, backbone, data.Cache.FullName);
+        using var classifier = TransferClassifier.Load(
+            model.FullName, backbone, new FeaturizerOptions { CacheDirectory = data.Cache.FullName, Device = device }, Output.Logger);
         // The same images train held out: a separate test folder, or the test part of the same seeded split.
         var images = data.TestFolder is { } test
             ? ImageDataset.FromFolder(test.FullName).Images

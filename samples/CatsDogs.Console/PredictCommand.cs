@@ -1,15 +1,17 @@
 using System.Text.Json;
 using Spectre.Console;
+using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Classification;
+using TransferLearning.ImageClassification.Features;
 
 namespace CatsDogs.Console;
 
 /// <summary>predict: label and probability per image.</summary>
 internal static class PredictCommand
 {
-    public static async Task<int> RunAsync(FileInfo model, FileInfo[] images, bool json, int top, CancellationToken token)
+    public static async Task<int> RunAsync(FileInfo model, ExecutionDevice device, FileInfo[] images, bool json, int top, CancellationToken token)
     {
-        using var classifier = TransferClassifier.Load(model.FullName);
+        using var classifier = TransferClassifier.Load(model.FullName, options: new FeaturizerOptions { Device = device }, logger: Output.Logger);
         var rows = new List<object>();
         var failed = 0;
         foreach (var image in images)

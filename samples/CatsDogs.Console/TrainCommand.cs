@@ -1,5 +1,6 @@
 using Spectre.Console;
 using TransferLearning.ImageClassification;
+using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Head;
 
@@ -8,7 +9,8 @@ namespace CatsDogs.Console;
 /// <summary>train (and the no-argument main job): featurize, train, evaluate, save, report.</summary>
 internal static class TrainCommand
 {
-    public static async Task<int> RunAsync(DataChoice data, string backbone, bool flip, DirectoryInfo output, FileInfo? report, CancellationToken token)
+    public static async Task<int> RunAsync(
+        DataChoice data, string backbone, bool flip, ExecutionDevice device, DirectoryInfo output, FileInfo? report, CancellationToken token)
     {
         var test = data.TestFolder;
         AnsiConsole.MarkupLineInterpolated(
@@ -25,6 +27,7 @@ internal static class TrainCommand
             .OnEpoch(e => AnsiConsole.MarkupLineInterpolated(
                 $"  epoch {e.Epoch,3}: loss {e.TrainLoss:F4} acc {e.TrainAccuracy:F4} | val loss {e.ValidationLoss:F4} val acc {e.ValidationAccuracy:F4}"));
         if (test is not null) builder.WithTestImages(test.FullName);
+        if (device.CudaDeviceId is { } gpu) builder.UseGpu(gpu, device.FallbackToCpu);
 
         var result = await Output.WithProgressAsync("Featurizing", progress => builder.WithProgress(progress).TrainAsync(token));
         using var classifier = result.Classifier;

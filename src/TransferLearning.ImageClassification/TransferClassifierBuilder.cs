@@ -70,6 +70,13 @@ public sealed class TransferClassifierBuilder
     /// <summary>Mirror-image features for training and test-time averaging (default on; doubles backbone work).</summary>
     public TransferClassifierBuilder WithHorizontalFlip(bool enabled = true) => Set(() => _featurizer = _featurizer with { HorizontalFlip = enabled });
 
+    /// <summary>
+    /// Run the backbone on CUDA device <paramref name="deviceId"/> (the app references Microsoft.ML.OnnxRuntime.Gpu.Linux).
+    /// Without a usable CUDA stack: a logged warning and the CPU when <paramref name="fallbackToCpu"/>, else an error naming what is missing.
+    /// </summary>
+    public TransferClassifierBuilder UseGpu(int deviceId = 0, bool fallbackToCpu = true) =>
+        Set(() => _featurizer = _featurizer with { Device = ExecutionDevice.Cuda(deviceId, fallbackToCpu) });
+
     /// <summary>Images per backbone call (default 32).</summary>
     public TransferClassifierBuilder WithBatchSize(int batchSize) => Set(() => _featurizer = _featurizer with { BatchSize = batchSize });
 

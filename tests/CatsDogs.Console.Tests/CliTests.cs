@@ -88,23 +88,42 @@ public sealed class CliTests : IDisposable
         Assert.Equal(2, prediction.GetProperty("top").GetArrayLength());
     }
 
-    [Fact]
-    public async Task A_missing_model_is_a_one_line_error_not_a_stack_trace()
+    private static async Task<(int Code, string Error)> RunCapturingErrorsAsync(params string[] args)
     {
-        var missing = Path.Combine(_root, "missing.zip");
-        var error = new StringWriter();
         var original = System.Console.Error;
+        using var error = new StringWriter();
         System.Console.SetError(error);
         try
         {
-            var (code, _) = await RunAsync("predict", "--model", missing, "x.png");
-            Assert.Equal(2, code);
+            return ((await RunAsync(args)).Code, error.ToString());
         }
         finally
         {
             System.Console.SetError(original);
         }
-        Assert.Contains(missing, error.ToString());
-        Assert.DoesNotContain(" at ", error.ToString());
+    }
+
+    [Fact]
+    public async Task A_missing_model_is_a_one_line_error_not_a_stack_trace()
+    {
+        var missing = Path.Combine(_root, "missing.zip");
+
+        var (code, error) = await RunCapturingErrorsAsync("predict", "--model", missing, "x.png");
+
+        Assert.Equal(2, code);
+        Assert.Contains(missing, error);
+        Assert.DoesNotContain(" at ", error);
+    }
+
+    [Fact]
+    public async Task Gpu_without_cpu_fallback_on_a_machine_without_cuda_says_what_is_missing()
+    {
+        var train = CopySlice("train", classes: 2, perClass: 2);
+
+        var (code, error) = await RunCapturingErrorsAsync("train", "--data", train, "--gpu", "--out", Path.Combine(_root, "out"), "--cache", Path.Combine(_root, "cache"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("CUDA device 0", error);
+        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu.Linux", error);
     }
 }

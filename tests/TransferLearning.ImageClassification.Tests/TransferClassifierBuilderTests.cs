@@ -33,6 +33,29 @@ public class TransferClassifierBuilderTests
     }
 
     [Fact]
+    public async Task Asking_for_a_gpu_with_fallback_changes_nothing_in_the_results_on_a_cpu_machine()
+    {
+        using var folder = TestImages.NewFolder();
+        TestImages.CopyAssets(folder.Combine("data"), classes: 2, perClass: 10);
+        TransferClassifierBuilder Builder() => new TransferClassifierBuilder()
+            .WithImages(folder.Combine("data"))
+            .WithoutFeatureCache()
+            .WithHorizontalFlip(false)
+            .WithHead(new HeadOptions { Epochs = 5 });
+
+        var cpu = await Builder().TrainAsync();
+        var gpu = await Builder().UseGpu(deviceId: 0, fallbackToCpu: true).TrainAsync();
+        using (cpu.Classifier)
+        using (gpu.Classifier)
+        {
+            Assert.Equal("cpu", gpu.Report.Device);
+            Assert.Equal(cpu.Report.History, gpu.Report.History);
+            Assert.Equal((cpu.Report.Test!.Accuracy, cpu.Report.Test.LogLoss), (gpu.Report.Test!.Accuracy, gpu.Report.Test.LogLoss));
+            Assert.True(cpu.Classifier.Head.Parameters.SequenceEqual(gpu.Classifier.Head.Parameters));
+        }
+    }
+
+    [Fact]
     public void Build_checks_the_choices_once_up_front()
     {
         Assert.Throws<InvalidOperationException>(() => new TransferClassifierBuilder().Build());

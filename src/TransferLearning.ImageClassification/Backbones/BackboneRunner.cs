@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
 
 namespace TransferLearning.ImageClassification.Backbones;
@@ -13,10 +15,11 @@ public sealed class BackboneRunner : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
-    private BackboneRunner(BackboneSpec spec, string modelSha256, InferenceSession session)
+    private BackboneRunner(BackboneSpec spec, string modelSha256, InferenceSession session, ExecutionDevice device)
     {
         Spec = spec;
         ModelSha256 = modelSha256;
+        Device = device;
         _session = session;
         _inputNames = [spec.InputName];
         _outputNames = [spec.FeatureNode];
@@ -28,11 +31,17 @@ public sealed class BackboneRunner : IDisposable
     /// <summary>SHA-256 (lower-case hex) of the ONNX file that was loaded.</summary>
     public string ModelSha256 { get; }
 
+    /// <summary>Where the backbone actually runs (the CPU after a fallback).</summary>
+    public ExecutionDevice Device { get; }
+
     /// <summary>Loads <paramref name="spec"/>'s model, checks its hash, and makes its batch dimension symbolic.</summary>
     /// <param name="spec">The backbone to load.</param>
     /// <param name="intraOpThreads">Threads ONNX Runtime may use inside one batch (0: its default, all cores).</param>
+    /// <param name="device">Where to run it (default the CPU).</param>
+    /// <param name="logger">Receives the warning when a GPU is unusable and the CPU is used instead.</param>
     /// <exception cref="BackboneNotFoundException">The file is missing or its hash differs from <see cref="BackboneSpec.Sha256"/>.</exception>
-    public static BackboneRunner Load(BackboneSpec spec, int intraOpThreads = 0)
+    /// <exception cref="ExecutionDeviceException">The GPU cannot be used and <see cref="ExecutionDevice.FallbackToCpu"/> is off.</exception>
+    public static BackboneRunner Load(BackboneSpec spec, int intraOpThreads = 0, ExecutionDevice? device = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (!File.Exists(spec.ModelPath))
@@ -44,6 +53,25 @@ public sealed class BackboneRunner : IDisposable
             throw new BackboneNotFoundException(
                 $"Backbone '{spec.Name}': '{spec.ModelPath}' has SHA-256 {sha256}, expected {expected}. The file is damaged or a different model; restore it from {spec.Source}.");
 
+        var model = OnnxGraphRewriter.ToBatchedFeatureExtractor(bytes, spec.FeatureNode);
+        if ((device ?? ExecutionDevice.Cpu).CudaDeviceId is { } cudaDevice)
+        {
+            try
+            {
+                return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice), device!);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                var reason = $"CUDA device {cudaDevice} cannot run backbone '{spec.Name}': {CudaProvider.Diagnose() ?? e.Message}";
+                if (!device!.FallbackToCpu) throw new ExecutionDeviceException(reason, e);
+                (logger ?? NullLogger.Instance).LogWarning("{Reason}. Running on the CPU instead.", reason);
+            }
+        }
+        return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice: null), ExecutionDevice.Cpu);
+    }
+
+    private static InferenceSession CreateSession(byte[] model, int intraOpThreads, int? cudaDevice)
+    {
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -52,8 +80,8 @@ public sealed class BackboneRunner : IDisposable
         };
         // Spinning intra-op threads would steal the cores the decode workers need between batches.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        var session = new InferenceSession(OnnxGraphRewriter.ToBatchedFeatureExtractor(bytes, spec.FeatureNode), options);
-        return new BackboneRunner(spec, sha256, session);
+        if (cudaDevice is { } id) CudaProvider.Append(options, id);
+        return new InferenceSession(model, options);
     }
 
     /// <summary>Runs <paramref name="count"/> preprocessed images and returns their features, image after image.</summary>

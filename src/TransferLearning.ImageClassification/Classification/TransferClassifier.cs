@@ -111,15 +111,17 @@ public sealed class TransferClassifier : IDisposable
     /// <summary>Loads a classifier saved with <see cref="Save"/>.</summary>
     /// <param name="path">The model file.</param>
     /// <param name="backbone">The backbone to use when it is not a catalogue entry or lives elsewhere; its file must have the recorded SHA-256.</param>
-    /// <param name="cacheDirectory">Feature cache for <see cref="EvaluateAsync"/> (null: none).</param>
+    /// <param name="options">Batch size, device and feature cache (used by <see cref="EvaluateAsync"/>); the model decides <see cref="FeaturizerOptions.HorizontalFlip"/>.</param>
+    /// <param name="logger">Receives the warning when the GPU is unusable and the CPU is used instead.</param>
     /// <exception cref="BackboneNotFoundException">The backbone is missing or is not the one the model was trained with.</exception>
     /// <exception cref="InvalidDataException">The file is not a model file.</exception>
-    public static TransferClassifier Load(string path, BackboneSpec? backbone = null, string? cacheDirectory = null)
+    public static TransferClassifier Load(
+        string path, BackboneSpec? backbone = null, FeaturizerOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         var (manifest, head) = ModelFile.Read(path);
         var spec = ModelFile.ResolveBackbone(manifest, backbone);
         var featurizer = BottleneckFeaturizer.Create(
-            spec, new FeaturizerOptions { HorizontalFlip = manifest.HorizontalFlip, CacheDirectory = cacheDirectory });
+            spec, (options ?? new FeaturizerOptions()) with { HorizontalFlip = manifest.HorizontalFlip }, logger);
         return new TransferClassifier(featurizer, head, manifest.Classes);
     }
 

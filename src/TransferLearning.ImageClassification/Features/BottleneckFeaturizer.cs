@@ -32,12 +32,16 @@ public sealed class BottleneckFeaturizer : IDisposable
     }
 
     /// <summary>Loads the backbone and prepares the pipeline.</summary>
+    /// <param name="backbone">The backbone to run.</param>
+    /// <param name="options">Batch size, cache, threads, device.</param>
+    /// <param name="logger">Receives the warning when the GPU is unusable and the CPU is used instead.</param>
     /// <exception cref="BackboneNotFoundException">The backbone's file is missing or not the expected one.</exception>
-    public static BottleneckFeaturizer Create(BackboneSpec backbone, FeaturizerOptions? options = null)
+    /// <exception cref="ExecutionDeviceException">The GPU cannot be used and fallback to the CPU is off.</exception>
+    public static BottleneckFeaturizer Create(BackboneSpec backbone, FeaturizerOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         options ??= new FeaturizerOptions();
         options.Validate();
-        return new BottleneckFeaturizer(BackboneRunner.Load(backbone, options.InferenceThreads), options);
+        return new BottleneckFeaturizer(BackboneRunner.Load(backbone, options.InferenceThreads, options.Device, logger), options);
     }
 
     /// <summary>The backbone in use.</summary>
@@ -45,6 +49,9 @@ public sealed class BottleneckFeaturizer : IDisposable
 
     /// <summary>SHA-256 of the backbone's ONNX file.</summary>
     public string BackboneSha256 => _runner.ModelSha256;
+
+    /// <summary>Where the backbone actually runs.</summary>
+    public ExecutionDevice Device => _runner.Device;
 
     /// <summary>Features per image.</summary>
     public int FeatureSize => _runner.Spec.FeatureSize;

@@ -18,6 +18,9 @@ public sealed record FeaturizerOptions
     /// <summary>Images read and decoded at once, overlapping with inference.</summary>
     public int DecodeThreads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Where the backbone runs (default the CPU; see <see cref="Backbones.ExecutionDevice.Cuda"/>).</summary>
+    public Backbones.ExecutionDevice Device { get; init; } = Backbones.ExecutionDevice.Cpu;
+
     /// <summary>Threads ONNX Runtime uses per batch (0: all cores).</summary>
     public int InferenceThreads { get; init; }
 
@@ -38,5 +41,6 @@ public sealed record FeaturizerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(DecodeThreads, 1, nameof(DecodeThreads));
         ArgumentOutOfRangeException.ThrowIfNegative(InferenceThreads, nameof(InferenceThreads));
+        ArgumentNullException.ThrowIfNull(Device, nameof(Device));
     }
 }

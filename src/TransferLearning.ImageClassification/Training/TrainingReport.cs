@@ -6,6 +6,7 @@ namespace TransferLearning.ImageClassification.Training;
 
 /// <summary>Everything a training run measured; serialises to the CLI's JSON report.</summary>
 /// <param name="Backbone">Backbone name.</param>
+/// <param name="Device">Where the backbone ran: "cpu" or "cuda:N".</param>
 /// <param name="ImageSize">Backbone input size, e.g. "224x224".</param>
 /// <param name="Counts">Images per part, and how many were skipped.</param>
 /// <param name="Skipped">Images left out, with the reason.</param>
@@ -15,6 +16,7 @@ namespace TransferLearning.ImageClassification.Training;
 /// <param name="Timings">Where the time went.</param>
 public sealed record TrainingReport(
     string Backbone,
+    string Device,
     string ImageSize,
     ImageCounts Counts,
     IReadOnlyList<SkippedImage> Skipped,

@@ -27,7 +27,7 @@ public sealed class TransferTrainer
     {
         var s = Settings;
         var split = Split(s);
-        var featurizer = BottleneckFeaturizer.Create(s.Backbone, s.Featurizer);
+        var featurizer = BottleneckFeaturizer.Create(s.Backbone, s.Featurizer, s.Logger);
         try
         {
             var paths = split.Train.Concat(split.Validation).Concat(split.Test).Select(i => i.Path).ToArray();
@@ -49,6 +49,7 @@ public sealed class TransferTrainer
             var (initial, test) = lookup.Evaluate(trained.Initial, trained.Trained);
             var report = new TrainingReport(
                 s.Backbone.Name,
+                featurizer.Device.ToString(),
                 s.Backbone.InputSize.ToString(),
                 new ImageCounts(lookup.Count(0), lookup.Count(1), lookup.Count(2), features.Skipped.Count),
                 features.Skipped,
