@@ -9,28 +9,56 @@ namespace TransferLearning.Benchmarks;
 /// <summary>Featurization throughput: the network alone, this library's pipeline, and ML.NET's DnnFeaturizeImage route, same images, same run.</summary>
 internal static class FeaturizeBenchmark
 {
+    /// <summary>featurize [FOLDER] [--limit N] [--synthetic N] [--batch B] [--gpu N]</summary>
     public static async Task RunAsync(string[] args)
     {
-        var folder = args.Length > 0 ? args[0] : BenchmarkAssets.Root;
-        var limit = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : int.MaxValue;
-        var paths = Directory.GetFiles(folder, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(limit).ToArray();
-        Console.WriteLine($"{paths.Length} images from {folder}; {Environment.ProcessorCount} cores");
+        var options = Arguments.Parse(args);
+        var device = options.Gpu is { } id ? ExecutionDevice.Cuda(id, fallbackToCpu: false) : ExecutionDevice.Cpu;
+        var paths = options.Synthetic is { } count
+            ? SyntheticImages.WriteJpegs(Path.Combine(Path.GetTempPath(), $"tl-synthetic-{count}"), count)
+            : Directory.EnumerateFiles(options.Folder ?? BenchmarkAssets.Root, "*.*", SearchOption.AllDirectories)
+                .Where(p => ImageClassification.Data.ImageDataset.ImageExtensions.Contains(Path.GetExtension(p)))
+                .Order(StringComparer.Ordinal).Take(options.Limit).ToArray();
+        Console.WriteLine($"{paths.Length} images ({(options.Synthetic is null ? options.Folder ?? BenchmarkAssets.Root : "synthetic 500x375 JPEG")}); {Environment.ProcessorCount} cores; {device}; batch {options.Batch}");
 
-        // Warm both routes on a few images first so session creation is not timed.
-        var network = TimeNetworkOnly(batch: 32, images: Math.Min(paths.Length, 640));
-        var library = await TimeLibrary(paths[..8]);
-        library = await TimeLibrary(paths);
-        var mlnet = TimeMlNet(paths[..8]);
-        mlnet = TimeMlNet(paths);
-        Console.WriteLine($"network only (random input, batch 32): {network:F1} img/s");
-        Console.WriteLine($"library (decode overlapped, batch 32): {library:F1} img/s");
-        Console.WriteLine($"ML.NET DnnFeaturizeImage route:        {mlnet:F1} img/s");
-        Console.WriteLine($"ratio library / ML.NET:                {library / mlnet:F2}");
+        // Each route is warmed on a few images first so session creation and cuDNN's algorithm search are not timed.
+        var network = TimeNetworkOnly(options.Batch, images: Math.Max(options.Batch * 20, 640), device);
+        await TimeLibrary(paths[..Math.Min(8, paths.Length)], options.Batch, device);
+        var library = await TimeLibrary(paths, options.Batch, device);
+        Console.WriteLine($"network only (random input): {network,8:F1} img/s");
+        Console.WriteLine($"library end to end:          {library,8:F1} img/s");
+        if (options.Gpu is not null) return; // ML.NET's route below runs on the CPU only
+        TimeMlNet(paths[..Math.Min(8, paths.Length)]);
+        var mlnet = TimeMlNet(paths);
+        Console.WriteLine($"ML.NET DnnFeaturizeImage:    {mlnet,8:F1} img/s");
+        Console.WriteLine($"ratio library / ML.NET:      {library / mlnet,8:F2}");
     }
 
-    private static double TimeNetworkOnly(int batch, int images)
+    private sealed record Arguments(string? Folder, int Limit, int? Synthetic, int Batch, int? Gpu)
     {
-        using var runner = BackboneRunner.Load(BackboneCatalog.ResNet18);
+        public static Arguments Parse(string[] args)
+        {
+            var parsed = new Arguments(null, int.MaxValue, null, 32, null);
+            for (var i = 0; i < args.Length; i++)
+            {
+                int Next() => int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                parsed = args[i] switch
+                {
+                    "--limit" => parsed with { Limit = Next() },
+                    "--synthetic" => parsed with { Synthetic = Next() },
+                    "--batch" => parsed with { Batch = Next() },
+                    "--gpu" => parsed with { Gpu = i + 1 < args.Length && int.TryParse(args[i + 1], out _) ? Next() : 0 },
+                    var folder when !folder.StartsWith("--", StringComparison.Ordinal) => parsed with { Folder = folder },
+                    var unknown => throw new ArgumentException($"Unknown option {unknown}."),
+                };
+            }
+            return parsed;
+        }
+    }
+
+    private static double TimeNetworkOnly(int batch, int images, ExecutionDevice device)
+    {
+        using var runner = BackboneRunner.Load(BackboneCatalog.ResNet18, device: device);
         var random = new Random(0);
         var input = Enumerable.Range(0, batch * 3 * 224 * 224).Select(_ => random.NextSingle() * 255 - 128).ToArray();
         runner.Run(input, batch);
@@ -40,9 +68,9 @@ internal static class FeaturizeBenchmark
         return batches * batch / clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<double> TimeLibrary(string[] paths)
+    private static async Task<double> TimeLibrary(string[] paths, int batch, ExecutionDevice device)
     {
-        using var featurizer = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18, new FeaturizerOptions { BatchSize = 32 });
+        using var featurizer = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18, new FeaturizerOptions { BatchSize = batch, Device = device });
         var clock = Stopwatch.StartNew();
         var result = await featurizer.FeaturizeAsync(paths);
         if (result.Skipped.Count > 0) throw new InvalidOperationException($"{result.Skipped.Count} images skipped");

@@ -1,5 +1,5 @@
 // Benchmarks; results and how to read them: docs/benchmarks.md.
-//   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks [-- featurize [image-folder [max-images]]]
+//   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks [-- featurize [FOLDER] [--limit N] [--synthetic N] [--batch B] [--gpu [N]]]
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- heads [cache-folder]
 using TransferLearning.Benchmarks;
 
