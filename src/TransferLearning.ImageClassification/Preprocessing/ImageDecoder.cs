@@ -44,12 +44,4 @@ internal static class ImageDecoder
                 ?? throw new ImageDecodeException($"could not be resized from {decoded.Width}x{decoded.Height} to {size}");
         }
     }
-
-    /// <summary>Reads only the header: width and height, or null when the bytes are not a supported image.</summary>
-    public static ImageSize? ReadSize(ReadOnlySpan<byte> encoded)
-    {
-        using var data = SKData.CreateCopy(encoded);
-        using var codec = SKCodec.Create(data);
-        return codec is null ? null : new ImageSize(codec.Info.Width, codec.Info.Height);
-    }
 }
