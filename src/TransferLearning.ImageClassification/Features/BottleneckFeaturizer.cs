@@ -59,6 +59,9 @@ public sealed class BottleneckFeaturizer : IDisposable
     /// <summary>Feature vectors per image: 1, or 2 with <see cref="FeaturizerOptions.HorizontalFlip"/> (the image, then its mirror image).</summary>
     public int Views { get; }
 
+    /// <summary>Input floats per image: every view's tensor back to back.</summary>
+    private int ImageFloats => _preprocessor.TensorLength * Views;
+
     /// <summary>The cache in front of the backbone, if any.</summary>
     public FeatureCache? Cache => _cache;
 
@@ -75,7 +78,7 @@ public sealed class BottleneckFeaturizer : IDisposable
 
     private float[][] FeaturizeBatch(byte[][] encodedImages)
     {
-        var length = _preprocessor.TensorLength * Views;
+        var length = ImageFloats;
         var input = new float[encodedImages.Length * length];
         try
         {
@@ -167,10 +170,10 @@ public sealed class BottleneckFeaturizer : IDisposable
             return null;
         }
 
-        var tensor = ArrayPool<float>.Shared.Rent(_preprocessor.TensorLength * Views);
+        var tensor = ArrayPool<float>.Shared.Rent(ImageFloats);
         try
         {
-            WriteViews(bytes, tensor.AsSpan(0, _preprocessor.TensorLength * Views));
+            WriteViews(bytes, tensor.AsSpan(0, ImageFloats));
         }
         catch (ImageDecodeException e)
         {
@@ -184,7 +187,7 @@ public sealed class BottleneckFeaturizer : IDisposable
     private async Task InferAllAsync(ChannelReader<Prepared> reader, Run run, CancellationToken token)
     {
         var batch = new List<Prepared>(_options.BatchSize);
-        var input = new float[_options.BatchSize * _preprocessor.TensorLength * Views];
+        var input = new float[_options.BatchSize * ImageFloats];
         while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
         {
             while (batch.Count < _options.BatchSize && reader.TryRead(out var item)) batch.Add(item);
@@ -195,7 +198,7 @@ public sealed class BottleneckFeaturizer : IDisposable
 
     private void InferBatch(List<Prepared> batch, float[] input, Run run)
     {
-        var length = _preprocessor.TensorLength * Views;
+        var length = ImageFloats;
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Tensor.AsSpan(0, length).CopyTo(input.AsSpan(i * length));
