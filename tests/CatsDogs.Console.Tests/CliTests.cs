@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CatsDogs.Console;
 using Spectre.Console;
+using TransferLearning.ImageClassification.Tests.Support;
 
 namespace CatsDogs.Console.Tests;
 
@@ -11,17 +12,10 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private static string Assets => Path.GetDirectoryName(CatsDogs.Console.Assets.FashionMnist("train").FullName)!;
-
     private string CopySlice(string part, int classes, int perClass)
     {
         var target = Path.Combine(_root, part);
-        foreach (var folder in Directory.GetDirectories(Path.Combine(Assets, part)).Order(StringComparer.Ordinal).Take(classes))
-        {
-            var classFolder = Directory.CreateDirectory(Path.Combine(target, Path.GetFileName(folder))).FullName;
-            foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal).Take(perClass))
-                File.Copy(file, Path.Combine(classFolder, Path.GetFileName(file)));
-        }
+        TestImages.CopyAssets(target, classes, perClass, from: part == "test" ? TestImages.Test : TestImages.Train);
         return target;
     }
 

@@ -25,10 +25,10 @@ internal static class TestImages
         return data.ToArray();
     }
 
-    /// <summary>Copies <paramref name="perClass"/> bundled training images of each of the first <paramref name="classes"/> classes.</summary>
-    public static void CopyAssets(string destination, int classes, int perClass)
+    /// <summary>Copies <paramref name="perClass"/> bundled images (training ones unless <paramref name="from"/> names another folder) of each of the first <paramref name="classes"/> classes.</summary>
+    public static void CopyAssets(string destination, int classes, int perClass, string? from = null)
     {
-        foreach (var folder in Directory.GetDirectories(Train).Order(StringComparer.Ordinal).Take(classes))
+        foreach (var folder in Directory.GetDirectories(from ?? Train).Order(StringComparer.Ordinal).Take(classes))
         {
             var target = Directory.CreateDirectory(Path.Combine(destination, Path.GetFileName(folder))).FullName;
             foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal).Take(perClass))
