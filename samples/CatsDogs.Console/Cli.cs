@@ -13,7 +13,13 @@ internal static class Cli
     {
         var data = new Option<DirectoryInfo?>("--data") { Description = "Folder with one sub-folder of images per class (default: the bundled assets/fashion-mnist/train)." };
         var testData = new Option<DirectoryInfo?>("--test-data") { Description = "Separate test folder; without it the test part comes from --data's split (with the bundled data: assets/fashion-mnist/test)." };
-        var backbone = new Option<string>("--backbone") { Description = "Backbone name.", DefaultValueFactory = _ => "resnet18" };
+        var backbone = new Option<string>("--backbone") { Description = "Catalogue backbone (see `backbones`) or an .onnx classifier file.", DefaultValueFactory = _ => "resnet18" };
+        var imageSize = new Option<int?>("--image-size") { Description = "Square input size instead of the backbone's own, e.g. 160 as in the article." };
+        var normalization = new Option<string>("--normalization") { Description = "What an .onnx --backbone expects: torch, tf or caffe.", DefaultValueFactory = _ => "torch" };
+        normalization.AcceptOnlyFromAmong([.. BackboneChoice.Normalizations]);
+        var models = new Option<DirectoryInfo?>("--models") { Description = $"Folder of downloaded backbones (default: ${TransferLearning.ImageClassification.Downloads.ModelStoreOptions.DirectoryVariable} or the user cache)." };
+        var all = new Option<bool>("--all") { Description = "Every downloadable backbone." };
+        var names = new Argument<string[]>("backbones") { Description = "Catalogue names, e.g. vgg16 resnet101v2.", Arity = ArgumentArity.ZeroOrMore };
         var backboneOverride = new Option<string?>("--backbone") { Description = "Backbone to load the model with (default: the one the model names)." };
         var seed = new Option<int>("--seed") { Description = "Split and head seed.", DefaultValueFactory = _ => 42 };
         var cache = new Option<DirectoryInfo>("--cache") { Description = "Feature cache folder.", DefaultValueFactory = _ => new DirectoryInfo(FeaturizerOptions.DefaultCacheDirectory) };
@@ -34,28 +40,36 @@ internal static class Cli
 
         DataChoice Data(ParseResult r) => new(r.GetValue(data), r.GetValue(testData), r.GetValue(seed), r.GetValue(cache)!);
         ExecutionDevice Device(ParseResult r) => r.GetValue(gpu) is { } id ? ExecutionDevice.Cuda(id, r.GetValue(cpuFallback)) : ExecutionDevice.Cpu;
+        FeaturizerOptions Runtime(ParseResult r) => new() { Device = Device(r), ModelDirectory = r.GetValue(models)?.FullName };
         FileInfo ModelPath(ParseResult r) => r.GetValue(model) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "model.zip"));
 
         var train = new Command("train", "Featurize, train the head, evaluate before and after, save the model and a JSON report.")
         {
-            data, testData, backbone, seed, cache, output, report, noFlip, gpu, cpuFallback,
+            data, testData, backbone, imageSize, normalization, models, seed, cache, output, report, noFlip, gpu, cpuFallback,
         };
         train.SetAction(Guarded((r, token) => TrainCommand.RunAsync(
-            Data(r), r.GetValue(backbone)!, !r.GetValue(noFlip), Device(r), r.GetValue(output)!, r.GetValue(report), token)));
+            Data(r), BackboneChoice.Resolve(r.GetValue(backbone)!, r.GetValue(imageSize), r.GetValue(normalization)!),
+            !r.GetValue(noFlip), Runtime(r), r.GetValue(output)!, r.GetValue(report), token)));
 
         var evaluate = new Command("evaluate", "Evaluate a saved model: on --test-data, else on the test part of --data's split (same --seed as train), else on the bundled test images.")
         {
-            model, data, testData, backboneOverride, seed, cache, output, report, gpu, cpuFallback,
+            model, data, testData, backboneOverride, models, seed, cache, output, report, gpu, cpuFallback,
         };
         evaluate.SetAction(Guarded((r, token) => EvaluateCommand.RunAsync(
-            ModelPath(r), Data(r), r.GetValue(backboneOverride) is { } name ? BackboneCatalog.Get(name) : null, Device(r), r.GetValue(report) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "evaluation.json")), token)));
+            ModelPath(r), Data(r), r.GetValue(backboneOverride) is { } name ? BackboneCatalog.Get(name) : null, Runtime(r), r.GetValue(report) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "evaluation.json")), token)));
 
-        var predict = new Command("predict", "Classify image files with a saved model.") { model, output, json, top, gpu, cpuFallback, images };
-        predict.SetAction(Guarded((r, token) => PredictCommand.RunAsync(ModelPath(r), Device(r), r.GetValue(images)!, r.GetValue(json), r.GetValue(top), token)));
+        var predict = new Command("predict", "Classify image files with a saved model.") { model, output, models, json, top, gpu, cpuFallback, images };
+        predict.SetAction(Guarded((r, token) => PredictCommand.RunAsync(ModelPath(r), Runtime(r), r.GetValue(images)!, r.GetValue(json), r.GetValue(top), token)));
+
+        var download = new Command("download", "Download and verify catalogue backbones now, so later runs work offline.") { names, all, models };
+        download.SetAction(Guarded((r, token) => DownloadCommand.RunAsync(r.GetValue(names) ?? [], r.GetValue(all), r.GetValue(models), token)));
+
+        var backbones = new Command("backbones", "List the backbone catalogue and which backbones are downloaded.") { models };
+        backbones.SetAction(r => DownloadCommand.List(r.GetValue(models)));
 
         var root = new RootCommand("Transfer-learning image classification: a frozen ImageNet backbone + a trained dense head.")
         {
-            train, evaluate, predict,
+            train, evaluate, predict, download, backbones,
         };
         root.SetAction((_, token) => root.Parse(["train"]).InvokeAsync(cancellationToken: token));
         return root;
@@ -70,7 +84,7 @@ internal static class Cli
                 return await action(result, token);
             }
             catch (Exception e) when (e is DatasetException or BackboneNotFoundException or ExecutionDeviceException
-                                          or IOException or UnauthorizedAccessException or ArgumentException)
+                                          or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
             {
                 await System.Console.Error.WriteLineAsync($"error: {e.Message}");
                 return 2;

@@ -10,10 +10,10 @@ namespace CatsDogs.Console;
 internal static class EvaluateCommand
 {
     public static async Task<int> RunAsync(
-        FileInfo model, DataChoice data, BackboneSpec? backbone, ExecutionDevice device, FileInfo report, CancellationToken token)
+        FileInfo model, DataChoice data, BackboneSpec? backbone, FeaturizerOptions runtime, FileInfo report, CancellationToken token)
     {
         using var classifier = TransferClassifier.Load(
-            model.FullName, backbone, new FeaturizerOptions { CacheDirectory = data.Cache.FullName, Device = device }, Output.Logger);
+            model.FullName, backbone, runtime with { CacheDirectory = data.Cache.FullName }, Output.Logger);
         // The same images train held out: a separate test folder, or the test part of the same seeded split.
         var images = data.TestFolder is { } test
             ? ImageDataset.FromFolder(test.FullName).Images

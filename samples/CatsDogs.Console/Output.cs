@@ -35,6 +35,24 @@ internal static class Output
         return result;
     }
 
+    public static async Task<T> WithDownloadProgressAsync<T>(string label, Func<IProgress<TransferLearning.ImageClassification.Downloads.DownloadProgress>, Task<T>> work)
+    {
+        T result = default!;
+        await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
+        {
+            var task = context.AddTask($"Downloading {label}");
+            var progress = new Progress<TransferLearning.ImageClassification.Downloads.DownloadProgress>(p =>
+            {
+                task.MaxValue = p.TotalBytes;
+                task.Value = p.BytesReceived;
+                task.Description = $"Downloading {label} {p.BytesReceived / 1e6:F0}/{p.TotalBytes / 1e6:F0} MB, {p.BytesPerSecond / 1e6:F1} MB/s";
+            });
+            result = await work(progress);
+            task.Value = task.MaxValue;
+        });
+        return result;
+    }
+
     public static async Task WriteJsonAsync<T>(string path, T value, CancellationToken token)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

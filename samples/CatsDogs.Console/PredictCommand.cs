@@ -9,9 +9,9 @@ namespace CatsDogs.Console;
 /// <summary>predict: label and probability per image.</summary>
 internal static class PredictCommand
 {
-    public static async Task<int> RunAsync(FileInfo model, ExecutionDevice device, FileInfo[] images, bool json, int top, CancellationToken token)
+    public static async Task<int> RunAsync(FileInfo model, FeaturizerOptions runtime, FileInfo[] images, bool json, int top, CancellationToken token)
     {
-        using var classifier = TransferClassifier.Load(model.FullName, options: new FeaturizerOptions { Device = device }, logger: Output.Logger);
+        using var classifier = TransferClassifier.Load(model.FullName, options: runtime, logger: Output.Logger);
         var rows = new List<object>();
         var failed = 0;
         foreach (var image in images)

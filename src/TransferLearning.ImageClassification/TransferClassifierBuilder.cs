@@ -31,6 +31,7 @@ public sealed class TransferClassifierBuilder
     private int _seed = 42;
     private BackboneSpec _backbone = BackboneCatalog.ResNet18;
     private ImageSize? _imageSize;
+    private IProgress<Downloads.DownloadProgress>? _downloadProgress;
     private FeaturizerOptions _featurizer = new() { CacheDirectory = FeaturizerOptions.DefaultCacheDirectory, HorizontalFlip = true };
     private HeadOptions _head = new();
     private Action<EpochMetrics>? _onEpoch;
@@ -58,8 +59,19 @@ public sealed class TransferClassifierBuilder
     /// <summary>A catalogue backbone by name, e.g. "resnet18".</summary>
     public TransferClassifierBuilder WithBackbone(string name) => Set(() => _backbone = BackboneCatalog.Get(name));
 
-    /// <summary>Input size; must be one the backbone accepts (ResNet18 from the ML.NET package takes 224x224 only).</summary>
-    public TransferClassifierBuilder WithImageSize(int width, int height) => Set(() => _imageSize = new ImageSize(width, height));
+    /// <summary>Input size instead of the backbone's native one, e.g. the article's 160x160 (the graph's spatial dimensions are freed).</summary>
+    public TransferClassifierBuilder WithImageSize(int width, int height) => Set(() =>
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 32);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 32);
+        _imageSize = new ImageSize(width, height);
+    });
+
+    /// <summary>Folder of downloaded backbones (default <see cref="Downloads.ModelStoreOptions.DefaultDirectory"/>).</summary>
+    public TransferClassifierBuilder WithModelDirectory(string directory) => Set(() => _featurizer = _featurizer with { ModelDirectory = directory });
+
+    /// <summary>Receives bytes and rate while a backbone downloads on first use.</summary>
+    public TransferClassifierBuilder WithDownloadProgress(IProgress<Downloads.DownloadProgress> progress) => Set(() => _downloadProgress = progress);
 
     /// <summary>Where bottleneck features are cached (default: under the user's cache folder).</summary>
     public TransferClassifierBuilder WithFeatureCache(string directory) => Set(() => _featurizer = _featurizer with { CacheDirectory = directory });
@@ -99,12 +111,11 @@ public sealed class TransferClassifierBuilder
     public TransferTrainer Build()
     {
         var data = (_data ?? throw new InvalidOperationException("Say where the images are with WithImages(...).")).Invoke();
-        if (_imageSize is { } size && size != _backbone.InputSize)
-            throw new ArgumentException($"Backbone '{_backbone.Name}' takes {_backbone.InputSize} input only, not {size}.");
+        var backbone = _imageSize is { } size ? _backbone with { InputSize = size } : _backbone;
         _featurizer.Validate();
         _head.Validate();
         return new TransferTrainer(new TrainingSettings(
-            data, _testData?.Invoke(), _ratios, _seed, _backbone, _featurizer, _head, _onEpoch, _progress, _logger));
+            data, _testData?.Invoke(), _ratios, _seed, backbone, _featurizer, _head, _onEpoch, _progress, _downloadProgress, _logger));
     }
 
     /// <summary><see cref="Build"/>, then <see cref="TransferTrainer.TrainAsync"/>.</summary>

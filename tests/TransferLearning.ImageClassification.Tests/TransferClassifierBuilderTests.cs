@@ -1,4 +1,8 @@
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Downloads;
+using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Tests.Support;
 
@@ -56,11 +60,64 @@ public class TransferClassifierBuilderTests
     }
 
     [Fact]
+    public async Task The_article_s_160x160_input_trains_and_the_saved_model_remembers_it()
+    {
+        using var folder = TestImages.NewFolder();
+        TestImages.CopyAssets(folder.Combine("data"), classes: 2, perClass: 8);
+
+        var result = await new TransferClassifierBuilder()
+            .WithImages(folder.Combine("data"))
+            .WithImageSize(160, 160)
+            .WithoutFeatureCache()
+            .WithHorizontalFlip(false)
+            .WithHead(new HeadOptions { Epochs = 3 })
+            .TrainAsync();
+        using var classifier = result.Classifier;
+        classifier.Save(folder.Combine("model.zip"));
+        using var loaded = TransferClassifier.Load(folder.Combine("model.zip"));
+
+        Assert.Equal("160x160", result.Report.ImageSize);
+        Assert.Equal(new ImageSize(160, 160), loaded.Backbone.InputSize);
+        var image = Directory.GetFiles(folder.Combine("data"), "*.png", SearchOption.AllDirectories)[0];
+        var bytes = File.ReadAllBytes(image);
+        Assert.Equal(classifier.Predict(bytes).Scores, loaded.Predict(bytes).Scores);
+    }
+
+    [Fact]
+    public async Task Any_onnx_classifier_is_a_backbone_and_a_catalogue_style_one_downloads_on_first_use()
+    {
+        using var folder = TestImages.NewFolder();
+        TestImages.CopyAssets(folder.Combine("data"), classes: 2, perClass: 6);
+        var model = TinyOnnx.Classifier("pixels", "pooled", 16, FeatureProducer.GlobalAveragePool);
+        using var server = new LoopbackServer((context, _) => LoopbackServer.ServeAsync(context, model));
+        var custom = BackboneSpec.FromOnnxFile(folder.Write("tiny.onnx", model), new ImageSize(224, 224), PixelNormalization.Torch) with
+        {
+            ModelPath = null,
+            Download = new ModelDownload(server.Url("tiny.onnx"), model.Length, "tiny.onnx"),
+        };
+        var downloads = new List<DownloadProgress>();
+
+        var result = await new TransferClassifierBuilder()
+            .WithImages(folder.Combine("data"))
+            .WithBackbone(custom)
+            .WithModelDirectory(folder.Combine("models"))
+            .WithDownloadProgress(new SynchronousProgress<DownloadProgress>(downloads.Add))
+            .WithoutFeatureCache()
+            .WithHead(new HeadOptions { Epochs = 2 })
+            .TrainAsync();
+        using var classifier = result.Classifier;
+
+        Assert.Equal(16, classifier.Head.FeatureSize);
+        Assert.True(File.Exists(folder.Combine("models/tiny.onnx")));
+        Assert.Equal(model.Length, downloads[^1].BytesReceived);
+    }
+
+    [Fact]
     public void Build_checks_the_choices_once_up_front()
     {
         Assert.Throws<InvalidOperationException>(() => new TransferClassifierBuilder().Build());
         Assert.Throws<DatasetException>(() => new TransferClassifierBuilder().WithImages("/no/such/folder").Build());
-        Assert.Throws<ArgumentException>(() => new TransferClassifierBuilder().WithImages(TestImages.Train).WithImageSize(160, 160).Build());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TransferClassifierBuilder().WithImageSize(16, 16));
         Assert.Throws<ArgumentOutOfRangeException>(() => new TransferClassifierBuilder().WithImages(TestImages.Train).WithBatchSize(0).Build());
         Assert.Throws<ArgumentException>(() => new TransferClassifierBuilder().WithBackbone("vgg99"));
     }

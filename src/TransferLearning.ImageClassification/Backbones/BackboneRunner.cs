@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
+using TransferLearning.ImageClassification.Downloads;
 
 namespace TransferLearning.ImageClassification.Backbones;
 
@@ -13,16 +14,16 @@ public sealed class BackboneRunner : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
+    private readonly string[] _outputNames = [OnnxGraphRewriter.OutputName];
 
-    private BackboneRunner(BackboneSpec spec, string modelSha256, InferenceSession session, ExecutionDevice device)
+    private BackboneRunner(BackboneSpec spec, string modelSha256, InferenceSession session, ExecutionDevice device, string inputName)
     {
         Spec = spec;
         ModelSha256 = modelSha256;
         Device = device;
         _session = session;
-        _inputNames = [spec.InputName];
-        _outputNames = [spec.FeatureNode];
+        _inputNames = [inputName];
+        FeatureSize = Probe(spec.FeatureSize);
     }
 
     /// <summary>What this runner runs.</summary>
@@ -34,31 +35,41 @@ public sealed class BackboneRunner : IDisposable
     /// <summary>Where the backbone actually runs (the CPU after a fallback).</summary>
     public ExecutionDevice Device { get; }
 
-    /// <summary>Loads <paramref name="spec"/>'s model, checks its hash, and makes its batch dimension symbolic.</summary>
+    /// <summary>Features per image, as the network gives them.</summary>
+    public int FeatureSize { get; }
+
+    /// <summary>
+    /// Loads <paramref name="spec"/>'s model, checks its hash, cuts it at the feature tensor (pooled, flattened,
+    /// batch and spatial dimensions symbolic) and runs one image through it to check the input size fits.
+    /// </summary>
     /// <param name="spec">The backbone to load.</param>
     /// <param name="intraOpThreads">Threads ONNX Runtime may use inside one batch (0: its default, all cores).</param>
     /// <param name="device">Where to run it (default the CPU).</param>
     /// <param name="logger">Receives the warning when a GPU is unusable and the CPU is used instead.</param>
-    /// <exception cref="BackboneNotFoundException">The file is missing or its hash differs from <see cref="BackboneSpec.Sha256"/>.</exception>
+    /// <param name="modelDirectory">Folder of downloaded backbones (default <see cref="ModelStoreOptions.DefaultDirectory"/>).</param>
+    /// <exception cref="BackboneNotFoundException">The file is missing (not downloaded yet) or its hash differs from <see cref="BackboneSpec.Sha256"/>.</exception>
     /// <exception cref="ExecutionDeviceException">The GPU cannot be used and <see cref="ExecutionDevice.FallbackToCpu"/> is off.</exception>
-    public static BackboneRunner Load(BackboneSpec spec, int intraOpThreads = 0, ExecutionDevice? device = null, ILogger? logger = null)
+    /// <exception cref="InvalidDataException">The graph has no such input or feature node, or cannot take the input size.</exception>
+    public static BackboneRunner Load(BackboneSpec spec, int intraOpThreads = 0, ExecutionDevice? device = null, ILogger? logger = null, string? modelDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (!File.Exists(spec.ModelPath))
-            throw new BackboneNotFoundException(
-                $"Backbone '{spec.Name}' needs the ONNX file '{spec.ModelPath}', which does not exist. Source: {spec.Source}.");
-        var bytes = File.ReadAllBytes(spec.ModelPath);
+        var path = ModelStore.At(modelDirectory).PathOf(spec);
+        if (!File.Exists(path))
+            throw new BackboneNotFoundException(spec.Download is { } download && spec.ModelPath is null
+                ? $"Backbone '{spec.Name}' is not downloaded yet: expected '{path}'. Run `catsdogs download {spec.Name}`, call ModelStore.EnsureAsync, or save {download.Url} there by hand."
+                : $"Backbone '{spec.Name}' needs the ONNX file '{path}', which does not exist. Source: {spec.Source}.");
+        var bytes = File.ReadAllBytes(path);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (spec.Sha256 is { } expected && !string.Equals(expected, sha256, StringComparison.OrdinalIgnoreCase))
             throw new BackboneNotFoundException(
-                $"Backbone '{spec.Name}': '{spec.ModelPath}' has SHA-256 {sha256}, expected {expected}. The file is damaged or a different model; restore it from {spec.Source}.");
+                $"Backbone '{spec.Name}': '{path}' has SHA-256 {sha256}, expected {expected}. The file is damaged or a different model; restore it from {spec.Download?.Url.ToString() ?? spec.Source}.");
 
-        var model = OnnxGraphRewriter.ToBatchedFeatureExtractor(bytes, spec.FeatureNode);
+        var (model, inputName, _) = OnnxGraphRewriter.ToFeatureExtractor(bytes, spec);
         if ((device ?? ExecutionDevice.Cpu).CudaDeviceId is { } cudaDevice)
         {
             try
             {
-                return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice), device!);
+                return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice), device!, inputName);
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
@@ -67,7 +78,28 @@ public sealed class BackboneRunner : IDisposable
                 (logger ?? NullLogger.Instance).LogWarning("{Reason}. Running on the CPU instead.", reason);
             }
         }
-        return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice: null), ExecutionDevice.Cpu);
+        return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice: null), ExecutionDevice.Cpu, inputName);
+    }
+
+    /// <summary>One blank image through the network: learns the feature size and fails early on an input size the graph cannot take.</summary>
+    private int Probe(int? expected)
+    {
+        float[] features;
+        try
+        {
+            features = RunUnchecked(new float[3 * Spec.InputSize.Area], 1);
+        }
+        catch (OnnxRuntimeException e) when (Device.CudaDeviceId is null)
+        {
+            _session.Dispose();
+            throw new InvalidDataException($"Backbone '{Spec.Name}' cannot run on {Spec.InputSize} input: {e.Message}", e);
+        }
+        if (expected is { } size && size != features.Length)
+        {
+            _session.Dispose();
+            throw new InvalidDataException($"Backbone '{Spec.Name}' gives {features.Length} features per image, its specification says {size}.");
+        }
+        return features.Length;
     }
 
     private static InferenceSession CreateSession(byte[] model, int intraOpThreads, int? cudaDevice)
@@ -89,6 +121,15 @@ public sealed class BackboneRunner : IDisposable
     /// <param name="count">How many images <paramref name="input"/> holds.</param>
     public float[] Run(Memory<float> input, int count)
     {
+        var features = RunUnchecked(input, count);
+        if (features.Length != count * FeatureSize)
+            throw new InvalidOperationException(
+                $"Backbone '{Spec.Name}' gave {features.Length / Math.Max(count, 1)} features per image, {FeatureSize} expected.");
+        return features;
+    }
+
+    private float[] RunUnchecked(Memory<float> input, int count)
+    {
         var (height, width) = (Spec.InputSize.Height, Spec.InputSize.Width);
         long[] shape = Spec.Layout == Preprocessing.TensorLayout.Nchw ? [count, 3, height, width] : [count, height, width, 3];
         if (input.Length != count * 3 * height * width)
@@ -97,11 +138,7 @@ public sealed class BackboneRunner : IDisposable
         using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);
         using var runOptions = new RunOptions();
         using var outputs = _session.Run(runOptions, _inputNames, [tensor], _outputNames);
-        var features = outputs[0].GetTensorDataAsSpan<float>();
-        if (features.Length != count * Spec.FeatureSize)
-            throw new InvalidOperationException(
-                $"Backbone '{Spec.Name}' gave {features.Length / Math.Max(count, 1)} features per image at '{Spec.FeatureNode}', its specification says {Spec.FeatureSize}.");
-        return features.ToArray();
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
     /// <inheritdoc />

@@ -3,25 +3,35 @@ using TransferLearning.ImageClassification.Preprocessing;
 namespace TransferLearning.ImageClassification.Backbones;
 
 /// <summary>
-/// Everything needed to turn an image into bottleneck features with a frozen ONNX network:
-/// where the model is, what input it takes and how that input is normalised, and which node gives the features.
-/// A specification is data; <see cref="BackboneRunner"/> runs it.
+/// Everything needed to turn an image into bottleneck features with a frozen ONNX network: where the model is (or
+/// where to download it from), what input it takes and how that input is normalised, and where to cut the graph.
+/// A specification is data; <see cref="BackboneRunner"/> runs it. Any ONNX classifier becomes a backbone with
+/// <see cref="FromOnnxFile"/>.
 /// </summary>
 public sealed record BackboneSpec
 {
+    /// <summary>The <see cref="FeatureNode"/> that means "the input of the last Gemm/MatMul, before any flattening".</summary>
+    public const string AutoFeatureNode = "auto";
+
     /// <summary>Short unique name, e.g. "resnet18"; stored in saved models.</summary>
     public required string Name { get; init; }
 
-    /// <summary>Path of the ONNX file.</summary>
-    public required string ModelPath { get; init; }
+    /// <summary>
+    /// A local ONNX file. Null for catalogue entries that are downloaded: the model store then keeps the file as
+    /// <see cref="ModelDownload.FileName"/>. Set it to use your own copy of any entry (the hash is still checked).
+    /// </summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>Where the file can be downloaded from, or null for a local-only backbone.</summary>
+    public ModelDownload? Download { get; init; }
 
     /// <summary>Expected SHA-256 of the ONNX file (lower-case hex), or null to accept any file at <see cref="ModelPath"/>.</summary>
     public string? Sha256 { get; init; }
 
-    /// <summary>Name of the graph input that takes the image batch.</summary>
-    public required string InputName { get; init; }
+    /// <summary>Name of the graph input that takes the image batch, or null for the graph's only input.</summary>
+    public string? InputName { get; init; }
 
-    /// <summary>Input width and height the network was trained at.</summary>
+    /// <summary>Input width and height (the network's native size by default; most backbones accept others).</summary>
     public required ImageSize InputSize { get; init; }
 
     /// <summary>Layout of the input tensor.</summary>
@@ -30,11 +40,21 @@ public sealed record BackboneSpec
     /// <summary>How 0..255 pixels are turned into input values.</summary>
     public required PixelNormalization Normalization { get; init; }
 
-    /// <summary>Name of the tensor whose values are the features (a pooled [N, F] or [N, F, 1, 1] output).</summary>
-    public required string FeatureNode { get; init; }
+    /// <summary>
+    /// The tensor the graph is cut at: a spatial feature map, a pooled output or a flat vector.
+    /// <see cref="AutoFeatureNode"/> finds the input of the classifier's last Gemm/MatMul and walks back through
+    /// flattening to the map or pool that feeds it.
+    /// </summary>
+    public string FeatureNode { get; init; } = AutoFeatureNode;
 
-    /// <summary>Number of features per image.</summary>
-    public required int FeatureSize { get; init; }
+    /// <summary>How a spatial map at <see cref="FeatureNode"/> becomes a vector (the article: global average pooling).</summary>
+    public FeaturePooling Pooling { get; init; } = FeaturePooling.GlobalAverage;
+
+    /// <summary>Number of features per image, or null to learn it from the network when it loads.</summary>
+    public int? FeatureSize { get; init; }
+
+    /// <summary>ImageNet top-1 accuracy (%) reported by the weights' publisher, for comparison tables; null if unpublished.</summary>
+    public double? ImageNetTop1 { get; init; }
 
     /// <summary>Where the weights come from (a package, a URL, a paper).</summary>
     public string Source { get; init; } = "";
@@ -42,7 +62,30 @@ public sealed record BackboneSpec
     /// <summary>Licence of the weights.</summary>
     public string License { get; init; } = "";
 
+    /// <summary>
+    /// A backbone from any ONNX classifier file, e.g. a Keras model exported with tf2onnx or a timm model: cut at the
+    /// input of its last Gemm/MatMul and globally average-pooled unless <see cref="FeatureNode"/> and
+    /// <see cref="Pooling"/> say otherwise (use <c>with</c> to change any field).
+    /// </summary>
+    /// <param name="path">The ONNX file.</param>
+    /// <param name="inputSize">Input width and height.</param>
+    /// <param name="normalization">What the weights expect, e.g. <see cref="PixelNormalization.Torch"/>.</param>
+    /// <param name="layout">NCHW (PyTorch, most exports) or NHWC (Keras through tf2onnx).</param>
+    public static BackboneSpec FromOnnxFile(string path, ImageSize inputSize, PixelNormalization normalization, TensorLayout layout = TensorLayout.Nchw)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return new BackboneSpec
+        {
+            Name = Path.GetFileNameWithoutExtension(path),
+            ModelPath = Path.GetFullPath(path),
+            InputSize = inputSize,
+            Layout = layout,
+            Normalization = normalization,
+            Source = Path.GetFullPath(path),
+        };
+    }
+
     /// <summary>A stable text that changes whenever the features for an image would; the feature-cache key.</summary>
     public string Fingerprint(string modelSha256) =>
-        $"{Name}|{modelSha256}|{InputName}|{InputSize}|{Layout}|{Normalization.Fingerprint}|{FeatureNode}|{FeatureSize}";
+        $"{Name}|{modelSha256}|{InputName}|{InputSize}|{Layout}|{Normalization.Fingerprint}|{FeatureNode}|{Pooling}|graph={OnnxGraphRewriter.Version}";
 }

@@ -1,31 +1,132 @@
 using Google.Protobuf;
 using Onnx;
+using TransferLearning.ImageClassification.Preprocessing;
 
 namespace TransferLearning.ImageClassification.Backbones;
 
-/// <summary>Small edits of an ONNX graph so a frozen classifier network serves as a batched feature extractor.</summary>
+/// <summary>
+/// Turns a frozen ONNX classifier into a batched feature extractor, Keras <c>include_top=False</c> style: cut the
+/// graph at the feature tensor, pool a spatial map to one vector, flatten, drop everything the features do not need,
+/// and make the batch and spatial dimensions symbolic. Weights are untouched.
+/// </summary>
 internal static class OnnxGraphRewriter
 {
-    /// <summary>
-    /// Makes the batch dimension (dimension 0) of inputs, outputs and intermediate shapes symbolic ("N"), and exposes
-    /// <paramref name="featureNode"/> as the only output. Weights and operators are untouched, so the features are the
-    /// same values the original graph computes.
-    /// </summary>
-    public static byte[] ToBatchedFeatureExtractor(byte[] model, string featureNode)
+    /// <summary>Bumped whenever the rewrite could change feature values; part of the feature-cache key.</summary>
+    public const int Version = 2;
+
+    /// <summary>Name of the one output of the rewritten graph: [N, features].</summary>
+    public const string OutputName = "transfer_learning_features";
+
+    private static readonly HashSet<string> Flattening = ["Flatten", "Reshape", "Squeeze", "Dropout", "Identity"];
+    private static readonly HashSet<string> Pooled = ["GlobalAveragePool", "GlobalMaxPool"];
+    private static readonly HashSet<string> Vectors = ["Flatten", "Reshape", "Squeeze", "Gemm", "MatMul"];
+
+    /// <summary>The rewritten model and the name of its image input.</summary>
+    public sealed record Result(byte[] Model, string InputName, string FeatureTensor);
+
+    public static Result ToFeatureExtractor(byte[] model, BackboneSpec spec)
     {
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
-        if (!graph.Node.Any(n => n.Output.Contains(featureNode)))
+        var producers = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+        var input = FindInput(graph, spec);
+        var cut = spec.FeatureNode == BackboneSpec.AutoFeatureNode ? FindAutoFeatureTensor(graph, producers) : spec.FeatureNode;
+        if (!producers.TryGetValue(cut, out var producer))
             throw new InvalidDataException(
-                $"The ONNX graph has no node output '{featureNode}'. Outputs: {string.Join(", ", graph.Output.Select(o => o.Name))}.");
+                $"Backbone '{spec.Name}': the ONNX graph has no node output '{cut}'. Its outputs: {string.Join(", ", graph.Output.Select(o => o.Name))}.");
 
-        var output = graph.Output.FirstOrDefault(o => o.Name == featureNode)
-            ?? graph.ValueInfo.FirstOrDefault(v => v.Name == featureNode)
-            ?? new ValueInfoProto { Name = featureNode };
+        var (mapOrVector, pooling) = ChoosePooling(producer, cut, spec.Pooling);
+        var last = mapOrVector;
+        if (pooling is { } op) last = Append(graph, op, last, "transfer_learning_pool");
+        Append(graph, "Flatten", last, OutputName, new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+
+        Prune(graph, input.Name);
         graph.Output.Clear();
-        graph.Output.Add(output);
-        // OnnxSharp rewrites dim 0 everywhere it is fixed, including Reshape targets that bake in batch = 1.
+        // Intermediate shapes were inferred for one input size; ONNX Runtime infers them again.
+        graph.ValueInfo.Clear();
         graph.SetDim();
-        return proto.ToByteArray();
+        MakeSpatialDimsSymbolic(input, spec.Layout);
+        graph.Output.Add(new ValueInfoProto
+        {
+            Name = OutputName,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
+        });
+        return new Result(proto.ToByteArray(), input.Name, cut);
+    }
+
+    private static ValueInfoProto FindInput(GraphProto graph, BackboneSpec spec)
+    {
+        var initializers = graph.Initializer.Select(i => i.Name).ToHashSet();
+        var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
+        if (spec.InputName is { } name)
+            return inputs.FirstOrDefault(i => i.Name == name) ?? throw new InvalidDataException(
+                $"Backbone '{spec.Name}': the ONNX graph has no input '{name}'. Its inputs: {string.Join(", ", inputs.Select(i => i.Name))}.");
+        return inputs.Count == 1 ? inputs[0] : throw new InvalidDataException(
+            $"Backbone '{spec.Name}': the ONNX graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => i.Name))}); say which takes the image with InputName.");
+    }
+
+    /// <summary>The input of the last Gemm/MatMul, followed back through flattening to the map or pool that feeds it.</summary>
+    private static string FindAutoFeatureTensor(GraphProto graph, Dictionary<string, NodeProto> producers)
+    {
+        var classifier = graph.Node.LastOrDefault(n => n.OpType is "Gemm" or "MatMul")
+            ?? throw new InvalidDataException("The ONNX graph has no Gemm or MatMul to find the features before; name the FeatureNode.");
+        var tensor = classifier.Input[0];
+        while (producers.TryGetValue(tensor, out var node) && Flattening.Contains(node.OpType)) tensor = node.Input[0];
+        return tensor;
+    }
+
+    /// <summary>
+    /// What to pool, and with which operator. A fixed-window AveragePool at the cut is the network's own global pool
+    /// written for its training size: pooling its input globally gives the same values and frees the input size.
+    /// </summary>
+    private static (string Tensor, string? PoolOp) ChoosePooling(NodeProto producer, string cut, FeaturePooling pooling)
+    {
+        if (Pooled.Contains(producer.OpType) || Vectors.Contains(producer.OpType) || pooling == FeaturePooling.None) return (cut, null);
+        var op = pooling == FeaturePooling.GlobalMax ? "GlobalMaxPool" : "GlobalAveragePool";
+        var unpadded = producer.Attribute.FirstOrDefault(a => a.Name == "pads") is not { } pads || pads.Ints.All(p => p == 0);
+        return producer.OpType == "AveragePool" && unpadded && pooling == FeaturePooling.GlobalAverage
+            ? (producer.Input[0], op)
+            : (cut, op);
+    }
+
+    private static string Append(GraphProto graph, string opType, string input, string output, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = output, Input = { input }, Output = { output } };
+        node.Attribute.AddRange(attributes);
+        graph.Node.Add(node);
+        return output;
+    }
+
+    /// <summary>Keeps only the nodes, initializers and inputs the features depend on (VGG16 drops its 120M classifier weights).</summary>
+    private static void Prune(GraphProto graph, string imageInput)
+    {
+        var producers = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+        var needed = new HashSet<string>();
+        var keep = new HashSet<NodeProto>();
+        var pending = new Stack<string>([OutputName]);
+        while (pending.TryPop(out var tensor))
+        {
+            if (!needed.Add(tensor) || !producers.TryGetValue(tensor, out var node) || !keep.Add(node)) continue;
+            foreach (var name in node.Input.Where(n => n.Length > 0)) pending.Push(name);
+        }
+
+        var nodes = graph.Node.Where(keep.Contains).ToList();
+        graph.Node.Clear();
+        graph.Node.AddRange(nodes);
+        var initializers = graph.Initializer.Where(i => needed.Contains(i.Name)).ToList();
+        graph.Initializer.Clear();
+        graph.Initializer.AddRange(initializers);
+        var inputs = graph.Input.Where(i => i.Name == imageInput || needed.Contains(i.Name)).ToList();
+        graph.Input.Clear();
+        graph.Input.AddRange(inputs);
+    }
+
+    private static void MakeSpatialDimsSymbolic(ValueInfoProto input, TensorLayout layout)
+    {
+        var dims = input.Type?.TensorType?.Shape?.Dim;
+        if (dims is not { Count: 4 }) return;
+        var (height, width) = layout == TensorLayout.Nchw ? (2, 3) : (1, 2);
+        dims[height] = new TensorShapeProto.Types.Dimension { DimParam = "H" };
+        dims[width] = new TensorShapeProto.Types.Dimension { DimParam = "W" };
     }
 }

@@ -7,19 +7,25 @@ using TransferLearning.ImageClassification.Head;
 namespace TransferLearning.ImageClassification.Classification;
 
 /// <summary>
-/// The saved-model format: a zip with <c>model.json</c> (classes, head shape, which backbone and its SHA-256) and
-/// <c>head.bin</c> (the head's parameters as little-endian float32). The backbone itself is not copied in.
+/// The saved-model format: a zip with <c>model.json</c> (classes, head shape, which backbone, its SHA-256 and how it
+/// was cut and fed) and <c>head.bin</c> (the head's parameters as little-endian float32). The backbone itself is not
+/// copied in. Format 1 files (no input size, cut or pooling: the catalogue's) still load.
 /// </summary>
 internal static class ModelFile
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
     private const string ManifestEntry = "model.json";
     private const string ParametersEntry = "head.bin";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 
     public sealed record Manifest(
         int FormatVersion, string Backbone, string BackboneSha256, string BackboneSource, bool HorizontalFlip,
-        IReadOnlyList<string> Classes, IReadOnlyList<int> LayerSizes);
+        IReadOnlyList<string> Classes, IReadOnlyList<int> LayerSizes,
+        Preprocessing.ImageSize? InputSize = null, string? FeatureNode = null, FeaturePooling? Pooling = null);
 
     public static void Write(string path, Manifest manifest, DenseHead head)
     {
@@ -42,7 +48,7 @@ internal static class ModelFile
             Manifest manifest;
             using (var stream = Open(zip, ManifestEntry, path))
                 manifest = JsonSerializer.Deserialize<Manifest>(stream, Json) ?? throw new InvalidDataException($"'{path}': empty {ManifestEntry}.");
-            if (manifest.FormatVersion != FormatVersion)
+            if (manifest.FormatVersion is < 1 or > FormatVersion)
                 throw new InvalidDataException($"'{path}' is model format {manifest.FormatVersion}; this library reads format {FormatVersion}.");
             using var buffer = new MemoryStream();
             using (var stream = Open(zip, ParametersEntry, path)) stream.CopyTo(buffer);
@@ -55,13 +61,19 @@ internal static class ModelFile
         }
     }
 
-    /// <summary>The backbone a manifest names, pinned to the SHA-256 it was trained with.</summary>
+    /// <summary>The backbone a manifest names, pinned to the SHA-256, input size, cut and pooling it was trained with.</summary>
     public static BackboneSpec ResolveBackbone(Manifest manifest, BackboneSpec? overrideSpec)
     {
         var spec = overrideSpec ?? BackboneCatalog.All.FirstOrDefault(b => b.Name == manifest.Backbone)
             ?? throw new BackboneNotFoundException(
                 $"The model needs backbone '{manifest.Backbone}' (SHA-256 {manifest.BackboneSha256}, from {manifest.BackboneSource}), which is not in the catalogue; pass its specification when loading.");
-        return spec with { Sha256 = manifest.BackboneSha256 };
+        return spec with
+        {
+            Sha256 = manifest.BackboneSha256,
+            InputSize = manifest.InputSize ?? spec.InputSize,
+            FeatureNode = manifest.FeatureNode ?? spec.FeatureNode,
+            Pooling = manifest.Pooling ?? spec.Pooling,
+        };
     }
 
     private static Stream Open(ZipArchive zip, string entry, string path) =>

@@ -105,7 +105,9 @@ public sealed class TransferClassifier : IDisposable
     /// <summary>Writes the classifier to one file; it records which backbone (and SHA-256) it needs, not the backbone itself.</summary>
     public void Save(string path) => ModelFile.Write(
         path,
-        new ModelFile.Manifest(ModelFile.FormatVersion, Backbone.Name, BackboneSha256, Backbone.Source, HorizontalFlip, Classes, Head.LayerSizes),
+        new ModelFile.Manifest(
+            ModelFile.FormatVersion, Backbone.Name, BackboneSha256, Backbone.Source, HorizontalFlip, Classes, Head.LayerSizes,
+            Backbone.InputSize, Backbone.FeatureNode, Backbone.Pooling),
         Head);
 
     /// <summary>Loads a classifier saved with <see cref="Save"/>.</summary>

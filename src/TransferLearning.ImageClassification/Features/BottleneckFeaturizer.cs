@@ -27,7 +27,7 @@ public sealed class BottleneckFeaturizer : IDisposable
         var spec = runner.Spec;
         _preprocessor = new ImagePreprocessor(spec.InputSize, spec.Layout, spec.Normalization);
         Views = options.HorizontalFlip ? 2 : 1;
-        var fingerprint = spec.Fingerprint(runner.ModelSha256) + $"|resize={ImageDecoder.ResizeMethod}|views={Views}";
+        var fingerprint = spec.Fingerprint(runner.ModelSha256) + $"|mean={_preprocessor.MeanFingerprint}|resize={ImageDecoder.ResizeMethod}|views={Views}";
         _cache = options.CacheDirectory is { } directory ? new FeatureCache(directory, fingerprint) : null;
     }
 
@@ -41,7 +41,7 @@ public sealed class BottleneckFeaturizer : IDisposable
     {
         options ??= new FeaturizerOptions();
         options.Validate();
-        return new BottleneckFeaturizer(BackboneRunner.Load(backbone, options.InferenceThreads, options.Device, logger), options);
+        return new BottleneckFeaturizer(BackboneRunner.Load(backbone, options.InferenceThreads, options.Device, logger, options.ModelDirectory), options);
     }
 
     /// <summary>The backbone in use.</summary>
@@ -54,7 +54,7 @@ public sealed class BottleneckFeaturizer : IDisposable
     public ExecutionDevice Device => _runner.Device;
 
     /// <summary>Features per image.</summary>
-    public int FeatureSize => _runner.Spec.FeatureSize;
+    public int FeatureSize => _runner.FeatureSize;
 
     /// <summary>Feature vectors per image: 1, or 2 with <see cref="FeaturizerOptions.HorizontalFlip"/> (the image, then its mirror image).</summary>
     public int Views { get; }

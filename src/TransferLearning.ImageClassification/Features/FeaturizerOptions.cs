@@ -24,15 +24,21 @@ public sealed record FeaturizerOptions
     /// <summary>Threads ONNX Runtime uses per batch (0: all cores).</summary>
     public int InferenceThreads { get; init; }
 
+    /// <summary>Folder of downloaded backbones (null: <see cref="Downloads.ModelStoreOptions.DefaultDirectory"/>).</summary>
+    public string? ModelDirectory { get; init; }
+
     /// <summary>The default cache folder: <c>$XDG_CACHE_HOME</c> (or the platform's local application data) / transfer-learning / features.</summary>
-    public static string DefaultCacheDirectory
+    public static string DefaultCacheDirectory => Path.Combine(CacheRoot, "features");
+
+    /// <summary><c>$XDG_CACHE_HOME</c> (or the platform's local application data) / transfer-learning.</summary>
+    internal static string CacheRoot
     {
         get
         {
             var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
             if (string.IsNullOrEmpty(root)) root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
             if (string.IsNullOrEmpty(root)) root = Path.GetTempPath();
-            return Path.Combine(root, "transfer-learning", "features");
+            return Path.Combine(root, "transfer-learning");
         }
     }
 

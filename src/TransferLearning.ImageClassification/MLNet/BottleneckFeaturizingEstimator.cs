@@ -15,6 +15,7 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
     private readonly string _imagePathColumnName;
     private readonly BackboneSpec _backbone;
     private readonly FeaturizerOptions _options;
+    private readonly Lazy<int> _featureSize;
 
     internal BottleneckFeaturizingEstimator(string outputColumnName, string imagePathColumnName, BackboneSpec backbone, FeaturizerOptions options)
     {
@@ -22,6 +23,14 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
         ArgumentException.ThrowIfNullOrWhiteSpace(imagePathColumnName);
         options.Validate();
         (_outputColumnName, _imagePathColumnName, _backbone, _options) = (outputColumnName, imagePathColumnName, backbone, options);
+        // A specification without a feature size ("auto" cut) is measured once by loading the network.
+        _featureSize = new(() => backbone.FeatureSize ?? MeasureFeatureSize(backbone, options));
+    }
+
+    private static int MeasureFeatureSize(BackboneSpec backbone, FeaturizerOptions options)
+    {
+        using var runner = BackboneRunner.Load(backbone, options.InferenceThreads, modelDirectory: options.ModelDirectory);
+        return runner.FeatureSize;
     }
 
     /// <inheritdoc />
@@ -48,7 +57,7 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
         if (path[0].Kind != SchemaShape.Column.VectorKind.Scalar || path[0].ItemType is not TextDataViewType)
             throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Image path column '{_imagePathColumnName}' must be a scalar text column.");
         var builder = new DataViewSchema.Builder();
-        builder.AddColumn(_outputColumnName, new VectorDataViewType(NumberDataViewType.Single, _backbone.FeatureSize));
+        builder.AddColumn(_outputColumnName, new VectorDataViewType(NumberDataViewType.Single, _featureSize.Value));
         return new SchemaShape(inputSchema.Where(c => c.Name != _outputColumnName).Append(ShapeOf(builder.ToSchema()).Single()));
     }
 }

@@ -28,6 +28,9 @@ internal sealed class ImagePreprocessor
 
     public ImageSize Size { get; }
 
+    /// <summary>Hash of the mean values actually subtracted, so a changed mean-image file invalidates cached features.</summary>
+    public string MeanFingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_mean.AsSpan())))[..16];
+
     /// <summary>Floats one image takes in the input tensor.</summary>
     public int TensorLength => Channels * Size.Area;
 
@@ -63,11 +66,25 @@ internal sealed class ImagePreprocessor
         var tensor = model.Graph.Initializer.SingleOrDefault(t => t.Name == source.Initializer)
             ?? throw new InvalidDataException($"'{source.OnnxFile}' has no initializer '{source.Initializer}'.");
         var dims = tensor.Dims.ToArray();
-        if (dims is not [1, Channels, var height, var width] || height != size.Height || width != size.Width)
-            throw new InvalidDataException(
-                $"Mean image '{source.Initializer}' in '{source.OnnxFile}' is [{string.Join(',', dims)}], not [1,3,{size.Height},{size.Width}]: this backbone needs {size.Width}x{size.Height} input.");
-        return tensor.FloatData.Count > 0
+        if (dims is not [1, Channels, var height, var width])
+            throw new InvalidDataException($"Mean image '{source.Initializer}' in '{source.OnnxFile}' is [{string.Join(',', dims)}], not [1,3,H,W].");
+        var mean = tensor.FloatData.Count > 0
             ? tensor.FloatData.ToArray()
             : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
+        return height == size.Height && width == size.Width ? mean : Resample(mean, new ImageSize((int)width, (int)height), size);
+    }
+
+    /// <summary>Nearest-neighbour resampling of a planar mean image to another input size (ImageNet means vary slowly).</summary>
+    private static float[] Resample(float[] mean, ImageSize from, ImageSize to)
+    {
+        var result = new float[Channels * to.Area];
+        for (var plane = 0; plane < Channels; plane++)
+            for (var y = 0; y < to.Height; y++)
+                for (var x = 0; x < to.Width; x++)
+                {
+                    var (sourceY, sourceX) = (y * from.Height / to.Height, x * from.Width / to.Width);
+                    result[plane * to.Area + y * to.Width + x] = mean[plane * from.Area + sourceY * from.Width + sourceX];
+                }
+        return result;
     }
 }

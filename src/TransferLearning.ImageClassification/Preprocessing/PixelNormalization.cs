@@ -38,6 +38,13 @@ public sealed record PixelNormalization
         Std = [0.229f, 0.224f, 0.225f],
     };
 
+    /// <summary>A short human description, e.g. "RGB /255, ImageNet mean/std".</summary>
+    public string Summary =>
+        MeanImage is not null ? $"{Order.ToString().ToUpperInvariant()} minus a mean image"
+        : Scale == 1f ? string.Create(CultureInfo.InvariantCulture, $"{Order.ToString().ToUpperInvariant()} minus ({string.Join(", ", Mean)})")
+        : Std.Any(s => s != 1f) ? $"{Order.ToString().ToUpperInvariant()} /255, mean/std"
+        : string.Create(CultureInfo.InvariantCulture, $"{Order.ToString().ToUpperInvariant()} x*{Scale:G4} - {Mean[0]}");
+
     /// <summary>A stable text that changes whenever the produced tensor would; part of the feature-cache key.</summary>
     public string Fingerprint => string.Create(
         CultureInfo.InvariantCulture,

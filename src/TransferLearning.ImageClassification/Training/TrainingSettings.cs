@@ -17,4 +17,5 @@ internal sealed record TrainingSettings(
     HeadOptions Head,
     Action<EpochMetrics>? OnEpoch,
     IProgress<FeaturizationProgress>? Progress,
+    IProgress<Downloads.DownloadProgress>? DownloadProgress,
     ILogger Logger);

@@ -27,6 +27,7 @@ public sealed class TransferTrainer
     {
         var s = Settings;
         var split = Split(s);
+        await Downloads.ModelStore.At(s.Featurizer.ModelDirectory).EnsureAsync(s.Backbone, s.DownloadProgress, cancellationToken).ConfigureAwait(false);
         var featurizer = BottleneckFeaturizer.Create(s.Backbone, s.Featurizer, s.Logger);
         try
         {

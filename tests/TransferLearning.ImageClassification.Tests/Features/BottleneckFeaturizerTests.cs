@@ -86,7 +86,7 @@ public class BottleneckFeaturizerTests
         var paths = RealImages(folder, classes: 2, perClass: 12);
         using var cancel = new CancellationTokenSource();
         using var featurizer = Create(folder, batchSize: 2);
-        var progress = new SynchronousProgress(p => { if (p.Done >= 4) cancel.Cancel(); });
+        var progress = new SynchronousProgress<FeaturizationProgress>(p => { if (p.Done >= 4) cancel.Cancel(); });
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => featurizer.FeaturizeAsync(paths, progress, cancel.Token));
 
@@ -105,7 +105,7 @@ public class BottleneckFeaturizerTests
         var reports = new List<FeaturizationProgress>();
         using var featurizer = Create(folder);
 
-        await featurizer.FeaturizeAsync(paths, new SynchronousProgress(reports.Add));
+        await featurizer.FeaturizeAsync(paths, new SynchronousProgress<FeaturizationProgress>(reports.Add));
 
         Assert.Equal(paths.Length, reports.Count);
         Assert.Equal(paths.Length, reports.Max(r => r.Done));
@@ -133,16 +133,5 @@ public class BottleneckFeaturizerTests
         Assert.NotNull(result.MirroredFeatures);
         Assert.NotEqual(result.Features[0], result.MirroredFeatures[0]);
         Assert.All(result.MirroredFeatures[0]!.Zip(result.Features[1]!), p => Assert.Equal(p.First, p.Second, 1e-3));
-    }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
-    private sealed class SynchronousProgress(Action<FeaturizationProgress> report) : IProgress<FeaturizationProgress>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(FeaturizationProgress value)
-        {
-            lock (_gate) report(value);
-        }
     }
 }
