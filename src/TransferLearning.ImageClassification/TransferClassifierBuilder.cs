@@ -33,7 +33,7 @@ public sealed class TransferClassifierBuilder
     private ImageSize? _imageSize;
     private IProgress<Downloads.DownloadProgress>? _downloadProgress;
     private FeaturizerOptions _featurizer = new() { CacheDirectory = FeaturizerOptions.DefaultCacheDirectory, HorizontalFlip = true };
-    private HeadOptions _head = new();
+    private IHeadRecipe _head = new HeadOptions();
     private Action<EpochMetrics>? _onEpoch;
     private IProgress<FeaturizationProgress>? _progress;
     private ILogger _logger = NullLogger.Instance;
@@ -92,8 +92,11 @@ public sealed class TransferClassifierBuilder
     /// <summary>Images per backbone call (default 32).</summary>
     public TransferClassifierBuilder WithBatchSize(int batchSize) => Set(() => _featurizer = _featurizer with { BatchSize = batchSize });
 
-    /// <summary>How the head is trained (default <see cref="HeadOptions"/>; the article's recipe is <see cref="HeadOptions.Article"/>).</summary>
-    public TransferClassifierBuilder WithHead(HeadOptions options) => Set(() => _head = options);
+    /// <summary>
+    /// How the head is trained: <see cref="HeadOptions"/> (the default dense head; the article's recipe is
+    /// <see cref="HeadOptions.Article"/>) or <see cref="MLNetHeadOptions"/> (any ML.NET multiclass trainer).
+    /// </summary>
+    public TransferClassifierBuilder WithHead(IHeadRecipe recipe) => Set(() => _head = recipe ?? throw new ArgumentNullException(nameof(recipe)));
 
     /// <summary>Called after each training epoch.</summary>
     public TransferClassifierBuilder OnEpoch(Action<EpochMetrics> callback) => Set(() => _onEpoch = callback);
@@ -113,7 +116,7 @@ public sealed class TransferClassifierBuilder
         var data = (_data ?? throw new InvalidOperationException("Say where the images are with WithImages(...).")).Invoke();
         var backbone = _imageSize is { } size ? _backbone with { InputSize = size } : _backbone;
         _featurizer.Validate();
-        _head.Validate();
+        (_head as HeadOptions)?.Validate();
         return new TransferTrainer(new TrainingSettings(
             data, _testData?.Invoke(), _ratios, _seed, backbone, _featurizer, _head, _onEpoch, _progress, _downloadProgress, _logger));
     }

@@ -120,4 +120,32 @@ public sealed class CliTests : IDisposable
         Assert.Contains("CUDA device 0", error);
         Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu.Linux", error);
     }
+
+    [Fact]
+    public async Task Backbones_lists_the_catalogue_and_says_what_is_downloaded()
+    {
+        var (code, output) = await RunAsync("backbones", "--models", Path.Combine(_root, "models"));
+
+        Assert.Equal(0, code);
+        foreach (var name in new[] { "resnet18", "vgg16", "googlenet", "resnet50v2", "resnet101v2", "mobilenetv2" })
+            Assert.Contains(name, output);
+    }
+
+    [Fact]
+    public async Task Download_of_an_unknown_backbone_lists_the_known_ones()
+    {
+        var (code, error) = await RunCapturingErrorsAsync("download", "vgg99", "--models", Path.Combine(_root, "models"));
+
+        Assert.Equal(2, code);
+        Assert.Contains("vgg16", error);
+    }
+
+    [Fact]
+    public async Task A_custom_onnx_backbone_with_an_unknown_normalization_is_refused()
+    {
+        var (code, error) = await RunCapturingErrorsAsync("train", "--backbone", "model.onnx", "--normalization", "yolo");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("yolo", error);
+    }
 }

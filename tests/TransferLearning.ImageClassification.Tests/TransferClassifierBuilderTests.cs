@@ -55,7 +55,7 @@ public class TransferClassifierBuilderTests
             Assert.Equal("cpu", gpu.Report.Device);
             Assert.Equal(cpu.Report.History, gpu.Report.History);
             Assert.Equal((cpu.Report.Test!.Accuracy, cpu.Report.Test.LogLoss), (gpu.Report.Test!.Accuracy, gpu.Report.Test.LogLoss));
-            Assert.True(cpu.Classifier.Head.Parameters.SequenceEqual(gpu.Classifier.Head.Parameters));
+            Assert.True(((DenseHead)cpu.Classifier.Head).Parameters.SequenceEqual(((DenseHead)gpu.Classifier.Head).Parameters));
         }
     }
 
@@ -110,6 +110,30 @@ public class TransferClassifierBuilderTests
         Assert.Equal(16, classifier.Head.FeatureSize);
         Assert.True(File.Exists(folder.Combine("models/tiny.onnx")));
         Assert.Equal(model.Length, downloads[^1].BytesReceived);
+    }
+
+    [Fact]
+    public async Task An_ml_net_trainer_is_the_head_through_the_same_api_and_saves_too()
+    {
+        using var folder = TestImages.NewFolder();
+        TestImages.CopyAssets(folder.Combine("data"), classes: 3, perClass: 10);
+
+        var result = await new TransferClassifierBuilder()
+            .WithImages(folder.Combine("data"))
+            .WithFeatureCache(folder.Combine("cache"))
+            .WithHorizontalFlip(false)
+            .WithHead(MLNetHeadOptions.LbfgsMaximumEntropy)
+            .TrainAsync();
+        using var classifier = result.Classifier;
+        classifier.Save(folder.Combine("model.zip"));
+        using var loaded = TransferClassifier.Load(folder.Combine("model.zip"));
+
+        Assert.IsType<MLNetHead>(classifier.Head);
+        Assert.Null(result.Report.Initial);
+        Assert.Empty(result.Report.History);
+        Assert.NotNull(result.Report.Test);
+        var image = File.ReadAllBytes(Directory.GetFiles(folder.Combine("data"), "*.png", SearchOption.AllDirectories)[0]);
+        Assert.Equal(classifier.Predict(image).Scores, loaded.Predict(image).Scores);
     }
 
     [Fact]

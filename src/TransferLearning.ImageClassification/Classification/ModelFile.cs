@@ -7,15 +7,19 @@ using TransferLearning.ImageClassification.Head;
 namespace TransferLearning.ImageClassification.Classification;
 
 /// <summary>
-/// The saved-model format: a zip with <c>model.json</c> (classes, head shape, which backbone, its SHA-256 and how it
-/// was cut and fed) and <c>head.bin</c> (the head's parameters as little-endian float32). The backbone itself is not
-/// copied in. Format 1 files (no input size, cut or pooling: the catalogue's) still load.
+/// The saved-model format: a zip with <c>model.json</c> (classes, head kind and shape, which backbone, its SHA-256 and
+/// how it was cut and fed) and the head: <c>head.bin</c> (a dense head's parameters as little-endian float32) or
+/// <c>head.mlnet</c> (an ML.NET model). The backbone itself is not copied in. Format 1 files (dense heads, the
+/// catalogue's input size, cut and pooling) still load.
 /// </summary>
 internal static class ModelFile
 {
     public const int FormatVersion = 2;
     private const string ManifestEntry = "model.json";
     private const string ParametersEntry = "head.bin";
+    private const string MLNetEntry = "head.mlnet";
+    private const string DenseKind = "dense";
+    private const string MLNetKind = "mlnet";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -25,9 +29,17 @@ internal static class ModelFile
     public sealed record Manifest(
         int FormatVersion, string Backbone, string BackboneSha256, string BackboneSource, bool HorizontalFlip,
         IReadOnlyList<string> Classes, IReadOnlyList<int> LayerSizes,
-        Preprocessing.ImageSize? InputSize = null, string? FeatureNode = null, FeaturePooling? Pooling = null);
+        Preprocessing.ImageSize? InputSize = null, string? FeatureNode = null, FeaturePooling? Pooling = null, string HeadKind = DenseKind);
 
-    public static void Write(string path, Manifest manifest, DenseHead head)
+    /// <summary>The manifest's head description: kind and layer sizes.</summary>
+    public static (string Kind, IReadOnlyList<int> LayerSizes) Describe(IClassifierHead head) => head switch
+    {
+        DenseHead dense => (DenseKind, dense.LayerSizes),
+        MLNetHead => (MLNetKind, [head.FeatureSize, head.ClassCount]),
+        _ => throw new NotSupportedException($"Saving a {head.GetType().Name} head is not supported."),
+    };
+
+    public static void Write(string path, Manifest manifest, IClassifierHead head)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
@@ -35,12 +47,15 @@ internal static class ModelFile
         using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
         {
             using (var stream = zip.CreateEntry(ManifestEntry).Open()) JsonSerializer.Serialize(stream, manifest, Json);
-            using (var stream = zip.CreateEntry(ParametersEntry).Open()) stream.Write(MemoryMarshal.AsBytes(head.Parameters));
+            if (head is MLNetHead model)
+                using (var stream = zip.CreateEntry(MLNetEntry).Open()) model.Save(stream);
+            else
+                using (var stream = zip.CreateEntry(ParametersEntry).Open()) stream.Write(MemoryMarshal.AsBytes(((DenseHead)head).Parameters));
         }
         File.Move(temporary, path, overwrite: true);
     }
 
-    public static (Manifest Manifest, DenseHead Head) Read(string path)
+    public static (Manifest Manifest, IClassifierHead Head) Read(string path)
     {
         try
         {
@@ -51,7 +66,10 @@ internal static class ModelFile
             if (manifest.FormatVersion is < 1 or > FormatVersion)
                 throw new InvalidDataException($"'{path}' is model format {manifest.FormatVersion}; this library reads format {FormatVersion}.");
             using var buffer = new MemoryStream();
-            using (var stream = Open(zip, ParametersEntry, path)) stream.CopyTo(buffer);
+            using (var stream = Open(zip, manifest.HeadKind == MLNetKind ? MLNetEntry : ParametersEntry, path)) stream.CopyTo(buffer);
+            buffer.Position = 0;
+            if (manifest.HeadKind == MLNetKind)
+                return (manifest, MLNetHead.Load(buffer, manifest.LayerSizes[0], manifest.LayerSizes[^1]));
             var parameters = MemoryMarshal.Cast<byte, float>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)).ToArray();
             return (manifest, new DenseHead(manifest.LayerSizes, parameters));
         }

@@ -14,7 +14,7 @@ public sealed class TransferClassifier : IDisposable
 {
     private readonly BottleneckFeaturizer _featurizer;
 
-    internal TransferClassifier(BottleneckFeaturizer featurizer, DenseHead head, IReadOnlyList<string> classes)
+    internal TransferClassifier(BottleneckFeaturizer featurizer, IClassifierHead head, IReadOnlyList<string> classes)
     {
         if (head.ClassCount != classes.Count || head.FeatureSize != featurizer.FeatureSize)
             throw new ArgumentException(
@@ -36,8 +36,8 @@ public sealed class TransferClassifier : IDisposable
     /// <summary>Whether predictions average the image and its mirror image.</summary>
     public bool HorizontalFlip => _featurizer.Views == 2;
 
-    /// <summary>The trained head.</summary>
-    public DenseHead Head { get; }
+    /// <summary>The trained head (a <see cref="DenseHead"/> or an <see cref="MLNetHead"/>).</summary>
+    public IClassifierHead Head { get; }
 
     /// <summary>Classifies one encoded image (JPEG, PNG, BMP, GIF or WebP).</summary>
     /// <exception cref="Preprocessing.ImageDecodeException">The bytes are not a usable image.</exception>
@@ -103,12 +103,14 @@ public sealed class TransferClassifier : IDisposable
     }
 
     /// <summary>Writes the classifier to one file; it records which backbone (and SHA-256) it needs, not the backbone itself.</summary>
-    public void Save(string path) => ModelFile.Write(
-        path,
-        new ModelFile.Manifest(
-            ModelFile.FormatVersion, Backbone.Name, BackboneSha256, Backbone.Source, HorizontalFlip, Classes, Head.LayerSizes,
-            Backbone.InputSize, Backbone.FeatureNode, Backbone.Pooling),
-        Head);
+    public void Save(string path)
+    {
+        var (kind, layers) = ModelFile.Describe(Head);
+        var manifest = new ModelFile.Manifest(
+            ModelFile.FormatVersion, Backbone.Name, BackboneSha256, Backbone.Source, HorizontalFlip, Classes, layers,
+            Backbone.InputSize, Backbone.FeatureNode, Backbone.Pooling, kind);
+        ModelFile.Write(path, manifest, Head);
+    }
 
     /// <summary>Loads a classifier saved with <see cref="Save"/>.</summary>
     /// <param name="path">The model file.</param>

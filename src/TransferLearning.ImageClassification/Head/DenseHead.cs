@@ -6,7 +6,7 @@ namespace TransferLearning.ImageClassification.Head;
 /// The trainable part of the classifier: dense layers (ReLU between them) and a softmax. With no hidden layer it is
 /// the article's single Dense layer on pooled features (multinomial logistic regression). Immutable and thread-safe.
 /// </summary>
-public sealed class DenseHead
+public sealed class DenseHead : IClassifierHead
 {
     private readonly int[] _sizes;      // [features, hidden…, classes]
     private readonly float[] _parameters; // per layer: weights row-major [out, in], then biases [out]
@@ -51,26 +51,6 @@ public sealed class DenseHead
         var probabilities = new float[ClassCount];
         Predict(features, probabilities);
         return probabilities;
-    }
-
-    /// <summary>
-    /// Mean class probabilities over several feature vectors of one image laid back to back in <paramref name="views"/>
-    /// (e.g. the image and its mirror image: test-time augmentation). One vector gives plain <see cref="Predict(ReadOnlySpan{float})"/>.
-    /// </summary>
-    public float[] PredictMean(ReadOnlySpan<float> views)
-    {
-        if (views.IsEmpty || views.Length % FeatureSize != 0)
-            throw new ArgumentException($"Expected a whole number of {FeatureSize}-feature vectors, got {views.Length} floats.", nameof(views));
-        var count = views.Length / FeatureSize;
-        var mean = Predict(views[..FeatureSize]);
-        var probabilities = new float[ClassCount];
-        for (var v = 1; v < count; v++)
-        {
-            Predict(views.Slice(v * FeatureSize, FeatureSize), probabilities);
-            TensorPrimitives.Add(mean, probabilities, mean);
-        }
-        TensorPrimitives.Divide(mean, count, mean);
-        return mean;
     }
 
     internal static int ParameterCount(IReadOnlyList<int> sizes) =>

@@ -4,11 +4,12 @@ namespace TransferLearning.ImageClassification.Head;
 /// How the dense head is trained. The defaults (one hidden ReLU layer of 256 with dropout 0.5, Adam 3e-4, L2 1e-2,
 /// early stopping after 10 epochs) were picked on the bundled Fashion-MNIST split; <see cref="Article"/> is the article's recipe.
 /// </summary>
-public sealed record HeadOptions
+public sealed record HeadOptions : IHeadRecipe
 {
     /// <summary>The article's settings: RMSprop, learning rate 1e-4, 10 epochs, batch 32, no early stopping.</summary>
     public static HeadOptions Article { get; } = new()
     {
+        Name = "article",
         Optimizer = OptimizerKind.RmsProp,
         LearningRate = 1e-4f,
         Epochs = 10,
@@ -17,6 +18,9 @@ public sealed record HeadOptions
         HiddenLayers = [],
         Dropout = 0,
     };
+
+    /// <summary>Short name for reports.</summary>
+    public string Name { get; init; } = "dense";
 
     /// <summary>Update rule.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
@@ -71,6 +75,13 @@ public sealed record HeadOptions
 
     /// <summary>Seed for weight initialisation and shuffling: the same seed and data give the same weights.</summary>
     public int Seed { get; init; } = 42;
+
+    /// <inheritdoc />
+    public TrainedHead Train(LabeledFeatures train, LabeledFeatures? validation, int classCount, Action<EpochMetrics>? onEpoch, CancellationToken cancellationToken)
+    {
+        var result = new HeadTrainer(this).Train(train, validation, classCount, onEpoch, cancellationToken);
+        return new TrainedHead(result.Trained, result.Initial, result.History);
+    }
 
     internal void Validate()
     {

@@ -44,4 +44,11 @@ internal static class ImageDecoder
                 ?? throw new ImageDecodeException($"could not be resized from {decoded.Width}x{decoded.Height} to {size}");
         }
     }
+
+    /// <summary>
+    /// The pixels of <paramref name="bitmap"/> as bytes. Written against the raw pointer because
+    /// <c>SKBitmap.GetPixelSpan</c> changed its return type in SkiaSharp 3: this library builds against SkiaSharp 2.88
+    /// (ML.NET ImageAnalytics' version) and must also run in apps that load SkiaSharp 3 (e.g. with ScottPlot).
+    /// </summary>
+    public static unsafe ReadOnlySpan<byte> PixelBytes(SKBitmap bitmap) => new((void*)bitmap.GetPixels(), bitmap.ByteCount);
 }

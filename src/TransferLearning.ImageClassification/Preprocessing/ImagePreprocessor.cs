@@ -39,8 +39,8 @@ internal sealed class ImagePreprocessor
     public void Write(ReadOnlySpan<byte> encoded, Span<float> destination, Span<float> mirrored = default)
     {
         using var bitmap = ImageDecoder.DecodeResized(encoded, Size);
-        Normalize(bitmap.GetPixelSpan(), destination, mirror: false);
-        if (!mirrored.IsEmpty) Normalize(bitmap.GetPixelSpan(), mirrored, mirror: true);
+        Normalize(ImageDecoder.PixelBytes(bitmap), destination, mirror: false);
+        if (!mirrored.IsEmpty) Normalize(ImageDecoder.PixelBytes(bitmap), mirrored, mirror: true);
     }
 
     private void Normalize(ReadOnlySpan<byte> rgba, Span<float> destination, bool mirror)

@@ -14,7 +14,7 @@ internal sealed record TrainingSettings(
     int Seed,
     BackboneSpec Backbone,
     FeaturizerOptions Featurizer,
-    HeadOptions Head,
+    IHeadRecipe Head,
     Action<EpochMetrics>? OnEpoch,
     IProgress<FeaturizationProgress>? Progress,
     IProgress<Downloads.DownloadProgress>? DownloadProgress,

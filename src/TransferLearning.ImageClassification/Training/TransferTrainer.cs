@@ -42,8 +42,7 @@ public sealed class TransferTrainer
             if (trainSet.Count == 0) throw new DatasetException("No training image could be used; see the skipped list for why.");
             var validationSet = lookup.Examples(1);
             var clock = Stopwatch.StartNew();
-            var trained = new HeadTrainer(s.Head).Train(
-                trainSet, validationSet.Count > 0 ? validationSet : null, s.Data.Classes.Count, s.OnEpoch, cancellationToken);
+            var trained = s.Head.Train(trainSet, validationSet.Count > 0 ? validationSet : null, s.Data.Classes.Count, s.OnEpoch, cancellationToken);
             var trainSeconds = clock.Elapsed.TotalSeconds;
 
             var classifier = new TransferClassifier(featurizer, trained.Trained, s.Data.Classes);
@@ -108,15 +107,15 @@ public sealed class TransferTrainer
         }
 
         /// <summary>Test metrics of the untrained and the trained head, averaging over views as prediction does; nulls without test images.</summary>
-        public (InitialMetrics?, ClassificationMetrics?) Evaluate(DenseHead initial, DenseHead trained)
+        public (InitialMetrics?, ClassificationMetrics?) Evaluate(IClassifierHead? initial, IClassifierHead trained)
         {
             var test = _parts[2];
             if (test.Length == 0) return (null, null);
             var labels = test.Select(r => r.Label).ToArray();
-            ClassificationMetrics Score(DenseHead head) =>
+            ClassificationMetrics Score(IClassifierHead head) =>
                 ClassifierEvaluator.Evaluate(labels, test.Select(r => head.PredictMean(_result.Views(r.At))).ToArray(), _classes);
-            var before = Score(initial);
-            return (new InitialMetrics(before.Accuracy, before.LogLoss), Score(trained));
+            var before = initial is null ? null : Score(initial);
+            return (before is null ? null : new InitialMetrics(before.Accuracy, before.LogLoss), Score(trained));
         }
     }
 }

@@ -1,27 +1,10 @@
 using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Tests.Support;
 
 namespace TransferLearning.ImageClassification.Tests.Head;
 
 public class HeadTrainerTests
 {
-    /// <summary>Three Gaussian blobs in 8 dimensions, offset so that raw features are far from standardised.</summary>
-    private static LabeledFeatures Blobs(int perClass, int seed)
-    {
-        var random = new Random(seed);
-        var features = new List<float[]>();
-        var labels = new List<int>();
-        for (var k = 0; k < 3; k++)
-            for (var i = 0; i < perClass; i++)
-            {
-                features.Add(Enumerable.Range(0, 8).Select(j => 50f + (j == k ? 3f : 0f) + (float)(random.NextDouble() * 2 - 1)).ToArray());
-                labels.Add(k);
-            }
-        return new LabeledFeatures(features, labels);
-    }
-
-    private static double Accuracy(DenseHead head, LabeledFeatures data) =>
-        data.Features.Select((x, i) => Array.IndexOf(head.Predict(x), head.Predict(x).Max()) == data.Labels[i] ? 1.0 : 0.0).Average();
-
     public static TheoryData<HeadOptions> Recipes => new()
     {
         new HeadOptions(),
@@ -36,9 +19,9 @@ public class HeadTrainerTests
     [MemberData(nameof(Recipes))]
     public void Every_optimiser_learns_separable_classes(HeadOptions options)
     {
-        var result = new HeadTrainer(options).Train(Blobs(60, seed: 1), Blobs(20, seed: 2), classCount: 3);
+        var result = new HeadTrainer(options).Train(FeatureBlobs.Make(60, seed: 1), FeatureBlobs.Make(20, seed: 2), classCount: 3);
 
-        Assert.True(Accuracy(result.Trained, Blobs(50, seed: 3)) > 0.95);
+        Assert.True(FeatureBlobs.Accuracy(result.Trained, FeatureBlobs.Make(50, seed: 3)) > 0.95);
         Assert.True(result.History[^1].TrainLoss < result.History[0].TrainLoss);
     }
 
@@ -47,9 +30,9 @@ public class HeadTrainerTests
     {
         var options = new HeadOptions { Epochs = 5, Seed = 9 };
 
-        var a = new HeadTrainer(options).Train(Blobs(30, 1), Blobs(10, 2), 3);
-        var b = new HeadTrainer(options).Train(Blobs(30, 1), Blobs(10, 2), 3);
-        var c = new HeadTrainer(options with { Seed = 10 }).Train(Blobs(30, 1), Blobs(10, 2), 3);
+        var a = new HeadTrainer(options).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
+        var b = new HeadTrainer(options).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
+        var c = new HeadTrainer(options with { Seed = 10 }).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
 
         Assert.True(a.Trained.Parameters.SequenceEqual(b.Trained.Parameters));
         Assert.False(a.Trained.Parameters.SequenceEqual(c.Trained.Parameters));
@@ -62,7 +45,7 @@ public class HeadTrainerTests
         var options = new HeadOptions { Epochs = 500, EarlyStoppingPatience = 3, LearningRate = 0.05f, L2 = 0, Dropout = 0 };
         var history = new List<EpochMetrics>();
 
-        var result = new HeadTrainer(options).Train(Blobs(10, 1), Blobs(10, 2), 3, history.Add);
+        var result = new HeadTrainer(options).Train(FeatureBlobs.Make(10, 1), FeatureBlobs.Make(10, 2), 3, history.Add);
 
         Assert.True(history.Count < 500);
         Assert.Equal(history, result.History);
@@ -75,7 +58,7 @@ public class HeadTrainerTests
     {
         var history = new List<EpochMetrics>();
 
-        new HeadTrainer(HeadOptions.Article).Train(Blobs(20, 1), Blobs(5, 2), 3, history.Add);
+        new HeadTrainer(HeadOptions.Article).Train(FeatureBlobs.Make(20, 1), FeatureBlobs.Make(5, 2), 3, history.Add);
 
         Assert.Equal(Enumerable.Range(1, 10), history.Select(h => h.Epoch));
         Assert.All(history, h => Assert.InRange(h.ValidationAccuracy!.Value, 0, 1));
@@ -87,7 +70,7 @@ public class HeadTrainerTests
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
 
-        Assert.Throws<OperationCanceledException>(() => new HeadTrainer().Train(Blobs(10, 1), null, 3, cancellationToken: cancel.Token));
+        Assert.Throws<OperationCanceledException>(() => new HeadTrainer().Train(FeatureBlobs.Make(10, 1), null, 3, cancellationToken: cancel.Token));
     }
 
     [Fact]
@@ -124,10 +107,10 @@ public class HeadTrainerTests
     public void Label_smoothing_makes_the_head_less_sure()
     {
         var options = new HeadOptions { HiddenLayers = [], Dropout = 0, LearningRate = 1e-2f, Epochs = 40, EarlyStoppingPatience = 0, L2 = 0 };
-        var sample = Blobs(1, seed: 4).Features[0];
+        var sample = FeatureBlobs.Make(1, seed: 4).Features[0];
 
-        var sharp = new HeadTrainer(options).Train(Blobs(40, 1), null, 3).Trained.Predict(sample).Max();
-        var smooth = new HeadTrainer(options with { LabelSmoothing = 0.2f }).Train(Blobs(40, 1), null, 3).Trained.Predict(sample).Max();
+        var sharp = new HeadTrainer(options).Train(FeatureBlobs.Make(40, 1), null, 3).Trained.Predict(sample).Max();
+        var smooth = new HeadTrainer(options with { LabelSmoothing = 0.2f }).Train(FeatureBlobs.Make(40, 1), null, 3).Trained.Predict(sample).Max();
 
         Assert.True(smooth < sharp && smooth < 0.95f, $"{smooth} vs {sharp}");
     }
@@ -138,8 +121,8 @@ public class HeadTrainerTests
         var options = new HeadOptions { HiddenLayers = [], Dropout = 0, L2 = 0, LearningRate = 1e-2f, Epochs = 30, EarlyStoppingPatience = 0 };
         static double Norm(DenseHead head) => Math.Sqrt(head.Parameters.ToArray().Sum(p => (double)p * p));
 
-        var adam = new HeadTrainer(options).Train(Blobs(30, 1), null, 3).Trained;
-        var adamW = new HeadTrainer(options with { Optimizer = OptimizerKind.AdamW, WeightDecay = 0.5f }).Train(Blobs(30, 1), null, 3).Trained;
+        var adam = new HeadTrainer(options).Train(FeatureBlobs.Make(30, 1), null, 3).Trained;
+        var adamW = new HeadTrainer(options with { Optimizer = OptimizerKind.AdamW, WeightDecay = 0.5f }).Train(FeatureBlobs.Make(30, 1), null, 3).Trained;
 
         Assert.True(Norm(adamW) < 0.9 * Norm(adam), $"{Norm(adamW)} vs {Norm(adam)}");
     }
@@ -149,7 +132,7 @@ public class HeadTrainerTests
     {
         var options = new HeadOptions { Epochs = 500, EarlyStoppingPatience = 3, LearningRate = 0.05f, L2 = 0, Dropout = 0, RestoreBestWeights = false };
 
-        var result = new HeadTrainer(options).Train(Blobs(10, 1), Blobs(10, 2), 3);
+        var result = new HeadTrainer(options).Train(FeatureBlobs.Make(10, 1), FeatureBlobs.Make(10, 2), 3);
 
         Assert.Equal(result.History.Count, result.BestEpoch);
     }
@@ -159,8 +142,8 @@ public class HeadTrainerTests
     {
         var options = new HeadOptions { Epochs = 300, EarlyStoppingPatience = 5 };
 
-        var strict = new HeadTrainer(options with { EarlyStoppingMinDelta = 0.05 }).Train(Blobs(30, 1), Blobs(10, 2), 3);
-        var lenient = new HeadTrainer(options).Train(Blobs(30, 1), Blobs(10, 2), 3);
+        var strict = new HeadTrainer(options with { EarlyStoppingMinDelta = 0.05 }).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
+        var lenient = new HeadTrainer(options).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
 
         Assert.True(strict.History.Count < lenient.History.Count, $"{strict.History.Count} vs {lenient.History.Count}");
     }
@@ -169,7 +152,7 @@ public class HeadTrainerTests
     public void The_history_records_each_epochs_learning_rate()
     {
         var result = new HeadTrainer(new HeadOptions { Epochs = 3, LearningRate = 0.1f, Schedule = LearningRateSchedule.Exponential(0.5), EarlyStoppingPatience = 0 })
-            .Train(Blobs(10, 1), null, 3);
+            .Train(FeatureBlobs.Make(10, 1), null, 3);
 
         Assert.Equal([0.1, 0.05, 0.025], result.History.Select(h => Math.Round(h.LearningRate, 6)));
     }
@@ -186,8 +169,8 @@ public class HeadTrainerTests
     [Fact]
     public void Averaging_views_gives_the_mean_of_their_probabilities()
     {
-        var head = new HeadTrainer(new HeadOptions { Epochs = 2 }).Train(Blobs(10, 1), null, 3).Trained;
-        var (a, b) = (Blobs(1, 5).Features[0], Blobs(1, 6).Features[1]);
+        var head = new HeadTrainer(new HeadOptions { Epochs = 2 }).Train(FeatureBlobs.Make(10, 1), null, 3).Trained;
+        var (a, b) = (FeatureBlobs.Make(1, 5).Features[0], FeatureBlobs.Make(1, 6).Features[1]);
 
         var mean = head.PredictMean([.. a, .. b]);
 
@@ -198,8 +181,8 @@ public class HeadTrainerTests
     [Fact]
     public void Probabilities_sum_to_one()
     {
-        var head = new HeadTrainer(new HeadOptions { Epochs = 2 }).Train(Blobs(10, 1), null, 3).Trained;
+        var head = new HeadTrainer(new HeadOptions { Epochs = 2 }).Train(FeatureBlobs.Make(10, 1), null, 3).Trained;
 
-        Assert.Equal(1f, head.Predict(Blobs(1, 5).Features[0]).Sum(), 5);
+        Assert.Equal(1f, head.Predict(FeatureBlobs.Make(1, 5).Features[0]).Sum(), 5);
     }
 }

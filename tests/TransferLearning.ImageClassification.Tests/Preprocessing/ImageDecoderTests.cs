@@ -41,7 +41,7 @@ public class ImageDecoderTests
         var bytes = File.ReadAllBytes(Directory.GetFiles(Path.Combine(TestImages.Train, "Trouser"))[0]);
         using var bitmap = ImageDecoder.DecodeResized(bytes, new ImageSize(28, 28));
 
-        var pixels = bitmap.GetPixelSpan();
+        var pixels = ImageDecoder.PixelBytes(bitmap);
         for (var i = 0; i < pixels.Length; i += 4)
         {
             Assert.Equal(pixels[i], pixels[i + 1]);

@@ -1,0 +1,44 @@
+using System.Numerics.Tensors;
+
+namespace TransferLearning.ImageClassification.Head;
+
+/// <summary>
+/// The trained part of a classifier: feature vector in, class probabilities out. <see cref="DenseHead"/> is this
+/// library's; <see cref="MLNetHead"/> wraps any ML.NET multiclass trainer's model. Implementations are thread-safe.
+/// </summary>
+public interface IClassifierHead
+{
+    /// <summary>Length of the feature vectors it takes.</summary>
+    int FeatureSize { get; }
+
+    /// <summary>Number of classes it scores.</summary>
+    int ClassCount { get; }
+
+    /// <summary>Writes the class probabilities of <paramref name="features"/> into <paramref name="probabilities"/>.</summary>
+    void Predict(ReadOnlySpan<float> features, Span<float> probabilities);
+}
+
+/// <summary>Predictions every head gets from <see cref="IClassifierHead.Predict"/>.</summary>
+public static class ClassifierHeadExtensions
+{
+    /// <summary>
+    /// Mean class probabilities over several feature vectors of one image laid back to back in <paramref name="views"/>
+    /// (e.g. the image and its mirror image: test-time augmentation). One vector gives its plain prediction.
+    /// </summary>
+    public static float[] PredictMean(this IClassifierHead head, ReadOnlySpan<float> views)
+    {
+        ArgumentNullException.ThrowIfNull(head);
+        var size = head.FeatureSize;
+        if (views.IsEmpty || views.Length % size != 0)
+            throw new ArgumentException($"Expected a whole number of {size}-feature vectors, got {views.Length} floats.", nameof(views));
+        var (mean, probabilities) = (new float[head.ClassCount], new float[head.ClassCount]);
+        var count = views.Length / size;
+        for (var v = 0; v < count; v++)
+        {
+            head.Predict(views.Slice(v * size, size), probabilities);
+            TensorPrimitives.Add(mean, probabilities, mean);
+        }
+        if (count > 1) TensorPrimitives.Divide(mean, count, mean);
+        return mean;
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace TransferLearning.ImageClassification.Head;
+
+/// <summary>
+/// A head that is a trained ML.NET model (see <see cref="MLNetHeadOptions"/>). Thread-safe: one prediction engine,
+/// used under a lock (a head's prediction takes microseconds next to the backbone's milliseconds).
+/// </summary>
+public sealed class MLNetHead : IClassifierHead
+{
+    private readonly MLContext _ml;
+    private readonly PredictionEngine<Row, Scores> _engine;
+    private readonly Lock _gate = new();
+
+    internal MLNetHead(MLContext ml, ITransformer model, int featureSize, int classCount)
+    {
+        (_ml, Model, FeatureSize, ClassCount) = (ml, model, featureSize, classCount);
+        _engine = ml.Model.CreatePredictionEngine<Row, Scores>(model, inputSchemaDefinition: RowSchema(featureSize));
+    }
+
+    /// <summary>The trained ML.NET model: "Features" (and "Label") in, "Score" out.</summary>
+    public ITransformer Model { get; }
+
+    /// <inheritdoc />
+    public int FeatureSize { get; }
+
+    /// <inheritdoc />
+    public int ClassCount { get; }
+
+    /// <inheritdoc />
+    public void Predict(ReadOnlySpan<float> features, Span<float> probabilities)
+    {
+        if (features.Length != FeatureSize) throw new ArgumentException($"Expected {FeatureSize} features, got {features.Length}.", nameof(features));
+        var row = new Row { Features = features.ToArray() };
+        float[] score;
+        lock (_gate) score = _engine.Predict(row).Score;
+        if (score.Length != ClassCount)
+            throw new InvalidOperationException($"The ML.NET model scored {score.Length} classes, not {ClassCount}: every class needs training examples.");
+        score.CopyTo(probabilities);
+    }
+
+    /// <summary>Writes the model in ML.NET's format.</summary>
+    internal void Save(Stream stream) => _ml.Model.Save(Model, _ml.Data.LoadFromEnumerable(Array.Empty<Row>(), RowSchema(FeatureSize)).Schema, stream);
+
+    /// <summary>Reads a model written by <see cref="Save"/>.</summary>
+    internal static MLNetHead Load(Stream stream, int featureSize, int classCount)
+    {
+        var ml = new MLContext();
+        return new MLNetHead(ml, ml.Model.Load(stream, out _), featureSize, classCount);
+    }
+
+    internal static SchemaDefinition RowSchema(int featureSize)
+    {
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, featureSize);
+        return schema;
+    }
+
+    /// <summary>One example: the trainer's input row (the label is the class index; prediction ignores it).</summary>
+    internal sealed class Row
+    {
+        public float[] Features { get; set; } = [];
+
+        public float Label { get; set; }
+    }
+
+    /// <summary>The trainer's output.</summary>
+    internal sealed class Scores
+    {
+        public float[] Score { get; set; } = [];
+    }
+}

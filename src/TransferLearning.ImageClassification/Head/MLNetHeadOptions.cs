@@ -1,0 +1,43 @@
+using Microsoft.ML;
+
+namespace TransferLearning.ImageClassification.Head;
+
+/// <summary>
+/// An ML.NET multiclass trainer as the head, trained on the same cached features as the dense head. Features are
+/// standardised first (mean/variance, as the dense head does); the trainer then reads the columns "Features" (float
+/// vector) and "Label" (key) and must write a "Score" vector of class probabilities (the maximum-entropy trainers,
+/// LightGBM, naive Bayes and calibrated one-versus-all all do).
+/// </summary>
+/// <param name="Name">Short name for reports.</param>
+/// <param name="Trainer">Makes the trainer from the context, e.g. <c>ml => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy()</c>.</param>
+public sealed record MLNetHeadOptions(string Name, Func<MLContext, IEstimator<ITransformer>> Trainer) : IHeadRecipe
+{
+    /// <summary>ML.NET's L-BFGS multinomial logistic regression: the usual baseline on bottleneck features.</summary>
+    public static MLNetHeadOptions LbfgsMaximumEntropy { get; } = new("lbfgs-maxent", ml => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy());
+
+    /// <summary>ML.NET's SDCA multinomial logistic regression.</summary>
+    public static MLNetHeadOptions SdcaMaximumEntropy { get; } = new("sdca-maxent", ml => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy());
+
+    /// <summary>Seed of the <see cref="MLContext"/> the trainer runs in.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <inheritdoc />
+    public TrainedHead Train(LabeledFeatures train, LabeledFeatures? validation, int classCount, Action<EpochMetrics>? onEpoch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (train.Count == 0) throw new ArgumentException("No training examples.", nameof(train));
+        cancellationToken.ThrowIfCancellationRequested(); // ML.NET trainers cannot be stopped midway
+        var ml = new MLContext(Seed);
+        var featureSize = train.Features[0].Length;
+        var data = ml.Data.LoadFromEnumerable(
+            train.Features.Zip(train.Labels, (features, label) => new MLNetHead.Row { Features = features, Label = label }),
+            MLNetHead.RowSchema(featureSize));
+        // Keys by value: class k is key k + 1, so the Score slots come out in class order.
+        var model = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
+            .Append(ml.Transforms.NormalizeMeanVariance("Features"))
+            .Append(Trainer(ml))
+            .Fit(data);
+        cancellationToken.ThrowIfCancellationRequested();
+        return new TrainedHead(new MLNetHead(ml, model, featureSize, classCount), Initial: null, History: []);
+    }
+}
