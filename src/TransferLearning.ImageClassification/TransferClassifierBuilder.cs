@@ -121,6 +121,21 @@ public sealed class TransferClassifierBuilder
             data, _testData?.Invoke(), _ratios, _seed, backbone, _featurizer, _head, _onEpoch, _progress, _downloadProgress, _logger));
     }
 
+    /// <summary>
+    /// Checks every choice like <see cref="Build"/> and returns a comparison of <paramref name="backbones"/> on the same
+    /// split, each with every head of <paramref name="heads"/> (default: this builder's head).
+    /// </summary>
+    /// <exception cref="ArgumentException">No backbone, a repeated one, or no head.</exception>
+    public Experiments.TransferExperiment BuildExperiment(IEnumerable<BackboneSpec> backbones, IEnumerable<IHeadRecipe>? heads = null)
+    {
+        ArgumentNullException.ThrowIfNull(backbones);
+        var settings = Build().Settings;
+        var sized = backbones.Select(b => _imageSize is { } size ? b with { InputSize = size } : b).ToArray();
+        var recipes = heads?.ToArray() ?? [settings.Head];
+        foreach (var recipe in recipes.OfType<HeadOptions>()) recipe.Validate();
+        return new Experiments.TransferExperiment(settings, sized, recipes);
+    }
+
     /// <summary><see cref="Build"/>, then <see cref="TransferTrainer.TrainAsync"/>.</summary>
     public Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default) => Build().TrainAsync(cancellationToken);
 

@@ -39,6 +39,15 @@ internal static class ModelFile
         _ => throw new NotSupportedException($"Saving a {head.GetType().Name} head is not supported."),
     };
 
+    /// <summary>How many bytes <paramref name="head"/> takes in a model file.</summary>
+    public static long HeadBytes(IClassifierHead head)
+    {
+        if (head is DenseHead dense) return dense.Parameters.Length * sizeof(float);
+        using var buffer = new MemoryStream();
+        ((MLNetHead)head).Save(buffer);
+        return buffer.Length;
+    }
+
     public static void Write(string path, Manifest manifest, IClassifierHead head)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;

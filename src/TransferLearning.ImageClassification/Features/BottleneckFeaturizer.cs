@@ -1,7 +1,3 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Threading.Channels;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Preprocessing;
@@ -88,7 +84,7 @@ public sealed class BottleneckFeaturizer : IDisposable
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(decode);
         }
-        return Split(_runner.Run(input, encodedImages.Length * Views), encodedImages.Length);
+        return RunBackbone(input, encodedImages.Length);
     }
 
     private void WriteViews(ReadOnlySpan<byte> encoded, Span<float> destination)
@@ -104,114 +100,33 @@ public sealed class BottleneckFeaturizer : IDisposable
     public async Task<FeaturizationResult> FeaturizeAsync(
         IReadOnlyList<string> paths,
         IProgress<FeaturizationProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        (await FeaturizeManyAsync([this], paths, progress, cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Features of every file for several backbones in one pass: each file is read, hashed and decoded once (once per
+    /// input size) and fed to every featurizer that has no cached features for it; one result per featurizer.
+    /// </summary>
+    /// <exception cref="ArgumentException">No featurizers, or the same one twice.</exception>
+    public static async Task<IReadOnlyList<FeaturizationResult>> FeaturizeManyAsync(
+        IReadOnlyList<BottleneckFeaturizer> featurizers,
+        IReadOnlyList<string> paths,
+        IProgress<FeaturizationProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(featurizers);
         ArgumentNullException.ThrowIfNull(paths);
-        var run = new Run(paths.Count, progress);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateBounded<Prepared>(new BoundedChannelOptions(_options.BatchSize * 2) { SingleReader = true });
-        var producer = Task.Run(() => PrepareAllAsync(paths, run, channel.Writer, stop.Token), CancellationToken.None);
-        try
-        {
-            await InferAllAsync(channel.Reader, run, stop.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-        await producer.ConfigureAwait(false); // surfaces a producer failure that ended the reader early
-        cancellationToken.ThrowIfCancellationRequested();
-
-        var skipped = run.Skipped.OrderBy(s => s.Index).Select(s => s.Image).ToArray();
-        float[]? View(float[]? all, int view) => all?.AsSpan(view * FeatureSize, FeatureSize).ToArray();
-        return new FeaturizationResult(
-            run.Features.Select(f => View(f, 0)).ToArray(),
-            Views == 2 ? run.Features.Select(f => View(f, 1)).ToArray() : null,
-            skipped, run.Computed, run.FromCache, run.Clock.Elapsed);
+        if (featurizers.Count == 0 || featurizers.Distinct().Count() != featurizers.Count)
+            throw new ArgumentException("Give one or more distinct featurizers.", nameof(featurizers));
+        return await FeaturizationPipeline.RunAsync(featurizers, paths, progress, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task PrepareAllAsync(IReadOnlyList<string> paths, Run run, ChannelWriter<Prepared> writer, CancellationToken token)
-    {
-        try
-        {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.DecodeThreads, CancellationToken = token };
-            await Parallel.ForAsync(0, paths.Count, parallel, async (index, ct) =>
-            {
-                if (await PrepareAsync(paths[index], index, run, ct).ConfigureAwait(false) is { } prepared)
-                    await writer.WriteAsync(prepared, ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
-            writer.Complete();
-        }
-        catch (Exception e)
-        {
-            writer.Complete(e);
-            throw;
-        }
-    }
+    internal FeaturizerOptions Options => _options;
 
-    private async Task<Prepared?> PrepareAsync(string path, int index, Run run, CancellationToken token)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = await File.ReadAllBytesAsync(path, token).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            run.Skip(index, path, $"cannot be read: {e.Message}");
-            return null;
-        }
+    internal ImagePreprocessor Preprocessor => _preprocessor;
 
-        var key = _cache is null ? null : FeatureCache.KeyOf(bytes);
-        if (key is not null && _cache!.TryGet(key, FeatureSize * Views, out var cached))
-        {
-            run.Complete(index, cached, fromCache: true);
-            return null;
-        }
-
-        var tensor = ArrayPool<float>.Shared.Rent(ImageFloats);
-        try
-        {
-            WriteViews(bytes, tensor.AsSpan(0, ImageFloats));
-        }
-        catch (ImageDecodeException e)
-        {
-            ArrayPool<float>.Shared.Return(tensor);
-            run.Skip(index, path, e.Message);
-            return null;
-        }
-        return new Prepared(index, key, tensor);
-    }
-
-    private async Task InferAllAsync(ChannelReader<Prepared> reader, Run run, CancellationToken token)
-    {
-        var batch = new List<Prepared>(_options.BatchSize);
-        var input = new float[_options.BatchSize * ImageFloats];
-        while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
-        {
-            while (batch.Count < _options.BatchSize && reader.TryRead(out var item)) batch.Add(item);
-            if (batch.Count == _options.BatchSize) InferBatch(batch, input, run);
-        }
-        if (batch.Count > 0) InferBatch(batch, input, run);
-    }
-
-    private void InferBatch(List<Prepared> batch, float[] input, Run run)
-    {
-        var length = ImageFloats;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            batch[i].Tensor.AsSpan(0, length).CopyTo(input.AsSpan(i * length));
-            ArrayPool<float>.Shared.Return(batch[i].Tensor);
-        }
-        var features = Split(_runner.Run(input.AsMemory(0, batch.Count * length), batch.Count * Views), batch.Count);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (batch[i].CacheKey is { } key) _cache!.Put(key, features[i]);
-            run.Complete(batch[i].Index, features[i], fromCache: false);
-        }
-        batch.Clear();
-    }
+    /// <summary>Runs <paramref name="images"/> preprocessed images (every view of each, back to back) through the backbone.</summary>
+    internal float[][] RunBackbone(float[] input, int images) => Split(_runner.Run(input, images * Views), images);
 
     /// <summary>Backbone output → one array per image holding its <see cref="Views"/> vectors.</summary>
     private float[][] Split(float[] flat, int images)
@@ -222,39 +137,4 @@ public sealed class BottleneckFeaturizer : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _runner.Dispose();
-
-    private sealed record Prepared(int Index, string? CacheKey, float[] Tensor);
-
-    /// <summary>Shared state of one <see cref="FeaturizeAsync"/> call.</summary>
-    private sealed class Run(int total, IProgress<FeaturizationProgress>? progress)
-    {
-        private int _done;
-        private int _computed;
-        private int _fromCache;
-
-        public float[]?[] Features { get; } = new float[]?[total];
-        public ConcurrentBag<(int Index, SkippedImage Image)> Skipped { get; } = [];
-        public Stopwatch Clock { get; } = Stopwatch.StartNew();
-        public int Computed => _computed;
-        public int FromCache => _fromCache;
-
-        public void Complete(int index, float[] features, bool fromCache)
-        {
-            Features[index] = features;
-            Interlocked.Increment(ref fromCache ? ref _fromCache : ref _computed);
-            Report();
-        }
-
-        public void Skip(int index, string path, string reason)
-        {
-            Skipped.Add((index, new SkippedImage(path, reason)));
-            Report();
-        }
-
-        private void Report()
-        {
-            var done = Interlocked.Increment(ref _done);
-            progress?.Report(new FeaturizationProgress(done, total, done / Math.Max(Clock.Elapsed.TotalSeconds, 1e-9)));
-        }
-    }
 }

@@ -8,14 +8,16 @@ namespace TransferLearning.ImageClassification.Features;
 /// <param name="Skipped">The images that could not be used, with the reason, in input order.</param>
 /// <param name="Computed">Images run through the backbone.</param>
 /// <param name="FromCache">Images whose features came from the cache.</param>
-/// <param name="Elapsed">Wall time of the run.</param>
+/// <param name="Elapsed">Wall time of the run (shared by every backbone of a multi-backbone run).</param>
+/// <param name="BackboneTime">Time this backbone spent running batches (decoding overlaps it on other cores).</param>
 public sealed record FeaturizationResult(
     IReadOnlyList<float[]?> Features,
     IReadOnlyList<float[]?>? MirroredFeatures,
     IReadOnlyList<SkippedImage> Skipped,
     int Computed,
     int FromCache,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed,
+    TimeSpan BackboneTime = default)
 {
     /// <summary>All feature vectors of image <paramref name="index"/> back to back: the image's, then its mirror image's.</summary>
     public float[] Views(int index) =>

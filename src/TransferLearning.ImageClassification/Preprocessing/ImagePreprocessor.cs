@@ -39,8 +39,14 @@ internal sealed class ImagePreprocessor
     public void Write(ReadOnlySpan<byte> encoded, Span<float> destination, Span<float> mirrored = default)
     {
         using var bitmap = ImageDecoder.DecodeResized(encoded, Size);
-        Normalize(ImageDecoder.PixelBytes(bitmap), destination, mirror: false);
-        if (!mirrored.IsEmpty) Normalize(ImageDecoder.PixelBytes(bitmap), mirrored, mirror: true);
+        WriteDecoded(ImageDecoder.PixelBytes(bitmap), destination, mirrored);
+    }
+
+    /// <summary>Writes an image already decoded to RGBA at <see cref="Size"/> (shared by backbones of one size) and, if asked, its mirror image.</summary>
+    public void WriteDecoded(ReadOnlySpan<byte> rgba, Span<float> destination, Span<float> mirrored)
+    {
+        Normalize(rgba, destination, mirror: false);
+        if (!mirrored.IsEmpty) Normalize(rgba, mirrored, mirror: true);
     }
 
     private void Normalize(ReadOnlySpan<byte> rgba, Span<float> destination, bool mirror)

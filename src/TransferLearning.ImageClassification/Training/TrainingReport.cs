@@ -23,7 +23,11 @@ public sealed record TrainingReport(
     InitialMetrics? Initial,
     ClassificationMetrics? Test,
     IReadOnlyList<EpochMetrics> History,
-    Timings Timings);
+    Timings Timings)
+{
+    /// <summary>Name of the head recipe, e.g. "dense" or "lbfgs-maxent".</summary>
+    public string Head { get; init; } = "dense";
+}
 
 /// <summary>Images used per part of the split, and images skipped.</summary>
 /// <param name="Train">Training images.</param>
@@ -42,4 +46,9 @@ public sealed record InitialMetrics(double Accuracy, double LogLoss);
 /// <param name="FeaturizeImagesPerSecond">Images per second of that step.</param>
 /// <param name="ImagesComputed">Images run through the backbone (the rest came from the cache).</param>
 /// <param name="TrainSeconds">Training the head.</param>
-public sealed record Timings(double FeaturizeSeconds, double FeaturizeImagesPerSecond, int ImagesComputed, double TrainSeconds);
+/// <param name="BackboneSeconds">Of the featurizing time, the part spent in this backbone's network (decoding overlaps it).</param>
+public sealed record Timings(double FeaturizeSeconds, double FeaturizeImagesPerSecond, int ImagesComputed, double TrainSeconds, double BackboneSeconds = 0)
+{
+    /// <summary>Images computed per second of backbone time: the network's own throughput in this run.</summary>
+    public double BackboneImagesPerSecond => BackboneSeconds > 0 ? ImagesComputed / BackboneSeconds : 0;
+}

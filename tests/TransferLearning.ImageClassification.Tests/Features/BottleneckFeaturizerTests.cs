@@ -134,4 +134,48 @@ public class BottleneckFeaturizerTests
         Assert.NotEqual(result.Features[0], result.MirroredFeatures[0]);
         Assert.All(result.MirroredFeatures[0]!.Zip(result.Features[1]!), p => Assert.Equal(p.First, p.Second, 1e-3));
     }
+
+    [Fact]
+    public async Task Several_backbones_in_one_pass_give_what_each_gives_alone_and_share_the_skips()
+    {
+        using var folder = TestImages.NewFolder();
+        var paths = RealImages(folder, perClass: 3).Append(folder.Write("broken.png", "not an image"u8.ToArray())).ToArray();
+        using var warm = Create(folder);
+        await warm.FeaturizeAsync(paths[..2]); // this backbone finds two images in its cache
+        using var small = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18 with { InputSize = new(160, 160) }, new FeaturizerOptions { BatchSize = 3 });
+        using var flipped = Create(folder, flip: true, batchSize: 5);
+
+        var together = await BottleneckFeaturizer.FeaturizeManyAsync([warm, small, flipped], paths);
+
+        Assert.Equal((paths.Length - 3, 2), (together[0].Computed, together[0].FromCache));
+        foreach (var (featurizer, result) in new[] { warm, small, flipped }.Zip(together))
+        {
+            using var single = BottleneckFeaturizer.Create(featurizer.Backbone, new FeaturizerOptions { HorizontalFlip = featurizer.Views == 2 });
+            var alone = await single.FeaturizeAsync(paths);
+            Assert.Equal(["broken.png"], result.Skipped.Select(s => Path.GetFileName(s.Path)));
+            Assert.Equal(alone.Features.Count, result.Features.Count);
+            Assert.All(alone.Features.Zip(result.Features), p => AssertClose(p.First, p.Second));
+            Assert.Equal(featurizer.Views == 2, result.MirroredFeatures is not null);
+        }
+    }
+
+    private static void AssertClose(float[]? expected, float[]? actual)
+    {
+        if (expected is null) { Assert.Null(actual); return; }
+        // Batches of other sizes may sum in another order: equal to float rounding.
+        Assert.All(expected.Zip(actual!), p => Assert.Equal(p.First, p.Second, 1e-3 * Math.Max(1, Math.Abs(p.First))));
+    }
+
+    [Fact]
+    public async Task Without_a_cache_two_runs_give_the_same_features_to_the_bit()
+    {
+        using var folder = TestImages.NewFolder();
+        var paths = RealImages(folder, perClass: 7);
+        using var featurizer = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18, new FeaturizerOptions { BatchSize = 4, DecodeThreads = 4 });
+
+        var first = await featurizer.FeaturizeAsync(paths);
+        var second = await featurizer.FeaturizeAsync(paths);
+
+        Assert.Equal(first.Features, second.Features);
+    }
 }

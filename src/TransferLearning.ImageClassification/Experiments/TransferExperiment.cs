@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Downloads;
+using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Training;
+
+namespace TransferLearning.ImageClassification.Experiments;
+
+/// <summary>
+/// The article's headline in one call: several backbones (and heads) on the SAME split. Every image is read and
+/// decoded once for all backbones, each backbone's features are cached, and every head trains on the same features.
+/// Made by <see cref="TransferClassifierBuilder.BuildExperiment"/>; immutable, run it as often as you like.
+/// </summary>
+public sealed class TransferExperiment
+{
+    private readonly TrainingSettings _settings;
+
+    internal TransferExperiment(TrainingSettings settings, IReadOnlyList<BackboneSpec> backbones, IReadOnlyList<IHeadRecipe> heads)
+    {
+        if (backbones.Count == 0) throw new ArgumentException("Name at least one backbone.", nameof(backbones));
+        if (heads.Count == 0) throw new ArgumentException("Name at least one head.", nameof(heads));
+        if (backbones.Select(b => b.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != backbones.Count)
+            throw new ArgumentException("Each backbone may appear once.", nameof(backbones));
+        (_settings, Backbones, Heads) = (settings, backbones, heads);
+    }
+
+    /// <summary>The backbones compared.</summary>
+    public IReadOnlyList<BackboneSpec> Backbones { get; }
+
+    /// <summary>The heads trained on each backbone's features.</summary>
+    public IReadOnlyList<IHeadRecipe> Heads { get; }
+
+    /// <summary>Downloads missing backbones, featurizes once, trains and evaluates every backbone × head.</summary>
+    /// <exception cref="BackboneNotFoundException">A backbone is missing and cannot be downloaded.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; cached features stay valid.</exception>
+    public async Task<ExperimentResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        var s = _settings;
+        var split = TransferTrainer.Split(s);
+        var store = ModelStore.At(s.Featurizer.ModelDirectory);
+        foreach (var backbone in Backbones)
+            await store.EnsureAsync(backbone, s.DownloadProgress, cancellationToken).ConfigureAwait(false);
+
+        var featurizers = new List<BottleneckFeaturizer>();
+        try
+        {
+            foreach (var backbone in Backbones) featurizers.Add(BottleneckFeaturizer.Create(backbone, s.Featurizer, s.Logger));
+            var paths = split.Train.Concat(split.Validation).Concat(split.Test).Select(i => i.Path).ToArray();
+            s.Logger.LogInformation("Featurizing {Count} images with {Backbones}", paths.Length, string.Join(", ", Backbones.Select(b => b.Name)));
+            var features = await BottleneckFeaturizer.FeaturizeManyAsync(featurizers, paths, s.Progress, cancellationToken).ConfigureAwait(false);
+            HeadRun.LogSkipped(s.Logger, features[0]);
+
+            var entries = new List<ExperimentEntry>();
+            for (var k = 0; k < featurizers.Count; k++)
+                foreach (var recipe in Heads)
+                {
+                    var (head, report) = HeadRun.Fit(s, recipe, featurizers[k], split, features[k], cancellationToken);
+                    entries.Add(new ExperimentEntry(
+                        Backbones[k].Name, recipe.Name, featurizers[k].FeatureSize,
+                        new FileInfo(store.PathOf(Backbones[k])).Length, Classification.ModelFile.HeadBytes(head), report));
+                }
+            return new ExperimentResult(entries, features[0].Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            foreach (var featurizer in featurizers) featurizer.Dispose();
+        }
+    }
+}
