@@ -13,19 +13,21 @@ internal static class Cli
     {
         var data = new Option<DirectoryInfo?>("--data") { Description = "Folder with one sub-folder of images per class (default: the bundled assets/fashion-mnist/train)." };
         var testData = new Option<DirectoryInfo?>("--test-data") { Description = "Separate test folder; without it the test part comes from --data's split (with the bundled data: assets/fashion-mnist/test)." };
-        var backbone = new Option<string>("--backbone") { Description = "Catalogue backbone (see `backbones`) or an .onnx classifier file.", DefaultValueFactory = _ => "resnet18" };
+        var backbone = new Option<string>("--backbone") { Description = "Catalogue backbone (see `backbones`) or an .onnx classifier file.", DefaultValueFactory = _ => "resnet18-layer3" };
         var imageSize = new Option<int?>("--image-size") { Description = "Square input size instead of the backbone's own, e.g. 160 as in the article." };
         var normalization = new Option<string>("--normalization") { Description = "What an .onnx --backbone expects: torch, tf or caffe.", DefaultValueFactory = _ => "torch" };
         normalization.AcceptOnlyFromAmong([.. BackboneChoice.Normalizations]);
         var models = new Option<DirectoryInfo?>("--models") { Description = $"Folder of downloaded backbones (default: ${TransferLearning.ImageClassification.Downloads.ModelStoreOptions.DirectoryVariable} or the user cache)." };
         var all = new Option<bool>("--all") { Description = "Every downloadable backbone." };
+        var backbonesList = new Option<string>("--backbones") { Description = "Comma-separated backbones to compare (catalogue names or .onnx files).", DefaultValueFactory = _ => "resnet18,resnet18-layer3" };
+        var heads = new Option<string>("--heads") { Description = $"Comma-separated heads to train on each backbone's features: {string.Join(", ", CompareCommand.Heads.Keys)}.", DefaultValueFactory = _ => "dense,lbfgs-maxent" };
         var names = new Argument<string[]>("backbones") { Description = "Catalogue names, e.g. vgg16 resnet101v2.", Arity = ArgumentArity.ZeroOrMore };
         var backboneOverride = new Option<string?>("--backbone") { Description = "Backbone to load the model with (default: the one the model names)." };
         var seed = new Option<int>("--seed") { Description = "Split and head seed.", DefaultValueFactory = _ => 42 };
         var cache = new Option<DirectoryInfo>("--cache") { Description = "Feature cache folder.", DefaultValueFactory = _ => new DirectoryInfo(FeaturizerOptions.DefaultCacheDirectory) };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the model and the report.", DefaultValueFactory = _ => new DirectoryInfo("out") };
         var report = new Option<FileInfo?>("--report") { Description = "JSON report path (default: <out>/report.json, <out>/evaluation.json for evaluate)." };
-        var noFlip = new Option<bool>("--no-flip") { Description = "No mirror-image features (halves featurization time)." };
+        var flip = new Option<bool>("--flip") { Description = "Also featurize each image's mirror image: twice the training data and test-time averaging, twice the backbone work." };
         var model = new Option<FileInfo?>("--model") { Description = "Model file written by train (default: <out>/model.zip)." };
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };
         var top = new Option<int>("--top") { Description = "Classes to show per image.", DefaultValueFactory = _ => 1 };
@@ -45,11 +47,11 @@ internal static class Cli
 
         var train = new Command("train", "Featurize, train the head, evaluate before and after, save the model and a JSON report.")
         {
-            data, testData, backbone, imageSize, normalization, models, seed, cache, output, report, noFlip, gpu, cpuFallback,
+            data, testData, backbone, imageSize, normalization, models, seed, cache, output, report, flip, gpu, cpuFallback,
         };
         train.SetAction(Guarded((r, token) => TrainCommand.RunAsync(
             Data(r), BackboneChoice.Resolve(r.GetValue(backbone)!, r.GetValue(imageSize), r.GetValue(normalization)!),
-            !r.GetValue(noFlip), Runtime(r), r.GetValue(output)!, r.GetValue(report), token)));
+            r.GetValue(flip), Runtime(r), r.GetValue(output)!, r.GetValue(report), token)));
 
         var evaluate = new Command("evaluate", "Evaluate a saved model: on --test-data, else on the test part of --data's split (same --seed as train), else on the bundled test images.")
         {
@@ -61,6 +63,15 @@ internal static class Cli
         var predict = new Command("predict", "Classify image files with a saved model.") { model, output, models, json, top, gpu, cpuFallback, images };
         predict.SetAction(Guarded((r, token) => PredictCommand.RunAsync(ModelPath(r), Runtime(r), r.GetValue(images)!, r.GetValue(json), r.GetValue(top), token)));
 
+        var compare = new Command("compare", "Train every --backbones × --heads on the same split, decoding each image once; print a table, write a JSON report and PNG figures.")
+        {
+            data, testData, backbonesList, heads, imageSize, normalization, models, seed, cache, output, report, flip, gpu, cpuFallback,
+        };
+        compare.SetAction(Guarded((r, token) => CompareCommand.RunAsync(
+            Data(r),
+            [.. List(r.GetValue(backbonesList)!).Select(b => BackboneChoice.Resolve(b, r.GetValue(imageSize), r.GetValue(normalization)!))],
+            List(r.GetValue(heads)!), r.GetValue(flip), Runtime(r), r.GetValue(output)!, r.GetValue(report), token)));
+
         var download = new Command("download", "Download and verify catalogue backbones now, so later runs work offline.") { names, all, models };
         download.SetAction(Guarded((r, token) => DownloadCommand.RunAsync(r.GetValue(names) ?? [], r.GetValue(all), r.GetValue(models), token)));
 
@@ -69,11 +80,13 @@ internal static class Cli
 
         var root = new RootCommand("Transfer-learning image classification: a frozen ImageNet backbone + a trained dense head.")
         {
-            train, evaluate, predict, download, backbones,
+            train, evaluate, predict, compare, download, backbones,
         };
         root.SetAction((_, token) => root.Parse(["train"]).InvokeAsync(cancellationToken: token));
         return root;
     }
+
+    private static string[] List(string value) => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>Expected failures (bad folder, missing model or backbone, unreadable file) print one line and exit 2.</summary>
     private static Func<ParseResult, CancellationToken, Task<int>> Guarded(Func<ParseResult, CancellationToken, Task<int>> action) =>

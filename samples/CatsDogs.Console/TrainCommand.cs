@@ -17,23 +17,8 @@ internal static class TrainCommand
         var test = data.TestFolder;
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]Training[/] [green]{backbone.Name}[/] ({backbone.InputSize}) on [blue]{data.TrainFolder.FullName}[/]{(test is null ? " (test part from its split)" : $", testing on {test.FullName}")}");
-        var store = ModelStore.At(runtime.ModelDirectory);
-        if (!File.Exists(store.PathOf(backbone)))
-            await Output.WithDownloadProgressAsync(backbone.Name, progress => store.EnsureAsync(backbone, progress, token));
-
-        var builder = new TransferClassifierBuilder()
-            .WithImages(data.TrainFolder.FullName)
-            .WithBackbone(backbone)
-            .WithSplit(SplitRatios.Default, data.Seed)
-            .WithFeatureCache(data.Cache.FullName)
-            .WithModelDirectory(store.Options.Directory)
-            .WithHorizontalFlip(flip)
-            .WithHead(new HeadOptions { Seed = data.Seed })
-            .WithLogger(Output.Logger)
-            .OnEpoch(e => AnsiConsole.MarkupLineInterpolated(
-                $"  epoch {e.Epoch,3}: loss {e.TrainLoss:F4} acc {e.TrainAccuracy:F4} | val loss {e.ValidationLoss:F4} val acc {e.ValidationAccuracy:F4}"));
-        if (test is not null) builder.WithTestImages(test.FullName);
-        if (runtime.Device.CudaDeviceId is { } gpu) builder.UseGpu(gpu, runtime.Device.FallbackToCpu);
+        await EnsureDownloadedAsync([backbone], runtime, token);
+        var builder = Builder(data, flip, runtime, printEpochs: true).WithBackbone(backbone);
 
         var result = await Output.WithProgressAsync("Featurizing", progress => builder.WithProgress(progress).TrainAsync(token));
         using var classifier = result.Classifier;
@@ -44,9 +29,39 @@ internal static class TrainCommand
         classifier.Save(modelPath);
         await Output.WriteJsonAsync(reportPath, result.Report, token);
 
+        var pictures = Pictures.ForTraining(result.Report, data.TrainFolder, Path.GetDirectoryName(reportPath)!);
+
         Output.PrintReport(result.Report);
-        AnsiConsole.MarkupLineInterpolated($"Model:  [blue]{modelPath}[/]");
-        AnsiConsole.MarkupLineInterpolated($"Report: [blue]{reportPath}[/]");
+        AnsiConsole.MarkupLineInterpolated($"Model:    [blue]{modelPath}[/]");
+        AnsiConsole.MarkupLineInterpolated($"Report:   [blue]{reportPath}[/]");
+        AnsiConsole.MarkupLineInterpolated($"Pictures: [blue]{string.Join(", ", pictures.Select(Path.GetFileName))}[/]");
         return 0;
+    }
+
+    /// <summary>The builder train and compare share: data, split, cache, models, mirror images, head seed, device.</summary>
+    public static TransferClassifierBuilder Builder(DataChoice data, bool flip, FeaturizerOptions runtime, bool printEpochs)
+    {
+        var builder = new TransferClassifierBuilder()
+            .WithImages(data.TrainFolder.FullName)
+            .WithSplit(SplitRatios.Default, data.Seed)
+            .WithFeatureCache(data.Cache.FullName)
+            .WithModelDirectory(ModelStore.At(runtime.ModelDirectory).Options.Directory)
+            .WithHorizontalFlip(flip)
+            .WithHead(new HeadOptions { Seed = data.Seed })
+            .WithLogger(Output.Logger);
+        if (printEpochs)
+            builder.OnEpoch(e => AnsiConsole.MarkupLineInterpolated(
+                $"  epoch {e.Epoch,3}: loss {e.TrainLoss:F4} acc {e.TrainAccuracy:F4} | val loss {e.ValidationLoss:F4} val acc {e.ValidationAccuracy:F4}"));
+        if (data.TestFolder is { } test) builder.WithTestImages(test.FullName);
+        if (runtime.Device.CudaDeviceId is { } gpu) builder.UseGpu(gpu, runtime.Device.FallbackToCpu);
+        return builder;
+    }
+
+    /// <summary>Downloads missing backbones first, with a progress bar each.</summary>
+    public static async Task EnsureDownloadedAsync(IEnumerable<BackboneSpec> backbones, FeaturizerOptions runtime, CancellationToken token)
+    {
+        var store = ModelStore.At(runtime.ModelDirectory);
+        foreach (var backbone in backbones.Where(b => !File.Exists(store.PathOf(b))))
+            await Output.WithDownloadProgressAsync(backbone.Name, progress => store.EnsureAsync(backbone, progress, token));
     }
 }

@@ -32,7 +32,7 @@ public sealed class TransferClassifierBuilder
     private BackboneSpec _backbone = BackboneCatalog.ResNet18;
     private ImageSize? _imageSize;
     private IProgress<Downloads.DownloadProgress>? _downloadProgress;
-    private FeaturizerOptions _featurizer = new() { CacheDirectory = FeaturizerOptions.DefaultCacheDirectory, HorizontalFlip = true };
+    private FeaturizerOptions _featurizer = new() { CacheDirectory = FeaturizerOptions.DefaultCacheDirectory };
     private IHeadRecipe _head = new HeadOptions();
     private Action<EpochMetrics>? _onEpoch;
     private IProgress<FeaturizationProgress>? _progress;
@@ -79,7 +79,7 @@ public sealed class TransferClassifierBuilder
     /// <summary>Compute every feature afresh, store nothing.</summary>
     public TransferClassifierBuilder WithoutFeatureCache() => Set(() => _featurizer = _featurizer with { CacheDirectory = null });
 
-    /// <summary>Mirror-image features for training and test-time averaging (default on; doubles backbone work).</summary>
+    /// <summary>Mirror-image features, computed once and cached: twice the training data and test-time averaging (default off; doubles backbone work).</summary>
     public TransferClassifierBuilder WithHorizontalFlip(bool enabled = true) => Set(() => _featurizer = _featurizer with { HorizontalFlip = enabled });
 
     /// <summary>

@@ -46,12 +46,12 @@ public sealed class CliTests : IDisposable
         File.WriteAllText(Path.Combine(train, "Ankle_boot", "broken.png"), "not an image");
         var (output, cache) = (Path.Combine(_root, "out"), Path.Combine(_root, "cache"));
 
-        var (code, _) = await RunAsync("train", "--data", train, "--test-data", test, "--out", output, "--cache", cache, "--no-flip", "--seed", "3");
+        var (code, _) = await RunAsync("train", "--data", train, "--test-data", test, "--out", output, "--cache", cache, "--seed", "3");
 
         Assert.Equal(0, code);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
         var root = report.RootElement;
-        Assert.Equal("resnet18", root.GetProperty("backbone").GetString());
+        Assert.Equal("resnet18-layer3", root.GetProperty("backbone").GetString());
         Assert.Equal("224x224", root.GetProperty("imageSize").GetString());
         Assert.Equal(10, root.GetProperty("counts").GetProperty("test").GetInt32());
         Assert.Equal(1, root.GetProperty("counts").GetProperty("skipped").GetInt32());

@@ -22,7 +22,6 @@ public class TransferClassifierBuilderTests
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
             .WithFeatureCache(folder.Combine("cache"))
-            .WithHorizontalFlip(false)
             .WithHead(new HeadOptions { Epochs = 5 })
             .OnEpoch(epochs.Add)
             .TrainAsync();
@@ -44,7 +43,6 @@ public class TransferClassifierBuilderTests
         TransferClassifierBuilder Builder() => new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
             .WithoutFeatureCache()
-            .WithHorizontalFlip(false)
             .WithHead(new HeadOptions { Epochs = 5 });
 
         var cpu = await Builder().TrainAsync();
@@ -69,7 +67,6 @@ public class TransferClassifierBuilderTests
             .WithImages(folder.Combine("data"))
             .WithImageSize(160, 160)
             .WithoutFeatureCache()
-            .WithHorizontalFlip(false)
             .WithHead(new HeadOptions { Epochs = 3 })
             .TrainAsync();
         using var classifier = result.Classifier;
@@ -121,7 +118,6 @@ public class TransferClassifierBuilderTests
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
             .WithFeatureCache(folder.Combine("cache"))
-            .WithHorizontalFlip(false)
             .WithHead(MLNetHeadOptions.LbfgsMaximumEntropy)
             .TrainAsync();
         using var classifier = result.Classifier;

@@ -35,10 +35,9 @@ internal static class OnnxGraphRewriter
             throw new InvalidDataException(
                 $"Backbone '{spec.Name}': the ONNX graph has no node output '{cut}'. Its outputs: {string.Join(", ", graph.Output.Select(o => o.Name))}.");
 
-        var (mapOrVector, pooling) = ChoosePooling(producer, cut, spec.Pooling);
-        var last = mapOrVector;
-        if (pooling is { } op) last = Append(graph, op, last, "transfer_learning_pool");
-        Append(graph, "Flatten", last, OutputName, new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        var (tensor, pool) = ChoosePooling(producer, cut, spec.Pooling);
+        if (pool) tensor = AppendPooling(graph, tensor, spec.Pooling);
+        Append(graph, "Flatten", tensor, OutputName, new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
 
         Prune(graph, input.Name);
         graph.Output.Clear();
@@ -76,22 +75,34 @@ internal static class OnnxGraphRewriter
     }
 
     /// <summary>
-    /// What to pool, and with which operator. A fixed-window AveragePool at the cut is the network's own global pool
-    /// written for its training size: pooling its input globally gives the same values and frees the input size.
+    /// The tensor to pool, and whether to pool it. A pool at the cut (global, or a fixed unpadded average window: the
+    /// network's own global pool written for its training size) is replaced by ours on its input map, which gives the
+    /// same values for average pooling, frees the input size, and lets <see cref="FeaturePooling"/> choose.
     /// </summary>
-    private static (string Tensor, string? PoolOp) ChoosePooling(NodeProto producer, string cut, FeaturePooling pooling)
+    private static (string Tensor, bool Pool) ChoosePooling(NodeProto producer, string cut, FeaturePooling pooling)
     {
-        if (Pooled.Contains(producer.OpType) || Vectors.Contains(producer.OpType) || pooling == FeaturePooling.None) return (cut, null);
-        var op = pooling == FeaturePooling.GlobalMax ? "GlobalMaxPool" : "GlobalAveragePool";
+        if (pooling == FeaturePooling.None || Vectors.Contains(producer.OpType)) return (cut, false);
         var unpadded = producer.Attribute.FirstOrDefault(a => a.Name == "pads") is not { } pads || pads.Ints.All(p => p == 0);
-        return producer.OpType == "AveragePool" && unpadded && pooling == FeaturePooling.GlobalAverage
-            ? (producer.Input[0], op)
-            : (cut, op);
+        var networkPool = Pooled.Contains(producer.OpType) || producer.OpType == "AveragePool" && unpadded;
+        return (networkPool ? producer.Input[0] : cut, true);
     }
 
-    private static string Append(GraphProto graph, string opType, string input, string output, params AttributeProto[] attributes)
+    /// <summary>Appends <paramref name="pooling"/> of <paramref name="map"/>; returns the pooled tensor.</summary>
+    private static string AppendPooling(GraphProto graph, string map, FeaturePooling pooling) => pooling switch
     {
-        var node = new NodeProto { OpType = opType, Name = output, Input = { input }, Output = { output } };
+        FeaturePooling.GlobalMax => Append(graph, "GlobalMaxPool", map, "transfer_learning_pool"),
+        FeaturePooling.GlobalAverageAndMax => Append(
+            graph, "Concat", [Append(graph, "GlobalAveragePool", map, "transfer_learning_avg"), Append(graph, "GlobalMaxPool", map, "transfer_learning_max")],
+            "transfer_learning_pool", new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 }),
+        _ => Append(graph, "GlobalAveragePool", map, "transfer_learning_pool"),
+    };
+
+    private static string Append(GraphProto graph, string opType, string input, string output, params AttributeProto[] attributes) =>
+        Append(graph, opType, [input], output, attributes);
+
+    private static string Append(GraphProto graph, string opType, string[] inputs, string output, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = output, Input = { inputs }, Output = { output } };
         node.Attribute.AddRange(attributes);
         graph.Node.Add(node);
         return output;

@@ -23,7 +23,7 @@ public sealed class BottleneckFeaturizer : IDisposable
         var spec = runner.Spec;
         _preprocessor = new ImagePreprocessor(spec.InputSize, spec.Layout, spec.Normalization);
         Views = options.HorizontalFlip ? 2 : 1;
-        var fingerprint = spec.Fingerprint(runner.ModelSha256) + $"|mean={_preprocessor.MeanFingerprint}|resize={ImageDecoder.ResizeMethod}|views={Views}";
+        var fingerprint = spec.Fingerprint(runner.ModelSha256) + $"|mean={_preprocessor.MeanFingerprint}|resize={ImageDecoder.ResizeMethod}@{ImageDecoder.SkiaVersion}|views={Views}";
         _cache = options.CacheDirectory is { } directory ? new FeatureCache(directory, fingerprint) : null;
     }
 

@@ -11,6 +11,9 @@ internal static class ImageDecoder
     /// <summary>Names the resampling below; part of the feature-cache key, so changing it invalidates cached features.</summary>
     public const string ResizeMethod = "skia-medium-stretch";
 
+    /// <summary>The SkiaSharp version actually loaded (2.x or 3.x resample slightly differently); part of the feature-cache key.</summary>
+    public static string SkiaVersion { get; } = typeof(SKBitmap).Assembly.GetName().Version?.ToString(2) ?? "?";
+
     /// <summary>Decodes and resizes (stretching, like Keras' image_dataset_from_directory) to exactly <paramref name="size"/>.</summary>
     /// <exception cref="ImageDecodeException">The bytes are not a complete image in a supported format.</exception>
     public static SKBitmap DecodeResized(ReadOnlySpan<byte> encoded, ImageSize size)

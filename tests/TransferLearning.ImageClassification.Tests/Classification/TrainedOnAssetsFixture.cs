@@ -1,9 +1,10 @@
+using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Tests.Support;
 using TransferLearning.ImageClassification.Training;
 
 namespace TransferLearning.ImageClassification.Tests.Classification;
 
-/// <summary>The main job, once per test run: real ResNet18 on the bundled Fashion-MNIST train/test folders.</summary>
+/// <summary>The main job, once per test run: the real ResNet18 (cut after stage 3, as the CLI's default) and the default head on the bundled Fashion-MNIST train/test folders.</summary>
 public sealed class TrainedOnAssetsFixture : IAsyncLifetime
 {
     private readonly TempFolder _folder = TestImages.NewFolder();
@@ -17,6 +18,7 @@ public sealed class TrainedOnAssetsFixture : IAsyncLifetime
     public TransferClassifierBuilder NewBuilder() => new TransferClassifierBuilder()
         .WithImages(TestImages.Train)
         .WithTestImages(TestImages.Test)
+        .WithBackbone(BackboneCatalog.ResNet18Layer3)
         .WithFeatureCache(CacheDirectory);
 
     public async Task InitializeAsync() => Result = await NewBuilder().TrainAsync();

@@ -1,5 +1,6 @@
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Classification;
+using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Tests.Support;
 
@@ -17,11 +18,25 @@ public class TransferClassifierTests(TrainedOnAssetsFixture trained)
     {
         var report = trained.Result.Report;
 
-        Assert.True(report.Test!.Accuracy >= 0.85, $"test accuracy {report.Test.Accuracy:F4}");
+        Assert.True(report.Test!.Accuracy >= 0.86, $"test accuracy {report.Test.Accuracy:F4}");
         Assert.True(report.Initial!.Accuracy < 0.3, $"untrained accuracy {report.Initial.Accuracy:F4}");
         Assert.Equal((1780, 220, 1000, 0), (report.Counts.Train, report.Counts.Validation, report.Counts.Test, report.Counts.Skipped));
         Assert.Equal(10, report.Test.PerClass.Count);
         Assert.Equal(1000, report.Test.ConfusionMatrix.Sum(row => row.Sum()));
+    }
+
+    [Fact]
+    public async Task The_default_head_beats_ml_net_s_lbfgs_maximum_entropy_on_the_same_cached_features()
+    {
+        var comparison = await trained.NewBuilder()
+            .BuildExperiment([BackboneCatalog.ResNet18Layer3], [new HeadOptions(), MLNetHeadOptions.LbfgsMaximumEntropy])
+            .RunAsync();
+
+        var (dense, lbfgs) = (comparison.Entries[0].Report, comparison.Entries[1].Report);
+        Assert.Equal(0, dense.Timings.ImagesComputed);
+        Assert.Equal(trained.Result.Report.Test!.Accuracy, dense.Test!.Accuracy);
+        Assert.True(dense.Test.Accuracy > lbfgs.Test!.Accuracy, $"default head {dense.Test.Accuracy:F4}, LbfgsMaximumEntropy {lbfgs.Test.Accuracy:F4}");
+        Assert.True(dense.Test.LogLoss < lbfgs.Test.LogLoss);
     }
 
     [Fact]

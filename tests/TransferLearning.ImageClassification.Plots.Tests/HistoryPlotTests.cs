@@ -1,0 +1,42 @@
+using ScottPlot;
+using ScottPlot.Plottables;
+using TransferLearning.ImageClassification.Tests.Support;
+
+namespace TransferLearning.ImageClassification.Plots.Tests;
+
+public class HistoryPlotTests
+{
+    [Fact]
+    public void Loss_and_accuracy_curves_are_the_report_s_epochs()
+    {
+        var report = Reports.Training();
+
+        var figure = HistoryPlot.Create(report);
+
+        var loss = figure.GetPlot(0).GetPlottables().OfType<Scatter>().ToArray();
+        var accuracy = figure.GetPlot(1).GetPlottables().OfType<Scatter>().ToArray();
+        Assert.Equal(report.History.Select(e => e.TrainLoss), loss[0].Data.GetScatterPoints().Select(p => p.Y));
+        Assert.Equal(report.History.Select(e => e.ValidationLoss!.Value), loss[1].Data.GetScatterPoints().Select(p => p.Y));
+        Assert.Equal(report.History.Select(e => e.TrainAccuracy), accuracy[0].Data.GetScatterPoints().Select(p => p.Y));
+        Assert.Equal(report.History.Select(e => e.ValidationAccuracy!.Value), accuracy[1].Data.GetScatterPoints().Select(p => p.Y));
+        Assert.Equal([1.0, 2.0, 3.0], loss[0].Data.GetScatterPoints().Select(p => p.X));
+    }
+
+    [Fact]
+    public void It_saves_as_a_png_of_the_asked_size()
+    {
+        using var folder = TestImages.NewFolder();
+
+        var path = PlotFile.SavePng(HistoryPlot.Create(Reports.Training()), folder.Combine("plots", "history.png"), 640, 720);
+
+        PngAssert.IsPng(path, 640, 720);
+    }
+
+    [Fact]
+    public void A_head_without_epochs_says_there_is_nothing_to_plot()
+    {
+        var report = Reports.Training(head: "lbfgs-maxent") with { History = [] };
+
+        Assert.Contains("lbfgs-maxent", Assert.Throws<ArgumentException>(() => HistoryPlot.Create(report)).Message);
+    }
+}
