@@ -19,6 +19,7 @@ internal static class Cli
         normalization.AcceptOnlyFromAmong([.. BackboneChoice.Normalizations]);
         var models = new Option<DirectoryInfo?>("--models") { Description = $"Folder of downloaded backbones (default: ${TransferLearning.ImageClassification.Downloads.ModelStoreOptions.DirectoryVariable} or the user cache)." };
         var all = new Option<bool>("--all") { Description = "Every downloadable backbone." };
+        var verify = new Option<bool>("--verify") { Description = "Also check each graph's cut: its features against the original graph's values at the cut." };
         var backbonesList = new Option<string>("--backbones") { Description = "Comma-separated backbones to compare (catalogue names or .onnx files).", DefaultValueFactory = _ => "resnet18,resnet18-layer3" };
         var heads = new Option<string>("--heads") { Description = $"Comma-separated heads to train on each backbone's features: {string.Join(", ", CompareCommand.Heads.Keys)}.", DefaultValueFactory = _ => "dense,lbfgs-maxent" };
         var names = new Argument<string[]>("backbones") { Description = "Catalogue names, e.g. vgg16 resnet101v2.", Arity = ArgumentArity.ZeroOrMore };
@@ -72,8 +73,8 @@ internal static class Cli
             [.. List(r.GetValue(backbonesList)!).Select(b => BackboneChoice.Resolve(b, r.GetValue(imageSize), r.GetValue(normalization)!))],
             List(r.GetValue(heads)!), r.GetValue(flip), Runtime(r), r.GetValue(output)!, r.GetValue(report), token)));
 
-        var download = new Command("download", "Download and verify catalogue backbones now, so later runs work offline.") { names, all, models };
-        download.SetAction(Guarded((r, token) => DownloadCommand.RunAsync(r.GetValue(names) ?? [], r.GetValue(all), r.GetValue(models), token)));
+        var download = new Command("download", "Download catalogue backbones now (size and SHA-256 checked), so later runs work offline.") { names, all, verify, models };
+        download.SetAction(Guarded((r, token) => DownloadCommand.RunAsync(r.GetValue(names) ?? [], r.GetValue(all), r.GetValue(verify), r.GetValue(models), token)));
 
         var backbones = new Command("backbones", "List the backbone catalogue and which backbones are downloaded.") { models };
         backbones.SetAction(r => DownloadCommand.List(r.GetValue(models)));

@@ -7,7 +7,7 @@ namespace CatsDogs.Console;
 /// <summary>download: fetch and verify catalogue backbones ahead of use; backbones: list the catalogue.</summary>
 internal static class DownloadCommand
 {
-    public static async Task<int> RunAsync(string[] names, bool all, DirectoryInfo? models, CancellationToken token)
+    public static async Task<int> RunAsync(string[] names, bool all, bool verify, DirectoryInfo? models, CancellationToken token)
     {
         var entries = all ? BackboneCatalog.All.Where(b => b.Download is not null).ToList() : names.Select(BackboneCatalog.Get).ToList();
         if (entries.Count == 0) throw new ArgumentException("Name the backbones to download, or pass --all.");
@@ -16,6 +16,9 @@ internal static class DownloadCommand
         {
             var path = await Output.WithDownloadProgressAsync(entry.Name, progress => store.EnsureAsync(entry, progress, token));
             AnsiConsole.MarkupLineInterpolated($"[green]{entry.Name}[/]: [blue]{path}[/]");
+            if (verify)
+                AnsiConsole.MarkupLineInterpolated(
+                    $"  cut checked against the original graph: largest difference {BackboneVerifier.MaxDifference(entry, store.Options.Directory):E1}");
         }
         return 0;
     }

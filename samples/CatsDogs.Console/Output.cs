@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Downloads;
 using TransferLearning.ImageClassification.Evaluation;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Training;
@@ -17,37 +18,29 @@ internal static class Output
         .Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
         .CreateLogger("catsdogs");
 
-    public static async Task<T> WithProgressAsync<T>(string label, Func<IProgress<FeaturizationProgress>, Task<T>> work)
+    public static Task<T> WithProgressAsync<T>(string label, Func<IProgress<FeaturizationProgress>, Task<T>> work) =>
+        ShowProgressAsync<FeaturizationProgress, T>(label, work, (task, p) =>
+        {
+            task.MaxValue = p.Total;
+            task.Value = p.Done;
+            task.Description = $"{label} {p.ImagesPerSecond:F0} img/s";
+        });
+
+    public static Task<T> WithDownloadProgressAsync<T>(string backbone, Func<IProgress<DownloadProgress>, Task<T>> work) =>
+        ShowProgressAsync<DownloadProgress, T>($"Downloading {backbone}", work, (task, p) =>
+        {
+            task.MaxValue = p.TotalBytes;
+            task.Value = p.BytesReceived;
+            task.Description = $"Downloading {backbone} {p.BytesReceived / 1e6:F0}/{p.TotalBytes / 1e6:F0} MB, {p.BytesPerSecond / 1e6:F1} MB/s";
+        });
+
+    private static async Task<T> ShowProgressAsync<TProgress, T>(string label, Func<IProgress<TProgress>, Task<T>> work, Action<ProgressTask, TProgress> show)
     {
         T result = default!;
         await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
         {
             var task = context.AddTask(label);
-            var progress = new Progress<FeaturizationProgress>(p =>
-            {
-                task.MaxValue = p.Total;
-                task.Value = p.Done;
-                task.Description = $"{label} {p.ImagesPerSecond:F0} img/s";
-            });
-            result = await work(progress);
-            task.Value = task.MaxValue;
-        });
-        return result;
-    }
-
-    public static async Task<T> WithDownloadProgressAsync<T>(string label, Func<IProgress<TransferLearning.ImageClassification.Downloads.DownloadProgress>, Task<T>> work)
-    {
-        T result = default!;
-        await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
-        {
-            var task = context.AddTask($"Downloading {label}");
-            var progress = new Progress<TransferLearning.ImageClassification.Downloads.DownloadProgress>(p =>
-            {
-                task.MaxValue = p.TotalBytes;
-                task.Value = p.BytesReceived;
-                task.Description = $"Downloading {label} {p.BytesReceived / 1e6:F0}/{p.TotalBytes / 1e6:F0} MB, {p.BytesPerSecond / 1e6:F1} MB/s";
-            });
-            result = await work(progress);
+            result = await work(new Progress<TProgress>(p => show(task, p)));
             task.Value = task.MaxValue;
         });
         return result;

@@ -65,6 +65,9 @@ public sealed class CliTests : IDisposable
         foreach (var field in new[] { "featurizeSeconds", "featurizeImagesPerSecond", "trainSeconds" })
             Assert.True(root.GetProperty("timings").TryGetProperty(field, out _), field);
 
+        foreach (var picture in new[] { "history.png", "confusion.png", "preview.png" })
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(output, picture))[..4]);
+
         var evaluation = Path.Combine(_root, "evaluation.json");
         Assert.Equal(0, (await RunAsync("evaluate", "--out", output, "--test-data", test, "--cache", cache, "--report", evaluation)).Code);
         using var evaluated = JsonDocument.Parse(File.ReadAllText(evaluation));
@@ -147,5 +150,29 @@ public sealed class CliTests : IDisposable
 
         Assert.NotEqual(0, code);
         Assert.Contains("yolo", error);
+    }
+
+    [Fact]
+    public async Task Compare_trains_every_backbone_and_head_on_one_split_and_writes_a_row_each_and_the_pictures()
+    {
+        var train = CopySlice("train", classes: 2, perClass: 10);
+        var output = Path.Combine(_root, "out");
+
+        var (code, _) = await RunAsync(
+            "compare", "--data", train, "--backbones", "resnet18,resnet18-layer3", "--heads", "dense,lbfgs-maxent",
+            "--out", output, "--cache", Path.Combine(_root, "cache"));
+
+        Assert.Equal(0, code);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "comparison.json")));
+        var entries = report.RootElement.GetProperty("entries").EnumerateArray().ToArray();
+        Assert.Equal(
+            ["resnet18/dense", "resnet18/lbfgs-maxent", "resnet18-layer3/dense", "resnet18-layer3/lbfgs-maxent"],
+            entries.Select(e => $"{e.GetProperty("backbone").GetString()}/{e.GetProperty("head").GetString()}"));
+        foreach (var entry in entries)
+            foreach (var field in new[] { "featureSize", "backboneBytes", "headBytes", "report" })
+                Assert.True(entry.TryGetProperty(field, out _), field);
+        Assert.Single(entries.Select(e => e.GetProperty("report").GetProperty("counts").GetProperty("test").GetInt32()).Distinct());
+        Assert.True(File.Exists(Path.Combine(output, "comparison.png")));
+        Assert.True(File.Exists(Path.Combine(output, "history-resnet18-layer3-dense.png")));
     }
 }

@@ -64,7 +64,7 @@ public sealed class BackboneRunner : IDisposable
             throw new BackboneNotFoundException(
                 $"Backbone '{spec.Name}': '{path}' has SHA-256 {sha256}, expected {expected}. The file is damaged or a different model; restore it from {spec.Download?.Url.ToString() ?? spec.Source}.");
 
-        var (model, inputName, _) = OnnxGraphRewriter.ToFeatureExtractor(bytes, spec);
+        var (model, inputName, _, _) = OnnxGraphRewriter.ToFeatureExtractor(bytes, spec);
         if ((device ?? ExecutionDevice.Cpu).CudaDeviceId is { } cudaDevice)
         {
             try

@@ -21,8 +21,8 @@ internal static class OnnxGraphRewriter
     private static readonly HashSet<string> Pooled = ["GlobalAveragePool", "GlobalMaxPool"];
     private static readonly HashSet<string> Vectors = ["Flatten", "Reshape", "Squeeze", "Gemm", "MatMul"];
 
-    /// <summary>The rewritten model and the name of its image input.</summary>
-    public sealed record Result(byte[] Model, string InputName, string FeatureTensor);
+    /// <summary>The rewritten model, its image input, the tensor cut at, and the tensor pooled (the cut, or the map under a pool at the cut).</summary>
+    public sealed record Result(byte[] Model, string InputName, string FeatureTensor, string PooledTensor);
 
     public static Result ToFeatureExtractor(byte[] model, BackboneSpec spec)
     {
@@ -35,9 +35,9 @@ internal static class OnnxGraphRewriter
             throw new InvalidDataException(
                 $"Backbone '{spec.Name}': the ONNX graph has no node output '{cut}'. Its outputs: {string.Join(", ", graph.Output.Select(o => o.Name))}.");
 
-        var (tensor, pool) = ChoosePooling(producer, cut, spec.Pooling);
-        if (pool) tensor = AppendPooling(graph, tensor, spec.Pooling);
-        Append(graph, "Flatten", tensor, OutputName, new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+        var (pooled, pool) = ChoosePooling(producer, cut, spec.Pooling);
+        Append(graph, "Flatten", pool ? AppendPooling(graph, pooled, spec.Pooling) : pooled, OutputName,
+            new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
 
         Prune(graph, input.Name);
         graph.Output.Clear();
@@ -50,7 +50,7 @@ internal static class OnnxGraphRewriter
             Name = OutputName,
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
         });
-        return new Result(proto.ToByteArray(), input.Name, cut);
+        return new Result(proto.ToByteArray(), input.Name, cut, pooled);
     }
 
     private static ValueInfoProto FindInput(GraphProto graph, BackboneSpec spec)

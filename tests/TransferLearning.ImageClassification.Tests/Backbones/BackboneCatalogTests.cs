@@ -81,6 +81,7 @@ public class BackboneCatalogTests
 
         Assert.Equal(entry.FeatureSize, runner.FeatureSize);
         Assert.Equal(2 * entry.FeatureSize, runner.Run(new float[2 * 3 * 224 * 224], 2).Length);
+        Assert.InRange(BackboneVerifier.MaxDifference(standIn, folder.Path), 0, 1e-5);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using Onnx;
 namespace TransferLearning.ImageClassification.Tests.Support;
 
 /// <summary>How the feature tensor of a generated classifier is produced (the three shapes real backbones have).</summary>
-internal enum FeatureProducer
+public enum FeatureProducer
 {
     /// <summary>VGG: a 2x2 max pool leaves a 7x7 map.</summary>
     MaxPoolMap,
