@@ -1,5 +1,4 @@
 using TransferLearning.ImageClassification.Backbones;
-using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Preprocessing;
 
 namespace TransferLearning.ImageClassification.Features;

@@ -1,11 +1,8 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Data;
-using TransferLearning.ImageClassification.Evaluation;
 using TransferLearning.ImageClassification.Features;
-using TransferLearning.ImageClassification.Head;
 
 namespace TransferLearning.ImageClassification.Training;
 
