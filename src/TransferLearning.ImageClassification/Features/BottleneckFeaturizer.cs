@@ -125,7 +125,7 @@ public sealed class BottleneckFeaturizer : IDisposable
     internal ImagePreprocessor Preprocessor => _preprocessor;
 
     /// <summary>Runs <paramref name="images"/> preprocessed images (every view of each, back to back) through the backbone.</summary>
-    internal float[][] RunBackbone(float[] input, int images) => Split(_runner.Run(input, images * Views), images);
+    internal float[][] RunBackbone(Memory<float> input, int images) => Split(_runner.Run(input, images * Views), images);
 
     /// <summary>Backbone output → one array per image holding its <see cref="Views"/> vectors.</summary>
     private float[][] Split(float[] flat, int images)

@@ -19,6 +19,7 @@ internal sealed class FeaturizationPipeline
     private readonly IReadOnlyList<BottleneckFeaturizer> _featurizers;
     private readonly IReadOnlyList<string> _paths;
     private readonly Run[] _runs;
+    private readonly float[][] _inputs; // one reused batch buffer per featurizer (tens of MB: not worth reallocating)
     private readonly Progress _progress;
     private readonly int _decodeThreads;
 
@@ -26,6 +27,7 @@ internal sealed class FeaturizationPipeline
     {
         (_featurizers, _paths) = (featurizers, paths);
         _runs = featurizers.Select(_ => new Run(paths.Count)).ToArray();
+        _inputs = featurizers.Select(f => new float[f.Options.BatchSize * f.Preprocessor.TensorLength * f.Views]).ToArray();
         _progress = new Progress(paths.Count, progress);
         _decodeThreads = featurizers.Max(f => f.Options.DecodeThreads);
     }
@@ -161,14 +163,14 @@ internal sealed class FeaturizationPipeline
     {
         var featurizer = _featurizers[k];
         var length = featurizer.Preprocessor.TensorLength * featurizer.Views;
-        var input = new float[batch.Count * length];
+        var input = _inputs[k];
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Tensor!.AsSpan(0, length).CopyTo(input.AsSpan(i * length));
             ArrayPool<float>.Shared.Return(batch[i].Tensor!);
         }
         var clock = Stopwatch.StartNew();
-        var features = featurizer.RunBackbone(input, batch.Count);
+        var features = featurizer.RunBackbone(input.AsMemory(0, batch.Count * length), batch.Count);
         _runs[k].BackboneTime += clock.Elapsed;
         for (var i = 0; i < batch.Count; i++)
         {
