@@ -29,6 +29,7 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
 
     private static int MeasureFeatureSize(BackboneSpec backbone, FeaturizerOptions options)
     {
+        EnsureDownloaded(backbone, options);
         using var runner = BackboneRunner.Load(backbone, options.InferenceThreads, modelDirectory: options.ModelDirectory);
         return runner.FeatureSize;
     }
@@ -38,8 +39,13 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
     {
         ArgumentNullException.ThrowIfNull(input);
         BottleneckFeaturizingTransformer.FindPathColumn(input.Schema, _imagePathColumnName);
+        EnsureDownloaded(_backbone, _options);
         return new BottleneckFeaturizingTransformer(BottleneckFeaturizer.Create(_backbone, _options), _outputColumnName, _imagePathColumnName);
     }
+
+    /// <summary>ML.NET's Fit is synchronous, so a catalogue backbone is downloaded (once, verified) synchronously here.</summary>
+    private static void EnsureDownloaded(BackboneSpec backbone, FeaturizerOptions options) =>
+        Downloads.ModelStore.At(options.ModelDirectory).EnsureAsync(backbone).GetAwaiter().GetResult();
 
     // ML.NET keeps SchemaShape.Create(DataViewSchema) and SchemaShape.Column's constructor internal ("best friend"
     // assemblies only), yet an estimator must return a shape with its new column: call that one method by reflection.

@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.MLNet;
 using TransferLearning.ImageClassification.Tests.Support;
 
@@ -19,6 +21,26 @@ public class BottleneckFeaturizingEstimatorTests
         TestImages.CopyAssets(folder.Combine("images"), classes, perClass);
         return Directory.GetFiles(folder.Combine("images"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal)
             .Select(p => new Row { ImagePath = p, Label = Path.GetFileName(Path.GetDirectoryName(p)!) }).ToArray();
+    }
+
+    [Fact]
+    public void A_catalogue_style_backbone_downloads_when_the_estimator_is_fitted_and_its_feature_size_is_learned()
+    {
+        using var folder = TestImages.NewFolder();
+        var model = TinyOnnx.Classifier("data", "pooled", 24, FeatureProducer.GlobalAveragePool);
+        using var server = new LoopbackServer((context, _) => LoopbackServer.ServeAsync(context, model));
+        var backbone = BackboneSpec.FromOnnxFile("tiny.onnx", new ImageSize(224, 224), PixelNormalization.Torch) with
+        {
+            ModelPath = null,
+            Download = new ModelDownload(server.Url("tiny.onnx"), model.Length, "tiny.onnx"),
+        };
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(Rows(folder, classes: 2, perClass: 2));
+
+        var transformer = ml.Transforms.FeaturizeImages("Features", "ImagePath", backbone, new FeaturizerOptions { ModelDirectory = folder.Combine("models") }).Fit(data);
+
+        Assert.True(File.Exists(folder.Combine("models", "tiny.onnx")));
+        Assert.Equal(24, ((VectorDataViewType)transformer.GetOutputSchema(data.Schema)["Features"].Type).Size);
     }
 
     [Fact]
