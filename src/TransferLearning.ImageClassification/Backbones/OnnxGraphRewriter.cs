@@ -28,7 +28,7 @@ internal static class OnnxGraphRewriter
     {
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
-        var producers = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+        var producers = Producers(graph);
         var input = FindInput(graph, spec);
         var cut = spec.FeatureNode == BackboneSpec.AutoFeatureNode ? FindAutoFeatureTensor(graph, producers) : spec.FeatureNode;
         if (!producers.TryGetValue(cut, out var producer))
@@ -111,7 +111,7 @@ internal static class OnnxGraphRewriter
     /// <summary>Keeps only the nodes, initializers and inputs the features depend on (VGG16 drops its 120M classifier weights).</summary>
     private static void Prune(GraphProto graph, string imageInput)
     {
-        var producers = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+        var producers = Producers(graph);
         var needed = new HashSet<string>();
         var keep = new HashSet<NodeProto>();
         var pending = new Stack<string>([OutputName]);
@@ -131,6 +131,10 @@ internal static class OnnxGraphRewriter
         graph.Input.Clear();
         graph.Input.AddRange(inputs);
     }
+
+    /// <summary>Each tensor's producing node.</summary>
+    private static Dictionary<string, NodeProto> Producers(GraphProto graph) =>
+        graph.Node.SelectMany(n => n.Output.Select(o => (Tensor: o, Node: n))).ToDictionary(p => p.Tensor, p => p.Node);
 
     private static void MakeSpatialDimsSymbolic(ValueInfoProto input, TensorLayout layout)
     {
