@@ -14,8 +14,9 @@ internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
     private const int BufferSize = 1 << 20;
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
 
-    public async Task RunAsync(Uri url, string partialPath, long expectedBytes, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    public async Task RunAsync(Backbones.ModelDownload download, string partialPath, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
+        var (url, expectedBytes) = (download.Url, download.Bytes);
         var existing = File.Exists(partialPath) ? new FileInfo(partialPath).Length : 0;
         if (existing > expectedBytes) File.Delete(partialPath);
         if (existing == expectedBytes) return;
@@ -44,7 +45,7 @@ internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
             if (clock.Elapsed - lastReport >= ReportEvery || received == expectedBytes)
             {
                 lastReport = clock.Elapsed;
-                progress?.Report(new DownloadProgress(Path.GetFileName(partialPath), received, expectedBytes, (received - startBytes) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3)));
+                progress?.Report(new DownloadProgress(download.FileName, received, expectedBytes, (received - startBytes) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3)));
             }
         }
         if (received < expectedBytes)

@@ -30,16 +30,17 @@ public sealed class ModelStore
         Options = options ?? new ModelStoreOptions();
         Options.Validate();
         _download = new HttpFileDownload(httpClient ?? SharedHttp, Options.ReadTimeout);
-        _retry = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
+        var pipeline = new ResiliencePipelineBuilder();
+        if (Options.MaxAttempts > 1)
+            pipeline.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<HttpRequestException>().Handle<TimeoutException>(),
-                MaxRetryAttempts = Math.Max(Options.MaxAttempts - 1, 1),
+                MaxRetryAttempts = Options.MaxAttempts - 1,
                 Delay = Options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-            })
-            .Build();
+            });
+        _retry = pipeline.Build();
     }
 
     /// <summary>A store with default settings in <paramref name="directory"/> (null: <see cref="ModelStoreOptions.DefaultDirectory"/>).</summary>
@@ -81,7 +82,7 @@ public sealed class ModelStore
         try
         {
             await _retry.ExecuteAsync(
-                async token => await _download.RunAsync(download.Url, partial, download.Bytes, progress, token).ConfigureAwait(false),
+                async token => await _download.RunAsync(download, partial, progress, token).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
             await VerifyAsync(backbone, partial, cancellationToken).ConfigureAwait(false);
         }

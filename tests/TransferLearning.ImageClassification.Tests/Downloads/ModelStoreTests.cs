@@ -45,6 +45,7 @@ public sealed class ModelStoreTests : IDisposable
         Assert.Equal(Target, path);
         Assert.Equal(Model, File.ReadAllBytes(path));
         Assert.Equal(Model.Length, reports[^1].BytesReceived);
+        Assert.All(reports, r => Assert.Equal("tiny.onnx", r.FileName));
         Assert.Equal(["tiny.onnx"], Directory.GetFiles(_folder.Path).Select(Path.GetFileName));
     }
 
@@ -55,6 +56,16 @@ public sealed class ModelStoreTests : IDisposable
         await Store().EnsureAsync(Spec(server.Url("tiny.onnx")));
 
         await Store().EnsureAsync(Spec(server.Url("tiny.onnx")));
+
+        Assert.Equal(1, server.Requests);
+    }
+
+    [Fact]
+    public async Task One_attempt_means_no_retry()
+    {
+        using var server = new LoopbackServer((context, _) => LoopbackServer.ServeAsync(context, Model, stopAfter: 10, honourRange: false));
+
+        await Assert.ThrowsAsync<ModelDownloadException>(() => Store(attempts: 1).EnsureAsync(Spec(server.Url("tiny.onnx"))));
 
         Assert.Equal(1, server.Requests);
     }
