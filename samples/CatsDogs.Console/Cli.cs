@@ -23,7 +23,7 @@ internal static class Cli
         var backbonesList = new Option<string>("--backbones") { Description = "Comma-separated backbones to compare (catalogue names or .onnx files).", DefaultValueFactory = _ => "resnet18,resnet18-layer3" };
         var heads = new Option<string>("--heads") { Description = $"Comma-separated heads to train on each backbone's features: {string.Join(", ", CompareCommand.Heads.Keys)}.", DefaultValueFactory = _ => "dense,lbfgs-maxent" };
         var names = new Argument<string[]>("backbones") { Description = "Catalogue names, e.g. vgg16 resnet101v2.", Arity = ArgumentArity.ZeroOrMore };
-        var backboneOverride = new Option<string?>("--backbone") { Description = "Backbone to load the model with (default: the one the model names)." };
+        var backboneOverride = new Option<string?>("--backbone") { Description = "Backbone to load the model with, a catalogue name or an .onnx file (default: the one the model names)." };
         var seed = new Option<int>("--seed") { Description = "Split and head seed.", DefaultValueFactory = _ => 42 };
         var cache = new Option<DirectoryInfo>("--cache") { Description = "Feature cache folder.", DefaultValueFactory = _ => new DirectoryInfo(FeaturizerOptions.DefaultCacheDirectory) };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the model and the report.", DefaultValueFactory = _ => new DirectoryInfo("out") };
@@ -56,10 +56,10 @@ internal static class Cli
 
         var evaluate = new Command("evaluate", "Evaluate a saved model: on --test-data, else on the test part of --data's split (same --seed as train), else on the bundled test images.")
         {
-            model, data, testData, backboneOverride, models, seed, cache, output, report, gpu, cpuFallback,
+            model, data, testData, backboneOverride, normalization, models, seed, cache, output, report, gpu, cpuFallback,
         };
         evaluate.SetAction(Guarded((r, token) => EvaluateCommand.RunAsync(
-            ModelPath(r), Data(r), r.GetValue(backboneOverride) is { } name ? BackboneCatalog.Get(name) : null, Runtime(r), r.GetValue(report) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "evaluation.json")), token)));
+            ModelPath(r), Data(r), r.GetValue(backboneOverride) is { } name ? BackboneChoice.Resolve(name, null, r.GetValue(normalization)!) : null, Runtime(r), r.GetValue(report) ?? new FileInfo(Path.Combine(r.GetValue(output)!.FullName, "evaluation.json")), token)));
 
         var predict = new Command("predict", "Classify image files with a saved model.") { model, output, models, json, top, gpu, cpuFallback, images };
         predict.SetAction(Guarded((r, token) => PredictCommand.RunAsync(ModelPath(r), Runtime(r), r.GetValue(images)!, r.GetValue(json), r.GetValue(top), token)));
