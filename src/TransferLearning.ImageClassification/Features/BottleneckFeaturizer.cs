@@ -55,7 +55,7 @@ public sealed class BottleneckFeaturizer : IDisposable
     public int Views { get; }
 
     /// <summary>Input floats per image: every view's tensor back to back.</summary>
-    private int ImageFloats => _preprocessor.TensorLength * Views;
+    internal int ImageFloats => _preprocessor.TensorLength * Views;
 
     /// <summary>The cache in front of the backbone, if any.</summary>
     public FeatureCache? Cache => _cache;
@@ -90,6 +90,13 @@ public sealed class BottleneckFeaturizer : IDisposable
     {
         var length = _preprocessor.TensorLength;
         _preprocessor.Write(encoded, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
+    }
+
+    /// <summary>Writes every view of an image already decoded to RGBA at this backbone's input size into <paramref name="destination"/> (<see cref="ImageFloats"/> long).</summary>
+    internal void WriteDecodedViews(ReadOnlySpan<byte> rgba, Span<float> destination)
+    {
+        var length = _preprocessor.TensorLength;
+        _preprocessor.WriteDecoded(rgba, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ internal sealed class FeaturizationPipeline
     {
         (_featurizers, _paths) = (featurizers, paths);
         _runs = featurizers.Select(_ => new Run(paths.Count)).ToArray();
-        _inputs = featurizers.Select(f => new float[f.Options.BatchSize * f.Preprocessor.TensorLength * f.Views]).ToArray();
+        _inputs = featurizers.Select(f => new float[f.Options.BatchSize * f.ImageFloats]).ToArray();
         _progress = new Progress(paths.Count, progress);
         _decodeThreads = featurizers.Max(f => f.Options.DecodeThreads);
     }
@@ -122,9 +122,8 @@ internal sealed class FeaturizationPipeline
     private Prepared Normalize(int featurizer, int index, string? key, ReadOnlySpan<byte> rgba)
     {
         var f = _featurizers[featurizer];
-        var length = f.Preprocessor.TensorLength;
-        var tensor = ArrayPool<float>.Shared.Rent(length * f.Views);
-        f.Preprocessor.WriteDecoded(rgba, tensor.AsSpan(0, length), f.Views == 2 ? tensor.AsSpan(length, length) : default);
+        var tensor = ArrayPool<float>.Shared.Rent(f.ImageFloats);
+        f.WriteDecodedViews(rgba, tensor.AsSpan(0, f.ImageFloats));
         return new Prepared(featurizer, index, key, tensor);
     }
 
@@ -162,7 +161,7 @@ internal sealed class FeaturizationPipeline
     private void InferBatch(int k, List<Prepared> batch)
     {
         var featurizer = _featurizers[k];
-        var length = featurizer.Preprocessor.TensorLength * featurizer.Views;
+        var length = featurizer.ImageFloats;
         var input = _inputs[k];
         for (var i = 0; i < batch.Count; i++)
         {
