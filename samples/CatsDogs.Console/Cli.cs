@@ -14,7 +14,12 @@ internal static class Cli
         var data = new Option<DirectoryInfo?>("--data") { Description = "Folder with one sub-folder of images per class (default: the bundled assets/fashion-mnist/train)." };
         var testData = new Option<DirectoryInfo?>("--test-data") { Description = "Separate test folder; without it the test part comes from --data's split (with the bundled data: assets/fashion-mnist/test)." };
         var backbone = new Option<string>("--backbone") { Description = "Catalogue backbone (see `backbones`) or an .onnx classifier file.", DefaultValueFactory = _ => "resnet18-layer3" };
-        var imageSize = new Option<int?>("--image-size") { Description = "Square input size instead of the backbone's own, e.g. 160 as in the article." };
+        var imageSize = new Option<int?>("--image-size") { Description = $"Square input size instead of the backbone's own, e.g. 160 as in the article ({BackboneSpec.MinInputSide}-{BackboneSpec.MaxInputSide})." };
+        imageSize.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() is { } size and (< BackboneSpec.MinInputSide or > BackboneSpec.MaxInputSide))
+                r.AddError($"--image-size must be between {BackboneSpec.MinInputSide} and {BackboneSpec.MaxInputSide} (got {size}).");
+        });
         var normalization = new Option<string>("--normalization") { Description = "What an .onnx --backbone expects: torch, tf or caffe.", DefaultValueFactory = _ => "torch" };
         normalization.AcceptOnlyFromAmong([.. BackboneChoice.Normalizations]);
         var models = new Option<DirectoryInfo?>("--models") { Description = $"Folder of downloaded backbones (default: ${TransferLearning.ImageClassification.Downloads.ModelStoreOptions.DirectoryVariable} or the user cache)." };
@@ -31,12 +36,22 @@ internal static class Cli
         var flip = new Option<bool>("--flip") { Description = "Also featurize each image's mirror image: twice the training data and test-time averaging, twice the backbone work." };
         var model = new Option<FileInfo?>("--model") { Description = "Model file written by train (default: <out>/model.zip)." };
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };
-        var top = new Option<int>("--top") { Description = "Classes to show per image.", DefaultValueFactory = _ => 1 };
+        var top = new Option<int>("--top") { Description = "Classes to show per image (1 or more).", DefaultValueFactory = _ => 1 };
+        top.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError($"--top must be 1 or more (got {r.GetValueOrDefault<int>()}).");
+        });
         var gpu = new Option<int?>("--gpu")
         {
             Description = "Run the backbone on CUDA device N (default 0); needs the GPU build (-p:OnnxRuntimeFlavor=Gpu). Fails naming what is missing unless --cpu-fallback.",
             Arity = ArgumentArity.ZeroOrOne,
-            CustomParser = r => r.Tokens.Count == 0 ? 0 : int.Parse(r.Tokens[0].Value, CultureInfo.InvariantCulture),
+            CustomParser = r =>
+            {
+                if (r.Tokens.Count == 0) return 0;
+                if (int.TryParse(r.Tokens[0].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return id;
+                r.AddError($"--gpu takes a CUDA device number such as 0 (got '{r.Tokens[0].Value}').");
+                return null;
+            },
         };
         var cpuFallback = new Option<bool>("--cpu-fallback") { Description = "With --gpu: warn and use the CPU when CUDA is unusable." };
         var images = new Argument<FileInfo[]>("images") { Description = "Image files to classify.", Arity = ArgumentArity.OneOrMore };

@@ -3,6 +3,7 @@ using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Experiments;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Training;
 
 namespace CatsDogs.Console;
 
@@ -24,15 +25,16 @@ internal static class CompareCommand
     {
         var recipes = heads.Select(h => Heads.TryGetValue(h, out var make) ? make(data.Seed)
             : throw new ArgumentException($"Unknown head '{h}'; use {string.Join(", ", Heads.Keys)}.")).ToArray();
+        var reportPath = report?.FullName ?? Path.Combine(output.FullName, "comparison.json");
+        OutputFiles.CheckFolder(output, "--out");
+        OutputFiles.CheckFile(reportPath, "--report");
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]Comparing[/] [green]{string.Join(", ", backbones.Select(b => b.Name))}[/] with heads [green]{string.Join(", ", heads)}[/] on [blue]{data.TrainFolder.FullName}[/]");
         await TrainCommand.EnsureDownloadedAsync(backbones, runtime, token);
         var builder = TrainCommand.Builder(data, flip, runtime, printEpochs: false);
 
         var result = await Output.WithProgressAsync("Featurizing", progress => builder.WithProgress(progress).BuildExperiment(backbones, recipes).RunAsync(token));
-        output.Create();
-        var reportPath = report?.FullName ?? Path.Combine(output.FullName, "comparison.json");
-        await Output.WriteJsonAsync(reportPath, result, token);
+        await JsonReport.WriteAsync(reportPath, result, token);
         var pictures = Pictures.ForComparison(result, data.TrainFolder, Path.GetDirectoryName(reportPath)!);
 
         Print(result);

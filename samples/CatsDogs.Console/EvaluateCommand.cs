@@ -3,6 +3,7 @@ using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Training;
 
 namespace CatsDogs.Console;
 
@@ -12,6 +13,7 @@ internal static class EvaluateCommand
     public static async Task<int> RunAsync(
         FileInfo model, DataChoice data, BackboneSpec? backbone, FeaturizerOptions runtime, FileInfo report, CancellationToken token)
     {
+        OutputFiles.CheckFile(report.FullName, "--report");
         using var classifier = TransferClassifier.Load(
             model.FullName, backbone, runtime with { CacheDirectory = data.Cache.FullName }, Output.Logger);
         // The same images train held out: a separate test folder, or the test part of the same seeded split.
@@ -23,7 +25,8 @@ internal static class EvaluateCommand
         var result = await Output.WithProgressAsync("Featurizing", progress => classifier.EvaluateAsync(images, progress, token));
         Output.PrintMetrics("Evaluation", result.Metrics);
         Output.PrintSkipped(result.Skipped);
-        await Output.WriteJsonAsync(report.FullName, result, token);
+        Output.PrintWarnings(result.Warnings);
+        await JsonReport.WriteAsync(report.FullName, result, token);
         AnsiConsole.MarkupLineInterpolated($"Report: [blue]{report.FullName}[/]");
         return 0;
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using TransferLearning.ImageClassification.Data;
@@ -12,8 +11,6 @@ namespace CatsDogs.Console;
 /// <summary>Console rendering and JSON writing shared by the commands.</summary>
 internal static class Output
 {
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     public static ILogger Logger { get; } = LoggerFactory
         .Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning))
         .CreateLogger("catsdogs");
@@ -46,13 +43,6 @@ internal static class Output
         return result;
     }
 
-    public static async Task WriteJsonAsync<T>(string path, T value, CancellationToken token)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        await using var stream = File.Create(path);
-        await JsonSerializer.SerializeAsync(stream, value, Json, token);
-    }
-
     public static void PrintReport(TrainingReport report)
     {
         AnsiConsole.MarkupLineInterpolated(
@@ -62,7 +52,12 @@ internal static class Output
         if (report.Initial is { } initial)
             AnsiConsole.MarkupLineInterpolated($"Before training: accuracy {initial.Accuracy:F4}, log-loss {initial.LogLoss:F4}");
         if (report.Test is { } test) PrintMetrics("After training (test)", test);
-        PrintSkipped(report.Skipped);
+        PrintSkipped(report.Skipped); // the report's warnings went to the logger as they were found
+    }
+
+    public static void PrintWarnings(IReadOnlyList<string> warnings)
+    {
+        foreach (var warning in warnings) AnsiConsole.MarkupLineInterpolated($"[yellow]Warning:[/] {warning}");
     }
 
     public static void PrintMetrics(string title, ClassificationMetrics metrics)

@@ -1,38 +1,35 @@
 using System.Text.Json;
 using Spectre.Console;
-using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Training;
 
 namespace CatsDogs.Console;
 
-/// <summary>predict: label and probability per image.</summary>
+/// <summary>predict: label and probability per image, in backbone-sized batches; a bad file costs only its own line.</summary>
 internal static class PredictCommand
 {
     public static async Task<int> RunAsync(FileInfo model, FeaturizerOptions runtime, FileInfo[] images, bool json, int top, CancellationToken token)
     {
         using var classifier = TransferClassifier.Load(model.FullName, options: runtime, logger: Output.Logger);
+        var results = await classifier.PredictBatchAsync([.. images.Select(i => i.FullName)], token);
         var rows = new List<object>();
-        var failed = 0;
-        foreach (var image in images)
+        foreach (var (image, result) in images.Zip(results))
         {
-            try
+            if (result.Prediction is { } prediction)
             {
-                var prediction = await classifier.PredictAsync(image.FullName, token);
                 rows.Add(new { path = image.FullName, label = prediction.Label, probability = prediction.Probability, top = prediction.Top(top) });
                 var runnersUp = prediction.Top(top).Skip(1).Select(s => $"{s.Label} {s.Probability:P1}").ToArray();
                 var others = runnersUp.Length == 0 ? "" : $"({string.Join(", ", runnersUp)})";
-                if (!json)
-                    AnsiConsole.MarkupLineInterpolated($"{image.Name}: [green]{prediction.Label}[/] {prediction.Probability:P1} {others}");
+                if (!json) AnsiConsole.MarkupLineInterpolated($"{image.Name}: [green]{prediction.Label}[/] {prediction.Probability:P1} {others}");
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or TransferLearning.ImageClassification.Preprocessing.ImageDecodeException)
+            else
             {
-                failed++;
-                rows.Add(new { path = image.FullName, error = e.Message });
-                if (!json) AnsiConsole.MarkupLineInterpolated($"{image.Name}: [red]{e.Message}[/]");
+                rows.Add(new { path = image.FullName, error = result.Error });
+                if (!json) AnsiConsole.MarkupLineInterpolated($"{image.Name}: [red]{result.Error}[/]");
             }
         }
-        if (json) System.Console.WriteLine(JsonSerializer.Serialize(rows, Output.Json));
-        return failed == 0 ? 0 : 1;
+        if (json) System.Console.WriteLine(JsonSerializer.Serialize(rows, JsonReport.Options));
+        return results.All(r => r.Succeeded) ? 0 : 1;
     }
 }

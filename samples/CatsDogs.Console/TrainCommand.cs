@@ -5,6 +5,7 @@ using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Downloads;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Training;
 
 namespace CatsDogs.Console;
 
@@ -15,6 +16,9 @@ internal static class TrainCommand
         DataChoice data, BackboneSpec backbone, bool flip, FeaturizerOptions runtime, DirectoryInfo output, FileInfo? report, CancellationToken token)
     {
         var test = data.TestFolder;
+        var (modelPath, reportPath) = (Path.Combine(output.FullName, "model.zip"), report?.FullName ?? Path.Combine(output.FullName, "report.json"));
+        OutputFiles.CheckFolder(output, "--out");
+        OutputFiles.CheckFile(reportPath, "--report");
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]Training[/] [green]{backbone.Name}[/] ({backbone.InputSize}) on [blue]{data.TrainFolder.FullName}[/]{(test is null ? " (test part from its split)" : $", testing on {test.FullName}")}");
         await EnsureDownloadedAsync([backbone], runtime, token);
@@ -23,11 +27,12 @@ internal static class TrainCommand
         var result = await Output.WithProgressAsync("Featurizing", progress => builder.WithProgress(progress).TrainAsync(token));
         using var classifier = result.Classifier;
 
-        output.Create();
-        var modelPath = Path.Combine(output.FullName, "model.zip");
-        var reportPath = report?.FullName ?? Path.Combine(output.FullName, "report.json");
-        classifier.Save(modelPath);
-        await Output.WriteJsonAsync(reportPath, result.Report, token);
+        using (var files = new OutputFiles())
+        {
+            classifier.Save(files.Stage(modelPath));
+            await JsonReport.WriteAsync(files.Stage(reportPath), result.Report, token);
+            files.Commit();
+        }
 
         var pictures = Pictures.ForTraining(result.Report, data.TrainFolder, Path.GetDirectoryName(reportPath)!);
 

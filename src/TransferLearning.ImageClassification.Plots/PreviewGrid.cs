@@ -29,6 +29,15 @@ public static class PreviewGrid
         return figure;
     }
 
+    /// <summary>ScottPlot decodes at full size: read the header first, so a file claiming 60000x60000 pixels is passed over, not allocated.</summary>
+    private static bool WithinLimits(string path)
+    {
+        var limits = Preprocessing.ImageLimits.Default;
+        if (new FileInfo(path).Length > limits.MaxFileBytes) return false;
+        using var codec = SkiaSharp.SKCodec.Create(path);
+        return codec is not null && (long)codec.Info.Width * codec.Info.Height <= limits.MaxPixels;
+    }
+
     /// <summary>The images to show and their titles, in the order shown.</summary>
     internal static IReadOnlyList<(ScottPlot.Image Image, string Title)> Titles(IReadOnlyList<LabeledImage> images, int count, int seed)
     {
@@ -40,12 +49,13 @@ public static class PreviewGrid
             if (shown.Count == count) break;
             try
             {
+                if (!WithinLimits(images[index].Path)) continue;
                 var image = new ScottPlot.Image(File.ReadAllBytes(images[index].Path));
                 shown.Add((image, $"{images[index].Label} – {image.Width}x{image.Height}"));
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or NullReferenceException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // An unreadable image has nothing to show; training reports it with its reason.
+                // An unusable image has nothing to show; training reports it with its reason.
             }
         }
         return shown;

@@ -59,12 +59,16 @@ public sealed class TransferClassifierBuilder
     /// <summary>A catalogue backbone by name, e.g. "resnet18".</summary>
     public TransferClassifierBuilder WithBackbone(string name) => Set(() => _backbone = BackboneCatalog.Get(name));
 
-    /// <summary>Input size instead of the backbone's native one, e.g. the article's 160x160 (the graph's spatial dimensions are freed).</summary>
+    /// <summary>
+    /// Input size instead of the backbone's native one, e.g. the article's 160x160 (the graph's spatial dimensions are
+    /// freed); each side within <see cref="BackboneSpec.MinInputSide"/>..<see cref="BackboneSpec.MaxInputSide"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A side is out of that range.</exception>
     public TransferClassifierBuilder WithImageSize(int width, int height) => Set(() =>
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 32);
-        ArgumentOutOfRangeException.ThrowIfLessThan(height, 32);
-        _imageSize = new ImageSize(width, height);
+        var size = new ImageSize(width, height);
+        BackboneSpec.CheckInputSize(size);
+        _imageSize = size;
     });
 
     /// <summary>Folder of downloaded backbones (default <see cref="Downloads.ModelStoreOptions.DefaultDirectory"/>).</summary>

@@ -44,6 +44,7 @@ public sealed class CliTests : IDisposable
         var train = CopySlice("train", classes: 2, perClass: 12);
         var test = CopySlice("test", classes: 2, perClass: 5);
         File.WriteAllText(Path.Combine(train, "Ankle_boot", "broken.png"), "not an image");
+        File.WriteAllBytes(Path.Combine(train, "Bag", "huge.png"), HostileImages.PngClaiming(60000, 60000));
         var (output, cache) = (Path.Combine(_root, "out"), Path.Combine(_root, "cache"));
 
         var (code, _) = await RunAsync("train", "--data", train, "--test-data", test, "--out", output, "--cache", cache, "--seed", "3");
@@ -54,8 +55,9 @@ public sealed class CliTests : IDisposable
         Assert.Equal("resnet18-layer3", root.GetProperty("backbone").GetString());
         Assert.Equal("224x224", root.GetProperty("imageSize").GetString());
         Assert.Equal(10, root.GetProperty("counts").GetProperty("test").GetInt32());
-        Assert.Equal(1, root.GetProperty("counts").GetProperty("skipped").GetInt32());
+        Assert.Equal(2, root.GetProperty("counts").GetProperty("skipped").GetInt32());
         Assert.EndsWith("broken.png", root.GetProperty("skipped")[0].GetProperty("path").GetString());
+        Assert.Contains("60000x60000", root.GetProperty("skipped")[1].GetProperty("reason").GetString());
         foreach (var field in new[] { "accuracy", "logLoss" }) Assert.True(root.GetProperty("initial").TryGetProperty(field, out _), field);
         foreach (var field in new[] { "accuracy", "macroAccuracy", "logLoss", "perClass", "confusionMatrix", "binary" })
             Assert.True(root.GetProperty("test").TryGetProperty(field, out _), field);
@@ -83,6 +85,59 @@ public sealed class CliTests : IDisposable
         Assert.Equal(image, prediction.GetProperty("path").GetString());
         Assert.Contains(prediction.GetProperty("label").GetString(), new[] { "Ankle_boot", "Bag" });
         Assert.Equal(2, prediction.GetProperty("top").GetArrayLength());
+
+        var (mixedCode, mixed) = await RunAsync("predict", "--out", output, "--json", image, Path.Combine(train, "Bag", "huge.png"), image);
+        Assert.Equal(1, mixedCode);
+        using var mixedRows = JsonDocument.Parse(mixed);
+        Assert.Equal(prediction.GetProperty("label").GetString(), mixedRows.RootElement[2].GetProperty("label").GetString());
+        Assert.Contains("60000x60000", mixedRows.RootElement[1].GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("--gpu takes a CUDA device number", "predict", "--gpu", "abc", "x.png")]
+    [InlineData("--top must be 1 or more", "predict", "--top", "0", "x.png")]
+    [InlineData("--top must be 1 or more", "predict", "--top", "-1", "x.png")]
+    [InlineData("--image-size must be between 32 and 1024", "train", "--image-size", "100000")]
+    [InlineData("--image-size must be between 32 and 1024", "compare", "--image-size", "8")]
+    public async Task Numbers_out_of_range_are_refused_before_any_work(string reason, params string[] args)
+    {
+        var (code, error) = await RunCapturingErrorsAsync(args);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains(reason, error);
+    }
+
+    [Theory]
+    [InlineData("--out", "a-file", "is a file; give a folder")]
+    [InlineData("--report", "a-folder", "is a folder; give a file path")]
+    public async Task An_output_path_that_cannot_be_written_fails_before_featurizing(string option, string target, string reason)
+    {
+        var train = CopySlice("train", classes: 2, perClass: 2);
+        File.WriteAllText(Path.Combine(_root, "a-file"), "");
+        Directory.CreateDirectory(Path.Combine(_root, "a-folder"));
+        var cache = Path.Combine(_root, "cache");
+        string[] output = option == "--out" ? [] : ["--out", Path.Combine(_root, "out")];
+
+        var (code, error) = await RunCapturingErrorsAsync(["train", "--data", train, "--cache", cache, option, Path.Combine(_root, target), .. output]);
+
+        Assert.Equal(2, code);
+        Assert.Contains(reason, error);
+        Assert.False(Directory.Exists(cache), "featurizing started");
+    }
+
+    [Fact]
+    public async Task A_hostile_model_file_is_a_one_line_error()
+    {
+        var model = Path.Combine(_root, "hostile.zip");
+        using (var zip = System.IO.Compression.ZipFile.Open(model, System.IO.Compression.ZipArchiveMode.Create))
+        using (var writer = new StreamWriter(zip.CreateEntry("model.json").Open()))
+            writer.Write("""{"formatVersion":2,"backbone":"resnet18","backboneSha256":null,"classes":["a","a"],"layerSizes":[512,2]}""");
+
+        var (code, error) = await RunCapturingErrorsAsync("predict", "--model", model, "x.png");
+
+        Assert.Equal(2, code);
+        Assert.Contains($"'{model}' is not a usable model file: 'backboneSha256'", error);
+        Assert.Single(error.Trim().Split('\n'));
     }
 
     private static async Task<(int Code, string Error)> RunCapturingErrorsAsync(params string[] args)

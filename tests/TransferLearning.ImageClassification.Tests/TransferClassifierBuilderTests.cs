@@ -1,3 +1,4 @@
+using CsCheck;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Data;
@@ -34,6 +35,34 @@ public class TransferClassifierBuilderTests
         Assert.Equal(report.History, epochs);
         Assert.Equal(["Ankle_boot", "Bag"], classifier.Classes);
     }
+
+    [Fact]
+    public async Task A_folder_of_hundreds_of_fuzzed_images_trains_to_completion_and_accounts_for_every_file()
+    {
+        using var folder = TestImages.NewFolder();
+        TestImages.CopyAssets(folder.Combine("data"), classes: 2, perClass: 15);
+        var mutants = Check.Single(Mutations.Of(Mutations.ImageSeeds).Array[300]);
+        for (var i = 0; i < mutants.Length; i++)
+            folder.Write(Path.Combine("data", i % 2 == 0 ? "Ankle_boot" : "Bag", $"mutant{i:D3}{Extensions[i % Extensions.Length]}"), mutants[i]);
+        var tiny = BackboneSpec.FromOnnxFile(
+            folder.Write("tiny.onnx", TinyOnnx.Classifier("x", "pooled", 8, FeatureProducer.GlobalAveragePool)), new ImageSize(224, 224), PixelNormalization.Torch);
+
+        var result = await new TransferClassifierBuilder()
+            .WithImages(folder.Combine("data"))
+            .WithoutFeatureCache()
+            .WithBackbone(tiny)
+            .WithHead(new HeadOptions { Epochs = 2 })
+            .TrainAsync();
+        using var classifier = result.Classifier;
+
+        var counts = result.Report.Counts;
+        Assert.Equal(330, counts.Train + counts.Validation + counts.Test + counts.Skipped);
+        Assert.True(counts.Skipped > 50, $"only {counts.Skipped} of 300 mutants were skipped");
+        Assert.All(result.Report.Skipped, s => Assert.False(string.IsNullOrWhiteSpace(s.Reason), s.Path));
+        Assert.All(result.Report.Skipped, s => Assert.Contains("mutant", s.Path));
+    }
+
+    private static readonly string[] Extensions = [".jpg", ".png", ".gif", ".webp", ".bmp"];
 
     [Fact]
     public async Task Asking_for_a_gpu_with_fallback_changes_nothing_in_the_results_on_a_cpu_machine()

@@ -50,9 +50,11 @@ public sealed class BackboneRunner : IDisposable
     /// <exception cref="BackboneNotFoundException">The file is missing (not downloaded yet) or its hash differs from <see cref="BackboneSpec.Sha256"/>.</exception>
     /// <exception cref="ExecutionDeviceException">The GPU cannot be used and <see cref="ExecutionDevice.FallbackToCpu"/> is off.</exception>
     /// <exception cref="InvalidDataException">The graph has no such input or feature node, or cannot take the input size.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The input size is outside <see cref="BackboneSpec.MinInputSide"/>..<see cref="BackboneSpec.MaxInputSide"/>.</exception>
     public static BackboneRunner Load(BackboneSpec spec, int intraOpThreads = 0, ExecutionDevice? device = null, ILogger? logger = null, string? modelDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        BackboneSpec.CheckInputSize(spec.InputSize);
         var path = ModelStore.At(modelDirectory).PathOf(spec);
         if (!File.Exists(path))
             throw new BackboneNotFoundException(spec.Download is { } download && spec.ModelPath is null

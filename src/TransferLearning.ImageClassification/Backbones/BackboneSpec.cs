@@ -85,6 +85,23 @@ public sealed record BackboneSpec
         };
     }
 
+    /// <summary>Smallest input side, in pixels, a backbone is run at (five stride-2 stages leave a 1x1 map).</summary>
+    public const int MinInputSide = 32;
+
+    /// <summary>
+    /// Largest input side, in pixels, a backbone is run at. ImageNet backbones were trained at 224–299; memory grows with
+    /// width × height × <see cref="Features.FeaturizerOptions.BatchSize"/>, so sizes above 512 log a warning with an estimate.
+    /// </summary>
+    public const int MaxInputSide = 1024;
+
+    /// <exception cref="ArgumentOutOfRangeException">A side is outside <see cref="MinInputSide"/>..<see cref="MaxInputSide"/>.</exception>
+    internal static void CheckInputSize(ImageSize size)
+    {
+        if (size.Width is < MinInputSide or > MaxInputSide || size.Height is < MinInputSide or > MaxInputSide)
+            throw new ArgumentOutOfRangeException(
+                paramName: null, $"Input size {size} is outside {MinInputSide}..{MaxInputSide} pixels per side (BackboneSpec.MinInputSide, MaxInputSide).");
+    }
+
     /// <summary>A stable text that changes whenever the features for an image would; the feature-cache key.</summary>
     public string Fingerprint(string modelSha256) =>
         $"{Name}|{modelSha256}|{InputName}|{InputSize}|{Layout}|{Normalization.Fingerprint}|{FeatureNode}|{Pooling}|graph={OnnxGraphRewriter.Version}";

@@ -7,10 +7,12 @@ using TransferLearning.ImageClassification.Head;
 namespace TransferLearning.ImageClassification.Classification;
 
 /// <summary>
-/// The saved-model format: a zip with <c>model.json</c> (classes, head kind and shape, which backbone, its SHA-256 and
-/// how it was cut and fed) and the head: <c>head.bin</c> (a dense head's parameters as little-endian float32) or
-/// <c>head.mlnet</c> (an ML.NET model). The backbone itself is not copied in. Format 1 files (dense heads, the
-/// catalogue's input size, cut and pooling) still load.
+/// The saved-model format: a zip with <c>model.json</c> (<see cref="ModelManifest"/>) and the head: <c>head.bin</c> (a
+/// dense head's parameters as little-endian float32) or <c>head.mlnet</c> (an ML.NET model). The backbone itself is
+/// not copied in. Format 1 files (dense heads, the catalogue's input size, cut and pooling) still load. Reading
+/// trusts nothing: an entry is opened only if the size it declares fits a limit derived from the manifest (.NET's
+/// zip reader stops inflating at that declared size, so a small entry cannot inflate to gigabytes), and every
+/// failure is one <see cref="InvalidDataException"/> naming the file and the reason.
 /// </summary>
 internal static class ModelFile
 {
@@ -18,24 +20,19 @@ internal static class ModelFile
     private const string ManifestEntry = "model.json";
     private const string ParametersEntry = "head.bin";
     private const string MLNetEntry = "head.mlnet";
-    private const string DenseKind = "dense";
-    private const string MLNetKind = "mlnet";
+    private const long MaxManifestBytes = 1 << 20;
+    private const long MaxMLNetBytes = 256L << 20;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(allowIntegerValues: false) },
     };
-
-    public sealed record Manifest(
-        int FormatVersion, string Backbone, string BackboneSha256, string BackboneSource, bool HorizontalFlip,
-        IReadOnlyList<string> Classes, IReadOnlyList<int> LayerSizes,
-        Preprocessing.ImageSize? InputSize = null, string? FeatureNode = null, FeaturePooling? Pooling = null, string HeadKind = DenseKind);
 
     /// <summary>The manifest's head description: kind and layer sizes.</summary>
     public static (string Kind, IReadOnlyList<int> LayerSizes) Describe(IClassifierHead head) => head switch
     {
-        DenseHead dense => (DenseKind, dense.LayerSizes),
-        MLNetHead => (MLNetKind, [head.FeatureSize, head.ClassCount]),
+        DenseHead dense => (ModelManifest.DenseKind, dense.LayerSizes),
+        MLNetHead => (ModelManifest.MLNetKind, [head.FeatureSize, head.ClassCount]),
         _ => throw new NotSupportedException($"Saving a {head.GetType().Name} head is not supported."),
     };
 
@@ -48,48 +45,68 @@ internal static class ModelFile
         return buffer.Length;
     }
 
-    public static void Write(string path, Manifest manifest, IClassifierHead head)
-    {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        using (var zip = ZipFile.Open(temporary, ZipArchiveMode.Create))
+    public static void Write(string path, ModelManifest manifest, IClassifierHead head) =>
+        AtomicFile.Write(path, file =>
         {
+            using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
             using (var stream = zip.CreateEntry(ManifestEntry).Open()) JsonSerializer.Serialize(stream, manifest, Json);
             if (head is MLNetHead model)
                 using (var stream = zip.CreateEntry(MLNetEntry).Open()) model.Save(stream);
             else
                 using (var stream = zip.CreateEntry(ParametersEntry).Open()) stream.Write(MemoryMarshal.AsBytes(((DenseHead)head).Parameters));
-        }
-        File.Move(temporary, path, overwrite: true);
-    }
+        });
 
-    public static (Manifest Manifest, IClassifierHead Head) Read(string path)
+    /// <exception cref="InvalidDataException">Not a model file this library can use; the message names the file and why.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static (ModelManifest Manifest, IClassifierHead Head) Read(string path)
     {
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            Manifest manifest;
-            using (var stream = Open(zip, ManifestEntry, path))
-                manifest = JsonSerializer.Deserialize<Manifest>(stream, Json) ?? throw new InvalidDataException($"'{path}': empty {ManifestEntry}.");
-            if (manifest.FormatVersion is < 1 or > FormatVersion)
-                throw new InvalidDataException($"'{path}' is model format {manifest.FormatVersion}; this library reads format {FormatVersion}.");
-            using var buffer = new MemoryStream();
-            using (var stream = Open(zip, manifest.HeadKind == MLNetKind ? MLNetEntry : ParametersEntry, path)) stream.CopyTo(buffer);
-            buffer.Position = 0;
-            if (manifest.HeadKind == MLNetKind)
-                return (manifest, MLNetHead.Load(buffer, manifest.LayerSizes[0], manifest.LayerSizes[^1]));
-            var parameters = MemoryMarshal.Cast<byte, float>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)).ToArray();
-            return (manifest, new DenseHead(manifest.LayerSizes, parameters));
+            ModelManifest manifest;
+            using (var stream = Open(zip, ManifestEntry, MaxManifestBytes))
+                manifest = JsonSerializer.Deserialize<ModelManifest>(stream, Json) ?? throw new InvalidDataException($"{ManifestEntry} is empty");
+            manifest.Validate(FormatVersion);
+            return (manifest, manifest.HeadKind == ModelManifest.MLNetKind ? ReadMLNetHead(zip, manifest) : ReadDenseHead(zip, manifest));
         }
-        catch (Exception e) when (e is InvalidDataException or JsonException or ArgumentException)
+        catch (Exception e) when (e is not (FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or OperationCanceledException))
         {
-            throw new InvalidDataException($"'{path}' is not a readable model file: {e.Message}", e);
+            // One line, whatever failed underneath: the zip reader, the JSON reader, ML.NET, or our own checks.
+            var reason = e is JsonException json ? $"{ManifestEntry} is not valid ({json.Message.Split(". Path:")[0]})" : e.Message;
+            throw new InvalidDataException($"'{path}' is not a usable model file: {reason.ReplaceLineEndings(" ")}", e);
+        }
+    }
+
+    private static DenseHead ReadDenseHead(ZipArchive zip, ModelManifest manifest)
+    {
+        var bytes = manifest.DenseHeadBytes;
+        var entry = Entry(zip, ParametersEntry);
+        if (entry.Length != bytes)
+            throw new InvalidDataException($"{ParametersEntry} holds {entry.Length} bytes; layer sizes [{string.Join(", ", manifest.LayerSizes)}] need {bytes}");
+        var parameters = new float[bytes / sizeof(float)];
+        using (var stream = Open(zip, ParametersEntry, bytes)) stream.ReadExactly(MemoryMarshal.AsBytes(parameters.AsSpan()));
+        var bad = Array.FindIndex(parameters, p => !float.IsFinite(p));
+        if (bad >= 0) throw new InvalidDataException($"{ParametersEntry} holds a non-finite weight ({parameters[bad]} at {bad})");
+        return new DenseHead(manifest.LayerSizes, parameters);
+    }
+
+    private static MLNetHead ReadMLNetHead(ZipArchive zip, ModelManifest manifest)
+    {
+        using var buffer = new MemoryStream();
+        using (var stream = Open(zip, MLNetEntry, MaxMLNetBytes)) stream.CopyTo(buffer);
+        buffer.Position = 0;
+        try
+        {
+            return MLNetHead.Load(buffer, manifest.LayerSizes[0], manifest.LayerSizes[^1]);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new InvalidDataException($"{MLNetEntry} is not an ML.NET model ML.NET can load ({e.GetType().Name}: {e.Message})", e);
         }
     }
 
     /// <summary>The backbone a manifest names, pinned to the SHA-256, input size, cut and pooling it was trained with.</summary>
-    public static BackboneSpec ResolveBackbone(Manifest manifest, BackboneSpec? overrideSpec)
+    public static BackboneSpec ResolveBackbone(ModelManifest manifest, BackboneSpec? overrideSpec)
     {
         var spec = overrideSpec ?? BackboneCatalog.All.FirstOrDefault(b => b.Name == manifest.Backbone)
             ?? throw new BackboneNotFoundException(
@@ -103,6 +120,13 @@ internal static class ModelFile
         };
     }
 
-    private static Stream Open(ZipArchive zip, string entry, string path) =>
-        (zip.GetEntry(entry) ?? throw new InvalidDataException($"'{path}' has no {entry}.")).Open();
+    private static ZipArchiveEntry Entry(ZipArchive zip, string name) =>
+        zip.GetEntry(name) ?? throw new InvalidDataException($"it has no {name}");
+
+    private static Stream Open(ZipArchive zip, string name, long limit)
+    {
+        var entry = Entry(zip, name);
+        if (entry.Length > limit) throw new InvalidDataException($"{name} says it holds {entry.Length} bytes; the limit is {limit}");
+        return entry.Open();
+    }
 }

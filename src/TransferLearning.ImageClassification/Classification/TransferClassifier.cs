@@ -3,6 +3,7 @@ using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Evaluation;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Preprocessing;
 
 namespace TransferLearning.ImageClassification.Classification;
 
@@ -40,42 +41,72 @@ public sealed class TransferClassifier : IDisposable
     public IClassifierHead Head { get; }
 
     /// <summary>Classifies one encoded image (JPEG, PNG, BMP, GIF or WebP).</summary>
-    /// <exception cref="Preprocessing.ImageDecodeException">The bytes are not a usable image.</exception>
-    public Prediction Predict(byte[] image) => PredictBatch([image])[0];
+    /// <exception cref="ImageDecodeException">The bytes are not a usable image; the message says why.</exception>
+    public Prediction Predict(byte[] image) =>
+        Prediction.From(Head.PredictMean(_featurizer.FeaturizeEncoded([image ?? throw new ArgumentNullException(nameof(image))])[0]), Classes);
 
-    /// <summary>Classifies the image in <paramref name="image"/>, read to its end.</summary>
-    public Prediction Predict(Stream image)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        using var buffer = new MemoryStream();
-        image.CopyTo(buffer);
-        return Predict(buffer.ToArray());
-    }
+    /// <summary>Classifies the image in <paramref name="image"/>, read to its end (at most <see cref="ImageLimits.MaxFileBytes"/>).</summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a usable image, or more than the limit.</exception>
+    public Prediction Predict(Stream image) => PredictAsync(image).GetAwaiter().GetResult();
 
-    /// <summary>Classifies the image in <paramref name="image"/>, read asynchronously to its end.</summary>
+    /// <summary>Classifies the image in <paramref name="image"/>, read asynchronously to its end (at most <see cref="ImageLimits.MaxFileBytes"/>).</summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a usable image, or more than the limit.</exception>
     public async Task<Prediction> PredictAsync(Stream image, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
-        using var buffer = new MemoryStream();
-        await image.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-        return Predict(buffer.ToArray());
+        return Predict(await ImageFile.ReadAsync(image, Limits, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>Classifies the image file at <paramref name="path"/>.</summary>
+    /// <exception cref="ImageDecodeException">The file is not a usable image, or larger than <see cref="ImageLimits.MaxFileBytes"/>.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
     public async Task<Prediction> PredictAsync(string path, CancellationToken cancellationToken = default) =>
-        Predict(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+        Predict(await ImageFile.ReadAsync(path, Limits, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Classifies several encoded images, a backbone batch at a time.</summary>
-    public IReadOnlyList<Prediction> PredictBatch(IReadOnlyList<byte[]> images) =>
-        _featurizer.FeaturizeEncoded(images).Select(views => Prediction.From(Head.PredictMean(views), Classes)).ToArray();
+    /// <summary>
+    /// Classifies several encoded images, a backbone batch at a time. An unusable image costs only its own answer:
+    /// the result holds, in input order, a prediction or the reason for each.
+    /// </summary>
+    public IReadOnlyList<BatchPrediction> PredictBatch(IReadOnlyList<byte[]> images) =>
+        _featurizer.TryFeaturizeEncoded(images)
+            .Select(r => r.Features is { } views ? new BatchPrediction(Prediction.From(Head.PredictMean(views), Classes), null) : new BatchPrediction(null, r.Error))
+            .ToArray();
 
-    /// <summary>Classifies several image files, reading them concurrently.</summary>
-    public async Task<IReadOnlyList<Prediction>> PredictBatchAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Classifies several image files, a backbone batch at a time, reading each batch's files concurrently. A file that
+    /// cannot be read or used costs only its own answer: the result holds, in input order, a prediction or the reason for each.
+    /// </summary>
+    public async Task<IReadOnlyList<BatchPrediction>> PredictBatchAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        var images = await Task.WhenAll(paths.Select(p => File.ReadAllBytesAsync(p, cancellationToken))).ConfigureAwait(false);
-        return PredictBatch(images);
+        var results = new List<BatchPrediction>(paths.Count);
+        foreach (var chunk in paths.Chunk(_featurizer.Options.BatchSize))
+        {
+            var reads = await Task.WhenAll(chunk.Select(p => ReadOrReasonAsync(p, cancellationToken))).ConfigureAwait(false);
+            var predicted = PredictBatch([.. reads.Where(r => r.Bytes is not null).Select(r => r.Bytes!)]);
+            var next = 0;
+            results.AddRange(reads.Select(r => r.Bytes is null ? new BatchPrediction(null, r.Error) : predicted[next++]));
+        }
+        return results;
     }
+
+    private async Task<(byte[]? Bytes, string? Error)> ReadOrReasonAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await ImageFile.ReadAsync(path, Limits, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"cannot be read: {e.Message}");
+        }
+        catch (ImageDecodeException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private ImageLimits Limits => _featurizer.Options.ImageLimits;
 
     /// <summary>Classifies every image of <paramref name="images"/> and compares with its label.</summary>
     /// <exception cref="DatasetException">An image has a class this classifier does not know, or no image could be used.</exception>
@@ -91,7 +122,16 @@ public sealed class TransferClassifier : IDisposable
         if (used.Length == 0) throw new DatasetException("None of the images could be used; see the skipped list.");
         var probabilities = used.Select(i => Head.PredictMean(result.Views(i))).ToArray();
         var labels = used.Select(i => IndexOf(images[i].Label)).ToArray();
-        return new EvaluationResult(ClassifierEvaluator.Evaluate(labels, probabilities, Classes), result.Skipped);
+        var metrics = ClassifierEvaluator.Evaluate(labels, probabilities, Classes);
+        var absent = Classes.Where((_, k) => !labels.Contains(k)).ToArray();
+        return new EvaluationResult(metrics, result.Skipped)
+        {
+            Warnings =
+            [
+                .. absent.Length > 0 ? [$"{absent.Length} of {Classes.Count} classes have no usable image here, so their recall is undefined: {string.Join(", ", absent)}."] : Array.Empty<string>(),
+                .. Training.DataChecks.NonFinite("evaluation", metrics),
+            ],
+        };
     }
 
     /// <summary>Index of <paramref name="label"/> in <see cref="Classes"/>, or -1.</summary>
@@ -106,7 +146,7 @@ public sealed class TransferClassifier : IDisposable
     public void Save(string path)
     {
         var (kind, layers) = ModelFile.Describe(Head);
-        var manifest = new ModelFile.Manifest(
+        var manifest = new ModelManifest(
             ModelFile.FormatVersion, Backbone.Name, BackboneSha256, Backbone.Source, HorizontalFlip, Classes, layers,
             Backbone.InputSize, Backbone.FeatureNode, Backbone.Pooling, kind);
         ModelFile.Write(path, manifest, Head);
@@ -126,6 +166,12 @@ public sealed class TransferClassifier : IDisposable
         var spec = ModelFile.ResolveBackbone(manifest, backbone);
         var featurizer = BottleneckFeaturizer.Create(
             spec, (options ?? new FeaturizerOptions()) with { HorizontalFlip = manifest.HorizontalFlip }, logger);
+        if (featurizer.FeatureSize != head.FeatureSize)
+        {
+            featurizer.Dispose();
+            throw new InvalidDataException(
+                $"'{path}' is not a usable model file: its head takes {head.FeatureSize} features, backbone '{spec.Name}' gives {featurizer.FeatureSize}.");
+        }
         return new TransferClassifier(featurizer, head, manifest.Classes);
     }
 

@@ -10,10 +10,11 @@ public sealed class ImageDataset
     public static IReadOnlySet<string> ImageExtensions { get; } =
         new HashSet<string>([".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"], StringComparer.OrdinalIgnoreCase);
 
-    private ImageDataset(IReadOnlyList<LabeledImage> images, IReadOnlyList<string> classes)
+    private ImageDataset(IReadOnlyList<LabeledImage> images, IReadOnlyList<string> classes, IReadOnlyList<string> warnings)
     {
         Images = images;
         Classes = classes;
+        Warnings = warnings;
     }
 
     /// <summary>Every image with its label.</summary>
@@ -22,28 +23,68 @@ public sealed class ImageDataset
     /// <summary>Class names in ordinal order.</summary>
     public IReadOnlyList<string> Classes { get; }
 
-    /// <summary>Reads <paramref name="root"/>: each sub-folder is a class, each image file in it (recursively) an example.</summary>
+    /// <summary>What the listing passed over and why, e.g. a symbolic link to a folder (training reports these too).</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
+    /// <summary>
+    /// Reads <paramref name="root"/>: each sub-folder is a class, each image file in it (recursively) an example.
+    /// A class folder may be a symbolic link to a folder elsewhere; links to folders further down are not followed
+    /// (a link back up would relabel other classes' images and repeat them across the split), and each one passed
+    /// over is listed in <see cref="Warnings"/>.
+    /// </summary>
     /// <exception cref="DatasetException">The folder is missing, has fewer than two classes, or a class has no images.</exception>
     public static ImageDataset FromFolder(string root)
     {
         if (!Directory.Exists(root))
             throw new DatasetException($"Image folder '{root}' does not exist.");
-        var classFolders = Directory.GetDirectories(root).Order(StringComparer.Ordinal).ToArray();
+        var rootPath = RealPath(new DirectoryInfo(root));
+        var warnings = new List<string>();
         var images = new List<LabeledImage>();
-        foreach (var folder in classFolders)
+        foreach (var folder in new DirectoryInfo(root).EnumerateDirectories().OrderBy(d => d.Name, StringComparer.Ordinal))
         {
-            var label = Path.GetFileName(folder);
-            var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-                .Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
-                .Order(StringComparer.Ordinal)
-                .ToArray();
-            if (files.Length == 0)
+            var target = RealPath(folder);
+            if (folder.LinkTarget is not null && IsWithin(rootPath, target))
+            {
+                warnings.Add($"Passed over class folder '{folder.FullName}': a symbolic link into the image folder itself.");
+                continue;
+            }
+            var files = ListImages(folder, warnings);
+            if (files.Count == 0)
                 throw new DatasetException(
-                    $"Class folder '{folder}' holds no images ({string.Join(", ", ImageExtensions)}); remove it or add images.");
-            images.AddRange(files.Select(f => new LabeledImage(f, label)));
+                    $"Class folder '{folder.FullName}' holds no images ({string.Join(", ", ImageExtensions)}); remove it or add images.");
+            images.AddRange(files.Select(f => new LabeledImage(f, folder.Name)));
         }
-        return Create(images, $"folder '{root}'");
+        return Create(images, $"folder '{root}'", warnings);
     }
+
+    /// <summary>Image files under <paramref name="folder"/>, in ordinal order, not following links to folders below it.</summary>
+    private static List<string> ListImages(DirectoryInfo folder, List<string> warnings)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        var files = new List<string>();
+        var pending = new Stack<DirectoryInfo>([folder]);
+        while (pending.TryPop(out var current))
+            foreach (var entry in current.EnumerateFileSystemInfos("*", options))
+            {
+                if (entry is DirectoryInfo directory)
+                {
+                    if (directory.LinkTarget is null) pending.Push(directory);
+                    else warnings.Add($"Passed over '{directory.FullName}': a symbolic link to a folder (link the class folder itself instead).");
+                }
+                else if (ImageExtensions.Contains(entry.Extension))
+                {
+                    files.Add(entry.FullName);
+                }
+            }
+        files.Sort(StringComparer.Ordinal);
+        return files;
+    }
+
+    private static string RealPath(DirectoryInfo folder) =>
+        Path.TrimEndingDirectorySeparator((folder.ResolveLinkTarget(returnFinalTarget: true) ?? folder).FullName);
+
+    private static bool IsWithin(string root, string path) =>
+        path == root || path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 
     /// <summary>Builds a data set from (path, label) pairs; the files are read later.</summary>
     /// <exception cref="DatasetException">Fewer than two distinct labels, or an empty path or label.</exception>
@@ -54,17 +95,17 @@ public sealed class ImageDataset
         var bad = list.FirstOrDefault(i => string.IsNullOrWhiteSpace(i.Path) || string.IsNullOrWhiteSpace(i.Label));
         if (bad is not null)
             throw new DatasetException($"Every image needs a path and a label (got path '{bad.Path}', label '{bad.Label}').");
-        return Create(list, "list");
+        return Create(list, "list", []);
     }
 
-    private static ImageDataset Create(IReadOnlyList<LabeledImage> images, string source)
+    private static ImageDataset Create(IReadOnlyList<LabeledImage> images, string source, IReadOnlyList<string> warnings)
     {
         var classes = images.Select(i => i.Label).Distinct().Order(StringComparer.Ordinal).ToArray();
         if (classes.Length < 2)
             throw new DatasetException(
                 $"A classifier needs at least two classes; {source} has {classes.Length} ({string.Join(", ", classes)}). " +
                 "Put each class's images in a sub-folder named after the class.");
-        return new ImageDataset(images, classes);
+        return new ImageDataset(images, classes, warnings);
     }
 
     /// <summary>Index of <paramref name="label"/> in <see cref="Classes"/>, or -1.</summary>

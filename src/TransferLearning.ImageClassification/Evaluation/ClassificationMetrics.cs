@@ -9,7 +9,7 @@ namespace TransferLearning.ImageClassification.Evaluation;
 /// <param name="PerClass">Precision, recall and F1 per class.</param>
 /// <param name="ConfusionMatrix">Counts, row = true class, column = predicted class, in class order.</param>
 /// <param name="Count">Examples evaluated.</param>
-/// <param name="Binary">AUC, F1, precision and recall when there are exactly two classes; otherwise null.</param>
+/// <param name="Binary">AUC, F1, precision and recall when there are exactly two classes and both occur; otherwise null.</param>
 public sealed record ClassificationMetrics(
     double Accuracy,
     double MacroAccuracy,

@@ -48,7 +48,8 @@ public static class ClassifierEvaluator
         }).ToArray();
         return new ClassificationMetrics(
             metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, metrics.TopKAccuracy, topK, perClass, counts, labels.Count,
-            classes.Count == 2 ? EvaluateBinary(labels, probabilities, classes[1], threshold: 0.5f) : null);
+            // AUC and the rest are undefined unless both classes occur (ML.NET throws): then there are no binary metrics.
+            classes.Count == 2 && labels.Distinct().Count() == 2 ? EvaluateBinary(labels, probabilities, classes[1], threshold: 0.5f) : null);
     }
 
     private static BinaryMetrics EvaluateBinary(IReadOnlyList<int> labels, IReadOnlyList<float[]> probabilities, string positiveClass, float threshold)

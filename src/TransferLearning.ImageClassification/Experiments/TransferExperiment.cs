@@ -55,7 +55,8 @@ public sealed class TransferExperiment
             for (var k = 0; k < featurizers.Count; k++)
                 foreach (var recipe in Heads)
                 {
-                    var (head, report) = HeadRun.Fit(s, recipe, featurizers[k], split, features[k], cancellationToken);
+                    var (head, _, report) = HeadRun.Fit(s, recipe, featurizers[k], split, features[k], cancellationToken);
+                    if (entries.Count == 0) HeadRun.LogWarnings(s.Logger, report); // the data's warnings are the same for every row
                     entries.Add(new ExperimentEntry(
                         Backbones[k].Name, recipe.Name, featurizers[k].FeatureSize,
                         new FileInfo(store.PathOf(Backbones[k])).Length, Classification.ModelFile.HeadBytes(head), report));

@@ -22,6 +22,8 @@ internal sealed class FeaturizationPipeline
     private readonly float[][] _inputs; // one reused batch buffer per featurizer (tens of MB: not worth reallocating)
     private readonly Progress _progress;
     private readonly int _decodeThreads;
+    private readonly ImageLimits _limits;
+    private readonly string?[] _hashes;
 
     private FeaturizationPipeline(IReadOnlyList<BottleneckFeaturizer> featurizers, IReadOnlyList<string> paths, IProgress<FeaturizationProgress>? progress)
     {
@@ -30,6 +32,8 @@ internal sealed class FeaturizationPipeline
         _inputs = featurizers.Select(f => new float[f.Options.BatchSize * f.ImageFloats]).ToArray();
         _progress = new Progress(paths.Count, progress);
         _decodeThreads = featurizers.Max(f => f.Options.DecodeThreads);
+        _limits = featurizers[0].Options.ImageLimits; // one run's featurizers share their options (TransferExperiment)
+        _hashes = new string?[paths.Count];
     }
 
     public static async Task<FeaturizationResult[]> RunAsync(
@@ -50,7 +54,7 @@ internal sealed class FeaturizationPipeline
         }
         await producer.ConfigureAwait(false); // surfaces a producer failure that ended the reader early
         cancellationToken.ThrowIfCancellationRequested();
-        return [.. featurizers.Select((f, k) => pipeline._runs[k].Result(f, pipeline._progress))];
+        return [.. featurizers.Select((f, k) => pipeline._runs[k].Result(f, pipeline._progress) with { ContentHashes = pipeline._hashes })];
     }
 
     private async Task PrepareAllAsync(ChannelWriter<Prepared> writer, CancellationToken token)
@@ -78,20 +82,25 @@ internal sealed class FeaturizationPipeline
         byte[] bytes;
         try
         {
-            bytes = await File.ReadAllBytesAsync(path, token).ConfigureAwait(false);
+            bytes = await ImageFile.ReadAsync(path, _limits, token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return Skip(index, path, $"cannot be read: {e.Message}", Enumerable.Range(0, _featurizers.Count));
         }
+        catch (ImageDecodeException e)
+        {
+            return Skip(index, path, e.Message, Enumerable.Range(0, _featurizers.Count));
+        }
 
-        var key = _featurizers.Any(f => f.Cache is not null) ? FeatureCache.KeyOf(bytes) : null;
+        // Hashed even without a cache (a fraction of decoding's cost): it also finds one image filed under two names.
+        var key = _hashes[index] = FeatureCache.KeyOf(bytes);
         var missing = new List<int>();
         var prepared = new List<Prepared>(_featurizers.Count);
         for (var k = 0; k < _featurizers.Count; k++)
         {
             var featurizer = _featurizers[k];
-            if (featurizer.Cache is { } cache && cache.TryGet(key!, featurizer.FeatureSize * featurizer.Views, out var cached))
+            if (featurizer.Cache is { } cache && cache.TryGet(key, featurizer.FeatureSize * featurizer.Views, out var cached))
             {
                 _runs[k].Complete(index, cached, fromCache: true);
                 prepared.Add(new Prepared(k, index, key, Tensor: null));
@@ -107,7 +116,7 @@ internal sealed class FeaturizationPipeline
         {
             foreach (var sameSize in missing.GroupBy(k => _featurizers[k].Preprocessor.Size))
             {
-                using var bitmap = ImageDecoder.DecodeResized(bytes, sameSize.Key);
+                using var bitmap = ImageDecoder.DecodeResized(bytes, sameSize.Key, _limits);
                 foreach (var k in sameSize) prepared.Add(Normalize(k, index, key, ImageDecoder.PixelBytes(bitmap)));
             }
         }

@@ -10,6 +10,7 @@ namespace TransferLearning.ImageClassification.Features;
 /// <param name="FromCache">Images whose features came from the cache.</param>
 /// <param name="Elapsed">Wall time of the run (shared by every backbone of a multi-backbone run).</param>
 /// <param name="BackboneTime">Time this backbone spent running batches (decoding overlaps it on other cores).</param>
+/// <param name="ContentHashes">SHA-256 (hex) of each file's bytes, or null where it could not be read: finds the same image under two names.</param>
 public sealed record FeaturizationResult(
     IReadOnlyList<float[]?> Features,
     IReadOnlyList<float[]?>? MirroredFeatures,
@@ -17,7 +18,8 @@ public sealed record FeaturizationResult(
     int Computed,
     int FromCache,
     TimeSpan Elapsed,
-    TimeSpan BackboneTime = default)
+    TimeSpan BackboneTime = default,
+    IReadOnlyList<string?>? ContentHashes = null)
 {
     /// <summary>All feature vectors of image <paramref name="index"/> back to back: the image's, then its mirror image's.</summary>
     public float[] Views(int index) =>

@@ -24,6 +24,9 @@ public sealed record FeaturizerOptions
     /// <summary>Threads ONNX Runtime uses per batch (0: all cores).</summary>
     public int InferenceThreads { get; init; }
 
+    /// <summary>What one image may cost (file size, pixels) before it is skipped with a reason instead of decoded.</summary>
+    public Preprocessing.ImageLimits ImageLimits { get; init; } = Preprocessing.ImageLimits.Default;
+
     /// <summary>Folder of downloaded backbones (null: <see cref="Downloads.ModelStoreOptions.DefaultDirectory"/>).</summary>
     public string? ModelDirectory { get; init; }
 
@@ -48,5 +51,7 @@ public sealed record FeaturizerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(DecodeThreads, 1, nameof(DecodeThreads));
         ArgumentOutOfRangeException.ThrowIfNegative(InferenceThreads, nameof(InferenceThreads));
         ArgumentNullException.ThrowIfNull(Device, nameof(Device));
+        ArgumentNullException.ThrowIfNull(ImageLimits, nameof(ImageLimits));
+        ImageLimits.Validate();
     }
 }

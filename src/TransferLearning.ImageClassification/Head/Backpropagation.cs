@@ -14,7 +14,7 @@ internal sealed class Backpropagation(int[] sizes, HeadOptions options, float[] 
     private readonly (int Offset, int Length)[] _weights = WeightRanges(sizes).ToArray();
 
     /// <summary>The gradient computed by the last <see cref="Gradient"/> call.</summary>
-    public float[] Result { get; } = new float[DenseHead.ParameterCount(sizes)];
+    public float[] Result { get; } = new float[checked((int)DenseHead.ParameterCount(sizes))];
 
     /// <summary>Fills <see cref="Result"/>; returns the batch's summed (weighted) loss and number of right answers.</summary>
     public (double Loss, int Correct) Gradient(float[] parameters, ReadOnlySpan<int> batch, float[][] x, IReadOnlyList<int> labels)

@@ -53,9 +53,11 @@ public sealed class DenseHead : IClassifierHead
         return probabilities;
     }
 
-    internal static int ParameterCount(IReadOnlyList<int> sizes) =>
-        Enumerable.Range(0, sizes.Count - 1).Sum(l => (sizes[l] + 1) * sizes[l + 1]);
+    /// <summary>Weights and biases the layers need; checked, so absurd sizes fail instead of wrapping around.</summary>
+    internal static long ParameterCount(IReadOnlyList<int> sizes) =>
+        Enumerable.Range(0, sizes.Count - 1).Sum(l => checked(((long)sizes[l] + 1) * sizes[l + 1]));
 
+    // Never overflows once the parameters fit in an array: each layer's (in + 1) × out weights outnumber its out activations.
     internal static int ActivationCount(IReadOnlyList<int> sizes) => sizes.Skip(1).Sum();
 
     /// <summary>

@@ -97,7 +97,7 @@ public sealed class HeadTrainer
     /// <summary>Glorot-uniform weights (Keras' Dense default) and zero biases.</summary>
     private static float[] Initialize(int[] sizes, Random random)
     {
-        var parameters = new float[DenseHead.ParameterCount(sizes)];
+        var parameters = new float[checked((int)DenseHead.ParameterCount(sizes))];
         var offset = 0;
         for (var layer = 0; layer < sizes.Length - 1; layer++)
         {

@@ -11,10 +11,12 @@ internal sealed class ImagePreprocessor
     private readonly int[] _sourceChannel;  // RGBA byte offset feeding each output plane
     private readonly float[] _mean;         // per plane and pixel (3 * area), in output plane order
     private readonly float[] _inverseStd;
+    private readonly ImageLimits _limits;
 
-    public ImagePreprocessor(ImageSize size, TensorLayout layout, PixelNormalization normalization)
+    public ImagePreprocessor(ImageSize size, TensorLayout layout, PixelNormalization normalization, ImageLimits? limits = null)
     {
         Size = size;
+        _limits = limits ?? ImageLimits.Default;
         _layout = layout;
         _scale = normalization.Scale;
         _sourceChannel = normalization.Order == ChannelOrder.Rgb ? [0, 1, 2] : [2, 1, 0];
@@ -38,7 +40,7 @@ internal sealed class ImagePreprocessor
     /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
     public void Write(ReadOnlySpan<byte> encoded, Span<float> destination, Span<float> mirrored = default)
     {
-        using var bitmap = ImageDecoder.DecodeResized(encoded, Size);
+        using var bitmap = ImageDecoder.DecodeResized(encoded, Size, _limits);
         WriteDecoded(ImageDecoder.PixelBytes(bitmap), destination, mirrored);
     }
 

@@ -9,15 +9,17 @@ namespace TransferLearning.ImageClassification.Training;
 /// <summary>One head trained on one backbone's features of a split, evaluated before and after: the shared core of a training run and of each comparison row.</summary>
 internal static class HeadRun
 {
-    public static (IClassifierHead Head, TrainingReport Report) Fit(
+    /// <summary>Trains and evaluates; <c>Classes</c> are the classes the head knows: those with at least one usable training image.</summary>
+    /// <exception cref="DatasetException">Fewer than two classes have a usable training image.</exception>
+    public static (IClassifierHead Head, IReadOnlyList<string> Classes, TrainingReport Report) Fit(
         TrainingSettings s, IHeadRecipe recipe, BottleneckFeaturizer featurizer, DatasetSplit split, FeaturizationResult features, CancellationToken cancellationToken)
     {
-        var lookup = new SplitFeatures(s.Data.Classes, split, features);
-        var trainSet = lookup.Examples(0);
-        if (trainSet.Count == 0) throw new DatasetException("No training image could be used; see the skipped list for why.");
+        var usable = Usable(split, features);
+        var (classes, dropped) = TrainableClasses(s.Data.Classes, split, usable);
+        var lookup = new SplitFeatures(classes, split, features);
         var validationSet = lookup.Examples(1);
         var clock = Stopwatch.StartNew();
-        var trained = recipe.Train(trainSet, validationSet.Count > 0 ? validationSet : null, s.Data.Classes.Count, s.OnEpoch, cancellationToken);
+        var trained = recipe.Train(lookup.Examples(0), validationSet.Count > 0 ? validationSet : null, classes.Count, s.OnEpoch, cancellationToken);
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
         var (initial, test) = lookup.Evaluate(trained.Initial, trained.Trained);
@@ -33,13 +35,48 @@ internal static class HeadRun
             new Timings(features.Elapsed.TotalSeconds, features.ImagesPerSecond, features.Computed, trainSeconds, features.BackboneTime.TotalSeconds))
         {
             Head = recipe.Name,
+            Warnings =
+            [
+                .. s.Data.Warnings, .. s.TestData?.Warnings ?? [], .. dropped,
+                .. DataChecks.SplitGaps(usable, classes),
+                .. DataChecks.Duplicates(split, features), .. DataChecks.NonFinite("test", test),
+            ],
         };
-        return (trained.Trained, report);
+        return (trained.Trained, classes, report);
     }
 
     public static void LogSkipped(ILogger logger, FeaturizationResult features)
     {
         foreach (var skipped in features.Skipped) logger.LogWarning("Skipped {Path}: {Reason}", skipped.Path, skipped.Reason);
         if (features.Skipped.Count > 0) logger.LogWarning("Skipped {Count} images that could not be used", features.Skipped.Count);
+    }
+
+    public static void LogWarnings(ILogger logger, TrainingReport report)
+    {
+        foreach (var warning in report.Warnings) logger.LogWarning("{Warning}", warning);
+    }
+
+    /// <summary>The split without the images that were skipped (the featurized paths are train, validation, test in order).</summary>
+    private static DatasetSplit Usable(DatasetSplit split, FeaturizationResult features)
+    {
+        var at = 0;
+        IReadOnlyList<LabeledImage> Keep(IReadOnlyList<LabeledImage> part) => part.Where(_ => features.Features[at++] is not null).ToArray();
+        return new DatasetSplit(Keep(split.Train), Keep(split.Validation), Keep(split.Test));
+    }
+
+    /// <summary>A class none of whose training images could be used cannot be learned: it is dropped, with a warning, rather than kept as a class the head never saw.</summary>
+    private static (IReadOnlyList<string> Classes, IReadOnlyList<string> Warnings) TrainableClasses(
+        IReadOnlyList<string> classes, DatasetSplit listed, DatasetSplit usable)
+    {
+        var trainable = usable.Train.Select(i => i.Label).ToHashSet(StringComparer.Ordinal);
+        var kept = classes.Where(trainable.Contains).ToArray();
+        if (kept.Length < 2)
+            throw new DatasetException(kept.Length == 0
+                ? "No training image could be used; see the skipped list for why."
+                : $"Only class '{kept[0]}' has usable training images; a classifier needs two. See the skipped list for why.");
+        var warnings = classes.Except(kept).Select(c =>
+            $"Dropped class '{c}': none of its {listed.Train.Count(i => i.Label == c)} training images could be used" +
+            $" (its {listed.Test.Count(i => i.Label == c)} test images are left out too).").ToArray();
+        return (kept, warnings);
     }
 }

@@ -12,13 +12,14 @@ internal sealed class SplitFeatures
     private readonly FeaturizationResult _result;
     private readonly (int At, int Label)[][] _parts; // train, validation, test: index into the result, class index
 
+    /// <summary>Images whose label is not among <paramref name="classes"/> (a dropped class) are left out like skipped ones.</summary>
     public SplitFeatures(IReadOnlyList<string> classes, DatasetSplit split, FeaturizationResult result)
     {
         var classIndex = classes.Select((name, k) => (name, k)).ToDictionary(c => c.name, c => c.k, StringComparer.Ordinal);
         var at = 0;
         _parts = [.. new[] { split.Train, split.Validation, split.Test }.Select(part => part
-            .Select(image => (At: at++, Label: classIndex[image.Label]))
-            .Where(row => result.Features[row.At] is not null)
+            .Select(image => (At: at++, Label: classIndex.GetValueOrDefault(image.Label, -1)))
+            .Where(row => row.Label >= 0 && result.Features[row.At] is not null)
             .ToArray())];
         (_classes, _result) = (classes, result);
     }

@@ -27,6 +27,12 @@ public sealed record TrainingReport(
 {
     /// <summary>Name of the head recipe, e.g. "dense" or "lbfgs-maxent".</summary>
     public string Head { get; init; } = "dense";
+
+    /// <summary>
+    /// What trained but deserves a look: folders passed over, classes dropped or missing from a part of the split,
+    /// one image filed twice, metrics that are not numbers. Also logged as warnings.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>Images used per part of the split, and images skipped.</summary>

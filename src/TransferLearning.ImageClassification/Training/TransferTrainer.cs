@@ -33,8 +33,9 @@ public sealed class TransferTrainer
             var features = await featurizer.FeaturizeAsync(paths, s.Progress, cancellationToken).ConfigureAwait(false);
             HeadRun.LogSkipped(s.Logger, features);
 
-            var (head, report) = HeadRun.Fit(s, s.Head, featurizer, split, features, cancellationToken);
-            return new TrainingResult(new TransferClassifier(featurizer, head, s.Data.Classes), report);
+            var (head, classes, report) = HeadRun.Fit(s, s.Head, featurizer, split, features, cancellationToken);
+            HeadRun.LogWarnings(s.Logger, report);
+            return new TrainingResult(new TransferClassifier(featurizer, head, classes), report);
         }
         catch
         {

@@ -96,12 +96,48 @@ public class TransferClassifierTests(TrainedOnAssetsFixture trained)
         for (var i = 0; i < paths.Length; i++)
         {
             var single = await classifier.PredictAsync(paths[i]);
-            Assert.Equal(single.Label, batch[i].Label);
-            Assert.All(single.Scores.Zip(batch[i].Scores), p => Assert.Equal(p.First.Probability, p.Second.Probability, 1e-4));
+            Assert.Equal(single.Label, batch[i].Prediction!.Label);
+            Assert.All(single.Scores.Zip(batch[i].Prediction!.Scores), p => Assert.Equal(p.First.Probability, p.Second.Probability, 1e-4));
         }
-        var top = batch[0].Top(3);
-        Assert.Equal(batch[0].Label, top[0].Label);
+        var top = batch[0].Prediction!.Top(3);
+        Assert.Equal(batch[0].Prediction!.Label, top[0].Label);
         Assert.True(top[0].Probability >= top[1].Probability && top[1].Probability >= top[2].Probability);
+    }
+
+    [Fact]
+    public async Task In_a_batch_a_bad_file_costs_only_its_own_answer_and_says_why()
+    {
+        var classifier = trained.Result.Classifier;
+        using var folder = TestImages.NewFolder();
+        var good = SomeTestImages(2);
+        string[] paths =
+        [
+            good[0],
+            folder.Write("huge.png", HostileImages.PngClaiming(60000, 60000)),
+            folder.Write("text.png", "not an image"u8.ToArray()),
+            folder.Combine("missing.png"),
+            good[1],
+        ];
+
+        var batch = await classifier.PredictBatchAsync(paths);
+
+        Assert.Equal((await classifier.PredictAsync(good[0])).Scores, batch[0].Prediction!.Scores);
+        Assert.Equal((await classifier.PredictAsync(good[1])).Scores, batch[4].Prediction!.Scores);
+        Assert.Contains("60000x60000", batch[1].Error);
+        Assert.Contains("not a supported image format", batch[2].Error);
+        Assert.Contains("cannot be read", batch[3].Error);
+        Assert.All(batch.Skip(1).Take(3), r => Assert.False(r.Succeeded));
+    }
+
+    [Fact]
+    public async Task A_stream_longer_than_the_file_limit_is_refused_before_it_is_all_read()
+    {
+        var endless = new EndlessStream();
+
+        var error = await Assert.ThrowsAsync<ImageDecodeException>(() => trained.Result.Classifier.PredictAsync(endless));
+
+        Assert.Contains("MaxFileBytes", error.Message);
+        Assert.True(endless.Position <= ImageLimits.Default.MaxFileBytes + (1 << 20), $"read {endless.Position} bytes");
     }
 
     [Fact]

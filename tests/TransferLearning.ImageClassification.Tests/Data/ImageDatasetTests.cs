@@ -64,4 +64,36 @@ public class ImageDatasetTests
         Assert.Equal(sample, dataset.Sample(20, seed: 7));
         Assert.NotEqual(sample, dataset.Sample(20, seed: 8));
     }
+
+    [Fact]
+    public void A_symbolic_link_loop_inside_a_class_folder_is_passed_over_with_a_warning()
+    {
+        using var folder = TestImages.NewFolder();
+        TestImages.CopyAssets(folder.Path, classes: 3, perClass: 8);
+        var loop = folder.Combine("Bag", "loop");
+        Directory.CreateSymbolicLink(loop, "..");
+
+        var dataset = ImageDataset.FromFolder(folder.Path);
+
+        Assert.Equal(24, dataset.Images.Count);
+        Assert.All(dataset.Images, i => Assert.DoesNotContain("loop", i.Path));
+        Assert.Contains(dataset.Warnings, w => w.Contains(loop) && w.Contains("symbolic link"));
+    }
+
+    [Fact]
+    public void A_class_folder_may_be_a_link_to_a_folder_elsewhere_but_not_back_into_the_data()
+    {
+        using var folder = TestImages.NewFolder();
+        using var elsewhere = TestImages.NewFolder();
+        TestImages.CopyAssets(folder.Path, classes: 2, perClass: 5);
+        TestImages.CopyAssets(elsewhere.Path, classes: 3, perClass: 5);
+        Directory.CreateSymbolicLink(folder.Combine("Coat"), elsewhere.Combine("Coat"));
+        Directory.CreateSymbolicLink(folder.Combine("Mirror"), folder.Path);
+
+        var dataset = ImageDataset.FromFolder(folder.Path);
+
+        Assert.Equal(["Ankle_boot", "Bag", "Coat"], dataset.Classes);
+        Assert.Equal(15, dataset.Images.Count);
+        Assert.Contains(dataset.Warnings, w => w.Contains(folder.Combine("Mirror")) && w.Contains("into the image folder itself"));
+    }
 }

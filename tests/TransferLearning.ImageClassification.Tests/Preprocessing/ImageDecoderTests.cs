@@ -66,4 +66,77 @@ public class ImageDecoderTests
         var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.DecodeResized(jpeg.AsSpan(0, jpeg.Length / 2), Size));
         Assert.Contains("truncated", error.Message);
     }
+
+    public static TheoryData<string, int, int> HeadersOverThePixelLimit => new()
+    {
+        { "png", 60000, 60000 },
+        { "png", 20000, 20000 },
+        { "jpeg", 60000, 60000 },
+    };
+
+    [Theory]
+    [MemberData(nameof(HeadersOverThePixelLimit))]
+    public void A_header_over_the_pixel_limit_is_refused_before_any_pixel_is_allocated(string format, int width, int height)
+    {
+        var bytes = format == "png" ? HostileImages.PngClaiming(width, height) : HostileImages.JpegClaiming(width, height);
+
+        var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.DecodeResized(bytes, Size));
+
+        Assert.Contains($"{width}x{height}", error.Message);
+        Assert.Contains("ImageLimits.MaxPixels", error.Message);
+    }
+
+    [Theory]
+    [InlineData("png", int.MaxValue, int.MaxValue)]
+    [InlineData("jpeg", 65535, 65535)]
+    public void A_header_past_what_the_codec_allows_is_a_reason_too(string format, int width, int height)
+    {
+        var bytes = format == "png" ? HostileImages.PngClaiming(width, height) : HostileImages.JpegClaiming(width, height);
+
+        var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.DecodeResized(bytes, Size));
+
+        Assert.Contains("not a supported image format", error.Message);
+    }
+
+    [Fact]
+    public void The_pixel_limit_is_an_option()
+    {
+        var png = TestImages.Encode(SKEncodedImageFormat.Png, 40, 30);
+
+        Assert.Throws<ImageDecodeException>(() => ImageDecoder.DecodeResized(png, Size, new ImageLimits { MaxPixels = 40 * 30 - 1 }));
+        using var bitmap = ImageDecoder.DecodeResized(png, Size, new ImageLimits { MaxPixels = 40 * 30 });
+        Assert.Equal(Size.Width, bitmap.Width);
+    }
+
+    [Fact]
+    public void A_header_that_fits_but_pixel_data_that_does_not_is_a_reason_not_a_crash()
+    {
+        // 4000x4000 claimed (16 Mpx, under the limit, above the size that decodes one at a time) with 16 bytes of data.
+        var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.DecodeResized(HostileImages.PngClaiming(4100, 4100), Size));
+
+        Assert.Contains("truncated", error.Message);
+    }
+
+    [Fact]
+    public void A_large_real_png_under_the_limit_decodes_to_the_requested_size_with_its_colours()
+    {
+        using var source = new SKBitmap(4200, 4000);
+        source.Erase(new SKColor(200, 40, 90));
+        using var encoded = source.Encode(SKEncodedImageFormat.Png, 100);
+
+        using var bitmap = ImageDecoder.DecodeResized(encoded.ToArray(), new ImageSize(224, 224));
+
+        Assert.Equal((224, 224), (bitmap.Width, bitmap.Height));
+        Assert.Equal(new SKColor(200, 40, 90), bitmap.GetPixel(100, 100));
+    }
+
+    [Fact]
+    public void Bytes_over_the_file_limit_are_refused_without_decoding()
+    {
+        var png = TestImages.Encode(SKEncodedImageFormat.Png);
+
+        var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.DecodeResized(png, Size, new ImageLimits { MaxFileBytes = png.Length - 1 }));
+
+        Assert.Contains("MaxFileBytes", error.Message);
+    }
 }

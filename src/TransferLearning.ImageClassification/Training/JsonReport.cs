@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TransferLearning.ImageClassification.Training;
+
+/// <summary>
+/// Writes reports (<see cref="TrainingReport"/>, <see cref="Classification.EvaluationResult"/>,
+/// <see cref="Experiments.ExperimentResult"/>) as indented camelCase JSON, never half-written: to a temporary file
+/// beside the target, then renamed over it. NaN and infinite numbers are written as null.
+/// </summary>
+public static class JsonReport
+{
+    /// <summary>The serializer settings used (web defaults, indented, non-finite numbers as null).</summary>
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new FiniteOrNull() },
+    };
+
+    /// <summary>Serialises <paramref name="report"/> to <paramref name="path"/>, replacing it only once the whole file is written.</summary>
+    /// <exception cref="IOException">The file cannot be written.</exception>
+    public static Task WriteAsync<T>(string path, T report, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return AtomicFile.WriteAsync(path, stream => JsonSerializer.SerializeAsync(stream, report, Options, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>JSON has no NaN: a metric that is not a number is written as null (and read back as NaN).</summary>
+    private sealed class FiniteOrNull : JsonConverter<double>
+    {
+        public override bool HandleNull => true;
+
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        {
+            if (double.IsFinite(value)) writer.WriteNumberValue(value);
+            else writer.WriteNullValue();
+        }
+    }
+}

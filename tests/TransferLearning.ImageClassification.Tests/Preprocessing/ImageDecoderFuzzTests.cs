@@ -1,0 +1,38 @@
+using CsCheck;
+using SkiaSharp;
+using TransferLearning.ImageClassification.Preprocessing;
+using TransferLearning.ImageClassification.Tests.Support;
+
+namespace TransferLearning.ImageClassification.Tests.Preprocessing;
+
+/// <summary>Every CI run feeds a few hundred fresh mutants through the decoder; a longer run is in docs/fuzzing.md.</summary>
+public class ImageDecoderFuzzTests
+{
+    private static readonly ImageSize Size = new(32, 32);
+
+    [Fact]
+    public void A_mutant_image_decodes_to_the_requested_size_or_is_refused_with_a_reason_and_never_past_the_pixel_limit()
+    {
+        Mutations.Of(Mutations.ImageSeeds).Sample(bytes =>
+        {
+            var claimed = ClaimedPixels(bytes);
+            try
+            {
+                using var bitmap = ImageDecoder.DecodeResized(bytes, Size);
+                Assert.Equal(Size, new ImageSize(bitmap.Width, bitmap.Height));
+                Assert.True(claimed <= ImageLimits.Default.MaxPixels, $"decoded an image claiming {claimed} pixels");
+            }
+            catch (ImageDecodeException e)
+            {
+                Assert.False(string.IsNullOrWhiteSpace(e.Message));
+                if (claimed > ImageLimits.Default.MaxPixels) Assert.Contains("ImageLimits.MaxPixels", e.Message);
+            }
+        }, iter: 600);
+    }
+
+    private static long ClaimedPixels(byte[] bytes)
+    {
+        using var codec = SKCodec.Create(new SKMemoryStream(bytes));
+        return codec is null ? 0 : (long)codec.Info.Width * codec.Info.Height;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using TransferLearning.ImageClassification.Training;
+using TransferLearning.ImageClassification.Tests.Support;
+
+namespace TransferLearning.ImageClassification.Tests.Training;
+
+public class JsonReportTests
+{
+    private sealed record Metrics(double Accuracy, double LogLoss, double Auc);
+
+    [Fact]
+    public async Task Numbers_that_are_not_finite_are_written_as_null()
+    {
+        using var folder = TestImages.NewFolder();
+        var path = folder.Combine("report.json");
+
+        await JsonReport.WriteAsync(path, new Metrics(0.5, double.NaN, double.PositiveInfinity));
+
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
+        Assert.Equal(0.5, json.RootElement.GetProperty("accuracy").GetDouble());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("logLoss").ValueKind);
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("auc").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_write_that_fails_half_way_leaves_the_old_report_whole_and_no_temporary_file()
+    {
+        using var folder = TestImages.NewFolder();
+        var path = folder.Combine("report.json");
+        await JsonReport.WriteAsync(path, new Metrics(0.9, 0.1, 0.95));
+        var before = File.ReadAllText(path);
+
+        await Assert.ThrowsAsync<NotSupportedException>(() => JsonReport.WriteAsync(path, new { metrics = new Metrics(0.1, 2, 0.5), broken = new Unwritable() }));
+
+        Assert.Equal(before, File.ReadAllText(path));
+        Assert.Equal(["report.json"], Directory.GetFiles(folder.Path).Select(Path.GetFileName));
+    }
+
+    /// <summary>Fails when serialised, after part of the report has been written.</summary>
+    private sealed class Unwritable
+    {
+        public int Value => throw new NotSupportedException("cannot be written");
+    }
+}
