@@ -37,7 +37,7 @@ public sealed class ModelFileFuzzTests : IDisposable
             {
                 File.Delete(path);
             }
-        }, iter: 300);
+        }, iter: Mutations.Iterations(300));
     }
 
     private byte[] DenseModel()

@@ -52,9 +52,7 @@ public sealed class ModelFileTests : IDisposable
     public void A_manifest_that_lies_is_refused_with_one_line_naming_the_file_and_the_field(string _, Action<JsonObject> tamper, string reason)
     {
         var path = Valid();
-        var manifest = JsonNode.Parse(ReadEntry(path, "model.json"))!.AsObject();
-        tamper(manifest);
-        Replace(path, "model.json", System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        TamperManifest(path, tamper);
 
         var error = Assert.Throws<InvalidDataException>(() => ModelFile.Read(path));
 
@@ -105,9 +103,7 @@ public sealed class ModelFileTests : IDisposable
     public void A_manifest_over_its_size_limit_is_refused_before_it_is_parsed()
     {
         var path = Valid();
-        var manifest = JsonNode.Parse(ReadEntry(path, "model.json"))!.AsObject();
-        manifest["backboneSource"] = new string('x', 3 << 20);
-        Replace(path, "model.json", System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        TamperManifest(path, m => m["backboneSource"] = new string('x', 3 << 20));
 
         var allocated = AllocatedWhile(() => Assert.Throws<InvalidDataException>(() => ModelFile.Read(path)), out var error);
 
@@ -119,9 +115,7 @@ public sealed class ModelFileTests : IDisposable
     public void A_manifest_that_declares_less_than_it_inflates_to_is_read_only_as_far_as_declared()
     {
         var path = Valid();
-        var manifest = JsonNode.Parse(ReadEntry(path, "model.json"))!.AsObject();
-        manifest["backboneSource"] = new string('x', 64 << 20);
-        Replace(path, "model.json", System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        TamperManifest(path, m => m["backboneSource"] = new string('x', 64 << 20));
         ForgeDeclaredSize(path, "model.json", 1000);
 
         var allocated = AllocatedWhile(() => Assert.Throws<InvalidDataException>(() => ModelFile.Read(path)), out var error);
@@ -134,10 +128,7 @@ public sealed class ModelFileTests : IDisposable
     public void An_ml_net_head_that_is_not_an_ml_net_model_is_refused_with_one_line()
     {
         var path = Valid();
-        var manifest = JsonNode.Parse(ReadEntry(path, "model.json"))!.AsObject();
-        manifest["headKind"] = "mlnet";
-        manifest["layerSizes"] = new JsonArray(8, 3);
-        Replace(path, "model.json", System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        TamperManifest(path, m => (m["headKind"], m["layerSizes"]) = ("mlnet", new JsonArray(8, 3)));
         Replace(path, "head.mlnet", "this is not a zip"u8.ToArray());
 
         var error = Assert.Throws<InvalidDataException>(() => ModelFile.Read(path));
@@ -188,6 +179,13 @@ public sealed class ModelFileTests : IDisposable
         var before = GC.GetAllocatedBytesForCurrentThread();
         result = action();
         return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    private static void TamperManifest(string path, Action<JsonObject> tamper)
+    {
+        var manifest = JsonNode.Parse(ReadEntry(path, "model.json"))!.AsObject();
+        tamper(manifest);
+        Replace(path, "model.json", System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
     }
 
     private static string ReadEntry(string path, string entry)

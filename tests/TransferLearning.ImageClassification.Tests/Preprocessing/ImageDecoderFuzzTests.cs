@@ -27,7 +27,7 @@ public class ImageDecoderFuzzTests
                 Assert.False(string.IsNullOrWhiteSpace(e.Message));
                 if (claimed > ImageLimits.Default.MaxPixels) Assert.Contains("ImageLimits.MaxPixels", e.Message);
             }
-        }, iter: 600);
+        }, iter: Mutations.Iterations(600));
     }
 
     private static long ClaimedPixels(byte[] bytes)

@@ -8,11 +8,6 @@ public class ImageDecoderTests
 {
     private static readonly ImageSize Size = new(16, 12);
 
-    // A 1x1 GIF and a 2x2 24-bit BMP: Skia decodes both formats but cannot encode them.
-    private static readonly byte[] Gif = Convert.FromBase64String("R0lGODlhAQABAIAAAP8AAAAAACH5BAAAAAAALAAAAAABAAEAAAICRAEAOw==");
-    private static readonly byte[] Bmp = Convert.FromBase64String(
-        "Qk1GAAAAAAAAADYAAAAoAAAAAgAAAAIAAAABABgAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAD/AP8AAAAAAP8AAP//AAA=");
-
     public static TheoryData<string> Formats => new() { "png", "jpeg", "webp", "gif", "bmp", "gray-png" };
 
     [Theory]
@@ -24,8 +19,8 @@ public class ImageDecoderTests
             "png" => TestImages.Encode(SKEncodedImageFormat.Png),
             "jpeg" => TestImages.Encode(SKEncodedImageFormat.Jpeg),
             "webp" => TestImages.Encode(SKEncodedImageFormat.Webp),
-            "gif" => Gif,
-            "bmp" => Bmp,
+            "gif" => TestImages.Gif,
+            "bmp" => TestImages.Bmp,
             _ => File.ReadAllBytes(Directory.GetFiles(Path.Combine(TestImages.Train, "Bag"))[0]),
         };
 

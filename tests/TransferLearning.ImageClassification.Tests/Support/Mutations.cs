@@ -10,11 +10,6 @@ namespace TransferLearning.ImageClassification.Tests.Support;
 /// </summary>
 internal static class Mutations
 {
-    // A 1x1 GIF and a 2x2 24-bit BMP: Skia decodes both formats but cannot encode them.
-    private static readonly byte[] Gif = Convert.FromBase64String("R0lGODlhAQABAIAAAP8AAAAAACH5BAAAAAAALAAAAAABAAEAAAICRAEAOw==");
-    private static readonly byte[] Bmp = Convert.FromBase64String(
-        "Qk1GAAAAAAAAADYAAAAoAAAAAgAAAAIAAAABABgAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAD/AP8AAAAAAP8AAP//AAA=");
-
     /// <summary>Valid JPEG, PNG (colour and grey), GIF, WebP and BMP files to mutate.</summary>
     public static IReadOnlyList<byte[]> ImageSeeds { get; } =
     [
@@ -22,9 +17,16 @@ internal static class Mutations
         TestImages.Encode(SKEncodedImageFormat.Png, 40, 30),
         TestImages.Encode(SKEncodedImageFormat.Png, 20, 20, SKColorType.Gray8),
         TestImages.Encode(SKEncodedImageFormat.Webp, 48, 32),
-        Gif,
-        Bmp,
+        TestImages.Gif,
+        TestImages.Bmp,
     ];
+
+    /// <summary>
+    /// Iterations for a CI run: <paramref name="perRun"/>, unless <c>CsCheck_Iter</c> or <c>CsCheck_Time</c> is set
+    /// (a nightly run: <c>CsCheck_Time=3600 dotnet test --filter FullyQualifiedName~Fuzz</c>), which then decides.
+    /// </summary>
+    public static long Iterations(long perRun) =>
+        Environment.GetEnvironmentVariable("CsCheck_Iter") is null && Environment.GetEnvironmentVariable("CsCheck_Time") is null ? perRun : -1;
 
     /// <summary>A mutant of one of <paramref name="seeds"/>.</summary>
     public static Gen<byte[]> Of(IReadOnlyList<byte[]> seeds) =>

@@ -11,6 +11,13 @@ internal static class TestImages
 
     public static string Test => Path.Combine(AssetsRoot, "test");
 
+    /// <summary>A 1x1 GIF: Skia decodes the format but cannot encode it.</summary>
+    public static byte[] Gif { get; } = Convert.FromBase64String("R0lGODlhAQABAIAAAP8AAAAAACH5BAAAAAAALAAAAAABAAEAAAICRAEAOw==");
+
+    /// <summary>A 2x2 24-bit BMP: Skia decodes the format but cannot encode it.</summary>
+    public static byte[] Bmp { get; } = Convert.FromBase64String(
+        "Qk1GAAAAAAAAADYAAAAoAAAAAgAAAAIAAAABABgAAAAAABAAAAAAAAAAAAAAAAAAAAAAAAAAAAD/AP8AAAAAAP8AAP//AAA=");
+
     /// <summary>A new empty folder under the temp directory, deleted when disposed.</summary>
     public static TempFolder NewFolder() => new();
 
