@@ -53,7 +53,7 @@ internal static class DataChecks
             .. metrics.Binary is { } b ? new[] { ("AUC", b.Auc), ("F1", b.F1), ("precision", b.Precision), ("recall", b.Recall) } : [],
         ];
         foreach (var (name, value) in values.Where(v => !double.IsFinite(v.Value)))
-            yield return $"The {what} {name} is {value} (written as null).";
+            yield return $"The {what} {name} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} (written as null).";
     }
 
     private static string[] Missing(IReadOnlyList<LabeledImage> part, IReadOnlyList<string> classes) =>

@@ -178,4 +178,24 @@ public class BottleneckFeaturizerTests
 
         Assert.Equal(first.Features, second.Features);
     }
+
+    [Fact]
+    public void A_large_input_size_logs_an_estimate_of_the_memory_it_needs()
+    {
+        var logger = new ListLogger();
+
+        using var featurizer = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18Layer3 with { InputSize = new(640, 640) }, new FeaturizerOptions { BatchSize = 32 }, logger);
+
+        var warning = Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Message;
+        Assert.Contains("640x640 at batch size 32", warning);
+        Assert.Contains("roughly 2.6 GB", warning);
+    }
+
+    [Fact]
+    public void An_input_size_outside_the_documented_range_is_refused_before_the_backbone_loads()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => BottleneckFeaturizer.Create(BackboneCatalog.ResNet18 with { InputSize = new(100000, 100000) }));
+
+        Assert.Contains("100000x100000 is outside 32..1024", error.Message);
+    }
 }

@@ -83,4 +83,15 @@ public sealed class DataWarningsTests : IDisposable
 
         Assert.Contains(result.Report.Warnings, w => w.Contains("labelled cat and dog") && w.Contains("copy.png"));
     }
+
+    [Fact]
+    public void Metrics_that_are_not_numbers_are_named()
+    {
+        var metrics = new ImageClassification.Evaluation.ClassificationMetrics(0.5, 0.5, double.NaN, 1, 3, [], [], 4,
+            new ImageClassification.Evaluation.BinaryMetrics("b", 0.5, double.PositiveInfinity, 0.5, 0.5, 0.5, 0.5));
+
+        var warnings = ImageClassification.Training.DataChecks.NonFinite("test", metrics).ToArray();
+
+        Assert.Equal(["The test log-loss is NaN (written as null).", "The test AUC is Infinity (written as null)."], warnings);
+    }
 }
