@@ -10,6 +10,7 @@ internal static class Assets
             var candidate = new DirectoryInfo(Path.Combine(folder.FullName, "assets", "fashion-mnist", part));
             if (candidate.Exists) return candidate;
         }
-        throw new DirectoryNotFoundException($"No assets/fashion-mnist/{part} above {AppContext.BaseDirectory}; pass --data.");
+        throw new DirectoryNotFoundException(
+            "No --data given, and the bundled sample images (assets/fashion-mnist, in the source repository) are not here: pass --data DIR, a folder with one sub-folder of images per class.");
     }
 }

@@ -54,6 +54,7 @@ internal static class Cli
             },
         };
         var cpuFallback = new Option<bool>("--cpu-fallback") { Description = "With --gpu: warn and use the CPU when CUDA is unusable." };
+        var wide = new Option<bool>("--wide") { Description = "Every column: feature size, untrained scores, timings." };
         var images = new Argument<FileInfo[]>("images") { Description = "Image files to classify.", Arity = ArgumentArity.OneOrMore };
 
         DataChoice Data(ParseResult r) => new(r.GetValue(data), r.GetValue(testData), r.GetValue(seed), r.GetValue(cache)!);
@@ -81,12 +82,12 @@ internal static class Cli
 
         var compare = new Command("compare", "Train every --backbones × --heads on the same split, decoding each image once; print a table, write a JSON report and PNG figures.")
         {
-            data, testData, backbonesList, heads, imageSize, normalization, models, seed, cache, output, report, flip, gpu, cpuFallback,
+            data, testData, backbonesList, heads, imageSize, normalization, models, seed, cache, output, report, flip, gpu, cpuFallback, wide,
         };
         compare.SetAction(Guarded((r, token) => CompareCommand.RunAsync(
             Data(r),
             [.. List(r.GetValue(backbonesList)!).Select(b => BackboneChoice.Resolve(b, r.GetValue(imageSize), r.GetValue(normalization)!))],
-            List(r.GetValue(heads)!), r.GetValue(flip), Runtime(r), r.GetValue(output)!, r.GetValue(report), token)));
+            List(r.GetValue(heads)!), r.GetValue(flip), Runtime(r), r.GetValue(output)!, r.GetValue(report), r.GetValue(wide), token)));
 
         var download = new Command("download", "Download catalogue backbones now (size and SHA-256 checked), so later runs work offline.") { names, all, verify, models };
         download.SetAction(Guarded((r, token) => DownloadCommand.RunAsync(r.GetValue(names) ?? [], r.GetValue(all), r.GetValue(verify), r.GetValue(models), token)));

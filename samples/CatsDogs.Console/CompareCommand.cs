@@ -21,7 +21,7 @@ internal static class CompareCommand
 
     public static async Task<int> RunAsync(
         DataChoice data, IReadOnlyList<BackboneSpec> backbones, IReadOnlyList<string> heads, bool flip, FeaturizerOptions runtime,
-        DirectoryInfo output, FileInfo? report, CancellationToken token)
+        DirectoryInfo output, FileInfo? report, bool wide, CancellationToken token)
     {
         var recipes = heads.Select(h => Heads.TryGetValue(h, out var make) ? make(data.Seed)
             : throw new ArgumentException($"Unknown head '{h}'; use {string.Join(", ", Heads.Keys)}.")).ToArray();
@@ -37,28 +37,34 @@ internal static class CompareCommand
         await JsonReport.WriteAsync(reportPath, result, token);
         var pictures = Pictures.ForComparison(result, data.TrainFolder, Path.GetDirectoryName(reportPath)!);
 
-        Print(result);
+        Print(result, wide);
         AnsiConsole.MarkupLineInterpolated($"Report:   [blue]{reportPath}[/]");
         AnsiConsole.MarkupLineInterpolated($"Pictures: [blue]{pictures.Count} PNG files, comparison.png first[/]");
         return 0;
     }
 
-    private static void Print(ExperimentResult result)
+    /// <summary>
+    /// One row per backbone × head. By default the columns that decide (test accuracy and loss, speed, size) fit an
+    /// 80-column terminal; <paramref name="wide"/> adds feature size, the untrained scores and the timings (all are in the JSON).
+    /// </summary>
+    private static void Print(ExperimentResult result, bool wide)
     {
-        var table = new Table().AddColumns(
-            "backbone", "head", "features", "initial acc", "initial loss", "test acc", "test loss", "backbone s", "img/s", "head s", "model");
+        var table = new Table().AddColumns(wide
+            ? ["backbone", "head", "features", "before acc", "before loss", "acc", "loss", "backbone s", "img/s", "head s", "model"]
+            : ["backbone", "head", "acc", "loss", "img/s", "MB"]);
         foreach (var e in result.Entries)
         {
             var r = e.Report;
-            table.AddRow(
-                e.Backbone, e.Head, $"{e.FeatureSize}",
-                r.Initial is { } i ? $"{i.Accuracy:F4}" : "-", r.Initial is { } il ? $"{il.LogLoss:F4}" : "-",
-                r.Test is { } t ? $"[green]{t.Accuracy:F4}[/]" : "-", r.Test is { } tl ? $"{tl.LogLoss:F4}" : "-",
-                $"{r.Timings.BackboneSeconds:F1}", $"{r.Timings.BackboneImagesPerSecond:F1}", $"{r.Timings.TrainSeconds:F1}",
-                $"{e.BackboneBytes / 1e6:F0} MB + {e.HeadBytes / 1e3:F0} kB");
+            var (accuracy, loss) = r.Test is { } t ? ($"[green]{t.Accuracy:F4}[/]", $"{t.LogLoss:F4}") : ("-", "-");
+            var speed = $"{r.Timings.BackboneImagesPerSecond:F1}";
+            table.AddRow(wide
+                ? [e.Backbone, e.Head, $"{e.FeatureSize}",
+                   r.Initial is { } i ? $"{i.Accuracy:F4}" : "-", r.Initial is { } il ? $"{il.LogLoss:F4}" : "-", accuracy, loss,
+                   $"{r.Timings.BackboneSeconds:F1}", speed, $"{r.Timings.TrainSeconds:F1}", $"{e.BackboneBytes / 1e6:F0} MB + {e.HeadBytes / 1e3:F0} kB"]
+                : [e.Backbone, e.Head, accuracy, loss, speed, $"{(e.BackboneBytes + e.HeadBytes) / 1e6:F0}"]);
         }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"Featurized every backbone in one pass in {result.FeaturizeSeconds:F1} s (each image decoded once).");
+        AnsiConsole.MarkupLineInterpolated($"Featurized every backbone in one pass in {result.FeaturizeSeconds:F1} s.");
         if (result.Best is { } best)
             AnsiConsole.MarkupLineInterpolated($"Best: [green]{best.Backbone} + {best.Head}[/], test accuracy {best.Report.Test!.Accuracy:F4}");
     }

@@ -48,7 +48,8 @@ internal static class Output
         AnsiConsole.MarkupLineInterpolated(
             $"Images: train {report.Counts.Train}, validation {report.Counts.Validation}, test {report.Counts.Test}, skipped {report.Counts.Skipped}");
         AnsiConsole.MarkupLineInterpolated(
-            $"Featurized on {report.Device} in {report.Timings.FeaturizeSeconds:F1} s ({report.Timings.FeaturizeImagesPerSecond:F1} img/s, {report.Timings.ImagesComputed} computed); head trained in {report.Timings.TrainSeconds:F1} s over {report.History.Count} epochs");
+            $"Featurized on {report.Device} in {report.Timings.FeaturizeSeconds:F1} s ({report.Timings.FeaturizeImagesPerSecond:F1} img/s, {report.Timings.ImagesComputed} computed)");
+        AnsiConsole.MarkupLineInterpolated($"Head trained in {report.Timings.TrainSeconds:F1} s over {report.History.Count} epochs");
         if (report.Initial is { } initial)
             AnsiConsole.MarkupLineInterpolated($"Before training: accuracy {initial.Accuracy:F4}, log-loss {initial.LogLoss:F4}");
         if (report.Test is { } test) PrintMetrics("After training (test)", test);
@@ -63,10 +64,11 @@ internal static class Output
     public static void PrintMetrics(string title, ClassificationMetrics metrics)
     {
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]{title}[/]: accuracy [green]{metrics.Accuracy:F4}[/], macro accuracy {metrics.MacroAccuracy:F4}, log-loss {metrics.LogLoss:F4}, top-{metrics.TopK} {metrics.TopKAccuracy:F4} ({metrics.Count} images)");
+            $"[bold]{title}[/], {metrics.Count} images: accuracy [green]{metrics.Accuracy:F4}[/], log-loss {metrics.LogLoss:F4}");
+        AnsiConsole.MarkupLineInterpolated($"  macro accuracy {metrics.MacroAccuracy:F4}, top-{metrics.TopK} accuracy {metrics.TopKAccuracy:F4}");
         if (metrics.Binary is { } binary)
             AnsiConsole.MarkupLineInterpolated(
-                $"Positive class {binary.PositiveClass}: AUC {binary.Auc:F4}, F1 {binary.F1:F4}, precision {binary.Precision:F4}, recall {binary.Recall:F4} at p ≥ {binary.Threshold}");
+                $"  {binary.PositiveClass} (p ≥ {binary.Threshold}): AUC {binary.Auc:F4}, F1 {binary.F1:F4}, precision {binary.Precision:F4}, recall {binary.Recall:F4}");
         var table = new Table().AddColumns("class", "precision", "recall", "F1", "support");
         foreach (var c in metrics.PerClass)
             table.AddRow(Markup.Escape(c.Label), $"{c.Precision:F3}", $"{c.Recall:F3}", $"{c.F1:F3}", $"{c.Support}");

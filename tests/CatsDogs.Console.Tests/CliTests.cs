@@ -19,6 +19,7 @@ public sealed class CliTests : IDisposable
         return target;
     }
 
+    /// <summary>Runs the CLI as in an 80-column terminal, returning its exit code and what it printed.</summary>
     private static async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
         // Spectre.Console keeps the writer it first saw, so give it this run's writer too.
@@ -26,6 +27,7 @@ public sealed class CliTests : IDisposable
         using var output = new StringWriter();
         System.Console.SetOut(output);
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        AnsiConsole.Console.Profile.Width = 80;
         try
         {
             var code = await Cli.Create().Parse(args).InvokeAsync();
@@ -213,11 +215,14 @@ public sealed class CliTests : IDisposable
         var train = CopySlice("train", classes: 2, perClass: 10);
         var output = Path.Combine(_root, "out");
 
-        var (code, _) = await RunAsync(
+        var (code, printed) = await RunAsync(
             "compare", "--data", train, "--backbones", "resnet18,resnet18-layer3", "--heads", "dense,lbfgs-maxent",
             "--out", output, "--cache", Path.Combine(_root, "cache"));
 
         Assert.Equal(0, code);
+        var lines = System.Text.RegularExpressions.Regex.Replace(printed, "\u001b\\[[0-9;]*m", "").Split('\n'); // visible text, without colour codes
+        Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= 80, $"{line.TrimEnd().Length} columns: {line}"));
+        Assert.Contains(lines, line => line.Contains("resnet18-layer3") && line.Contains("lbfgs-maxent"));
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "comparison.json")));
         var entries = report.RootElement.GetProperty("entries").EnumerateArray().ToArray();
         Assert.Equal(

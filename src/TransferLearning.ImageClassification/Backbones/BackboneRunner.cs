@@ -58,7 +58,7 @@ public sealed class BackboneRunner : IDisposable
         var path = ModelStore.At(modelDirectory).PathOf(spec);
         if (!File.Exists(path))
             throw new BackboneNotFoundException(spec.Download is { } download && spec.ModelPath is null
-                ? $"Backbone '{spec.Name}' is not downloaded yet: expected '{path}'. Run `catsdogs download {spec.Name}`, call ModelStore.EnsureAsync, or save {download.Url} there by hand."
+                ? $"Backbone '{spec.Name}' is not downloaded yet: expected '{path}'. Call ModelStore.EnsureAsync (TransferClassifierBuilder and TransferExperiment do on first use), or save {download.Url} there by hand."
                 : $"Backbone '{spec.Name}' needs the ONNX file '{path}', which does not exist. Source: {spec.Source}.");
         var bytes = File.ReadAllBytes(path);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
