@@ -44,8 +44,7 @@ public class TransferClassifierBuilderTests
         var mutants = Check.Single(Mutations.Of(Mutations.ImageSeeds).Array[300]);
         for (var i = 0; i < mutants.Length; i++)
             folder.Write(Path.Combine("data", i % 2 == 0 ? "Ankle_boot" : "Bag", $"mutant{i:D3}{Extensions[i % Extensions.Length]}"), mutants[i]);
-        var tiny = BackboneSpec.FromOnnxFile(
-            folder.Write("tiny.onnx", TinyOnnx.Classifier("x", "pooled", 8, FeatureProducer.GlobalAveragePool)), new ImageSize(224, 224), PixelNormalization.Torch);
+        var tiny = TinyOnnx.Backbone(folder, features: 8);
 
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))

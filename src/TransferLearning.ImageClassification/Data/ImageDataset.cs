@@ -60,7 +60,7 @@ public sealed class ImageDataset
     /// <summary>Image files under <paramref name="folder"/>, in ordinal order, not following links to folders below it.</summary>
     private static List<string> ListImages(DirectoryInfo folder, List<string> warnings)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        var options = new EnumerationOptions { AttributesToSkip = 0 }; // hidden files too, and an unreadable folder is an error, as before
         var files = new List<string>();
         var pending = new Stack<DirectoryInfo>([folder]);
         while (pending.TryPop(out var current))

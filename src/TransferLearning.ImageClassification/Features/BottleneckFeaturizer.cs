@@ -98,25 +98,24 @@ public sealed class BottleneckFeaturizer : IDisposable
     private (float[]?, string?)[] FeaturizeBatch(byte[][] encodedImages)
     {
         var length = ImageFloats;
-        var tensors = new float[encodedImages.Length][];
+        var input = new float[encodedImages.Length * length];
         var errors = new string?[encodedImages.Length];
         Parallel.For(0, encodedImages.Length, i =>
         {
             try
             {
-                var tensor = new float[length];
-                WriteViews(encodedImages[i], tensor);
-                tensors[i] = tensor;
+                WriteViews(encodedImages[i], input.AsSpan(i * length, length));
             }
             catch (ImageDecodeException e)
             {
                 errors[i] = e.Message;
             }
         });
+        // Close the gaps unusable images left, so the backbone runs only real images.
         var usable = Enumerable.Range(0, encodedImages.Length).Where(i => errors[i] is null).ToArray();
-        var input = new float[usable.Length * length];
-        for (var k = 0; k < usable.Length; k++) tensors[usable[k]].CopyTo(input, k * length);
-        var features = usable.Length == 0 ? [] : RunBackbone(input, usable.Length);
+        for (var k = 0; k < usable.Length; k++)
+            if (usable[k] != k) input.AsSpan(usable[k] * length, length).CopyTo(input.AsSpan(k * length, length));
+        var features = usable.Length == 0 ? [] : RunBackbone(input.AsMemory(0, usable.Length * length), usable.Length);
         var results = errors.Select(e => ((float[]?)null, e)).ToArray();
         for (var k = 0; k < usable.Length; k++) results[usable[k]] = (features[k], null);
         return results;

@@ -12,8 +12,7 @@ public class TransferExperimentTests
     {
         using var folder = TestImages.NewFolder();
         TestImages.CopyAssets(folder.Combine("data"), classes: 3, perClass: 10);
-        var tiny = BackboneSpec.FromOnnxFile(
-            folder.Write("tiny.onnx", TinyOnnx.Classifier("x", "pooled", 32, FeatureProducer.GlobalAveragePool)), new ImageSize(224, 224), PixelNormalization.Torch);
+        var tiny = TinyOnnx.Backbone(folder, features: 32);
         var experiment = new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
             .WithFeatureCache(folder.Combine("cache"))

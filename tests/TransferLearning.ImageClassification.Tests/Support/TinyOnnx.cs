@@ -1,5 +1,7 @@
 using Google.Protobuf;
 using Onnx;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Preprocessing;
 
 namespace TransferLearning.ImageClassification.Tests.Support;
 
@@ -23,6 +25,10 @@ public enum FeatureProducer
 internal static class TinyOnnx
 {
     public const int Classes = 10;
+
+    /// <summary>A fast stand-in backbone: a generated classifier with <paramref name="features"/> pooled features, written into <paramref name="folder"/>.</summary>
+    public static BackboneSpec Backbone(TempFolder folder, int features) => BackboneSpec.FromOnnxFile(
+        folder.Write("tiny.onnx", Classifier("x", "pooled", features, FeatureProducer.GlobalAveragePool)), new ImageSize(224, 224), PixelNormalization.Torch);
 
     public static byte[] Classifier(string inputName, string featureNode, int features, FeatureProducer producer, int seed = 1)
     {

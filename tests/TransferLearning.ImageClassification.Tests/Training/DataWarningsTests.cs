@@ -23,8 +23,7 @@ public sealed class DataWarningsTests : IDisposable
     private TransferClassifierBuilder Builder() => new TransferClassifierBuilder()
         .WithImages(_folder.Combine("data"))
         .WithoutFeatureCache()
-        .WithBackbone(BackboneSpec.FromOnnxFile(
-            _folder.Write("tiny.onnx", TinyOnnx.Classifier("x", "pooled", 8, FeatureProducer.GlobalAveragePool)), new ImageSize(224, 224), PixelNormalization.Torch))
+        .WithBackbone(TinyOnnx.Backbone(_folder, features: 8))
         .WithHead(new HeadOptions { Epochs = 2 });
 
     [Fact]
