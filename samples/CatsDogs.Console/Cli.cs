@@ -80,6 +80,10 @@ internal static class Cli
         var predict = new Command("predict", "Classify image files with a saved model.") { model, output, models, json, top, gpu, cpuFallback, images };
         predict.SetAction(Guarded((r, token) => PredictCommand.RunAsync(ModelPath(r), Runtime(r), r.GetValue(images)!, r.GetValue(json), r.GetValue(top), token)));
 
+        var onnx = new Option<FileInfo>("--onnx") { Description = "The ONNX file to write: uint8 RGB [N, H, W, 3] in, probabilities and label out.", Required = true };
+        var export = new Command("export", "Write a saved model as one ONNX file (resize, normalisation, backbone, head inside) for any ONNX runtime.") { model, output, models, onnx };
+        export.SetAction(Guarded((r, token) => ExportCommand.RunAsync(ModelPath(r), Runtime(r), r.GetValue(onnx)!)));
+
         var compare = new Command("compare", "Train every --backbones × --heads on the same split, decoding each image once; print a table, write a JSON report and PNG figures.")
         {
             data, testData, backbonesList, heads, imageSize, normalization, models, seed, cache, output, report, flip, gpu, cpuFallback, wide,
@@ -97,7 +101,7 @@ internal static class Cli
 
         var root = new RootCommand("Transfer-learning image classification: a frozen ImageNet backbone + a trained dense head.")
         {
-            train, evaluate, predict, compare, download, backbones,
+            train, evaluate, predict, export, compare, download, backbones,
         };
         root.SetAction((_, token) => root.Parse(["train"]).InvokeAsync(cancellationToken: token));
         return root;
@@ -113,7 +117,7 @@ internal static class Cli
             {
                 return await action(result, token);
             }
-            catch (Exception e) when (e is DatasetException or BackboneNotFoundException or ExecutionDeviceException
+            catch (Exception e) when (e is DatasetException or BackboneNotFoundException or ExecutionDeviceException or NotSupportedException
                                           or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
             {
                 await System.Console.Error.WriteLineAsync($"error: {e.Message}");

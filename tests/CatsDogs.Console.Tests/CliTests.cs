@@ -93,6 +93,12 @@ public sealed class CliTests : IDisposable
         using var mixedRows = JsonDocument.Parse(mixed);
         Assert.Equal(prediction.GetProperty("label").GetString(), mixedRows.RootElement[2].GetProperty("label").GetString());
         Assert.Contains("60000x60000", mixedRows.RootElement[1].GetProperty("error").GetString());
+
+        var onnx = Path.Combine(_root, "classifier.onnx");
+        Assert.Equal(0, (await RunAsync("export", "--out", output, "--onnx", onnx)).Code);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        Assert.Equal(["probabilities", "label"], session.OutputMetadata.Keys);
+        Assert.Equal("""["Ankle_boot","Bag"]""", session.ModelMetadata.CustomMetadataMap["classes"]);
     }
 
     [Theory]

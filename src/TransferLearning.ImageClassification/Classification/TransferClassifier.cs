@@ -152,6 +152,25 @@ public sealed class TransferClassifier : IDisposable
         ModelFile.Write(path, manifest, Head);
     }
 
+    /// <summary>
+    /// Writes the whole classifier as one ONNX file (opset 18) that any ONNX runtime runs on raw pixels: input
+    /// <c>image</c>, uint8 [N, H, W, 3] RGB of any size; outputs <c>probabilities</c>, float [N, classes] in
+    /// <see cref="Classes"/> order, and <c>label</c>, int64 [N]. Resizing, normalisation, the backbone, the head and
+    /// mirror-image averaging are inside; the metadata holds the classes (JSON), backbone, SHA-256 and input size.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The head is an ML.NET model, or the backbone uses an operator that cannot be lifted to opset 18.</exception>
+    /// <exception cref="BackboneNotFoundException">The backbone file is gone or changed since loading.</exception>
+    public void ExportOnnx(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var backboneFile = Downloads.ModelStore.At(_featurizer.Options.ModelDirectory).PathOf(Backbone);
+        var bytes = File.Exists(backboneFile) ? File.ReadAllBytes(backboneFile) : throw new BackboneNotFoundException($"Backbone file '{backboneFile}' is gone.");
+        if (!string.Equals(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), BackboneSha256, StringComparison.OrdinalIgnoreCase))
+            throw new BackboneNotFoundException($"Backbone file '{backboneFile}' changed since the classifier was loaded (SHA-256 differs from {BackboneSha256}).");
+        var model = Export.OnnxExporter.Build(this, bytes, _featurizer.Preprocessor, _featurizer.Views);
+        AtomicFile.Write(path, stream => Google.Protobuf.MessageExtensions.WriteTo(model, stream));
+    }
+
     /// <summary>Loads a classifier saved with <see cref="Save"/>.</summary>
     /// <param name="path">The model file.</param>
     /// <param name="backbone">The backbone to use when it is not a catalogue entry or lives elsewhere; its file must have the recorded SHA-256.</param>

@@ -30,6 +30,12 @@ internal sealed class ImagePreprocessor
 
     public ImageSize Size { get; }
 
+    /// <summary>
+    /// The normalisation as constants, for an exported graph: the RGB channel feeding each plane, the scale, the mean
+    /// per plane and pixel (planar, 3 × area; the mean image already at <see cref="Size"/>) and 1/std per plane.
+    /// </summary>
+    internal (int[] SourceChannel, float Scale, float[] Mean, float[] InverseStd) Constants => (_sourceChannel, _scale, _mean, _inverseStd);
+
     /// <summary>Hash of the mean values actually subtracted, so a changed mean-image file invalidates cached features.</summary>
     public string MeanFingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_mean.AsSpan())))[..16];
 

@@ -1,0 +1,186 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Google.Protobuf;
+using Onnx;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Classification;
+using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Preprocessing;
+
+namespace TransferLearning.ImageClassification.Export;
+
+/// <summary>
+/// A trained classifier as one ONNX graph that any ONNX runtime can run on raw pixels:
+/// <c>image</c> uint8 [N, H, W, 3] RGB → resize (antialiased, as the library's decoder) → the backbone's normalisation →
+/// the cut backbone and its pooling → the dense head (standardisation folded in) → softmax, averaged over the image
+/// and its mirror image when the classifier was trained so → <c>probabilities</c> float [N, classes] and
+/// <c>label</c> int64 [N]. Metadata names the classes, the backbone and its SHA-256, the input size and normalisation.
+/// </summary>
+internal static class OnnxExporter
+{
+    /// <summary>Opset 18: the first with an antialiased Resize and axes on Resize and ReduceMean. ONNX Runtime 1.14+ runs it.</summary>
+    public const int Opset = 18;
+    public const string InputName = "image";
+    public const string ProbabilitiesName = "probabilities";
+    public const string LabelName = "label";
+    private const string BackbonePrefix = "backbone/";
+
+    public static ModelProto Build(TransferClassifier classifier, byte[] backboneFile, ImagePreprocessor preprocessor, int views)
+    {
+        if (classifier.Head is not DenseHead head)
+            throw new NotSupportedException(
+                $"ExportOnnx exports dense heads (HeadOptions); this classifier's head is an ML.NET model ({((MLNetHead)classifier.Head).Model.GetType().Name}), which it cannot export yet. Train with HeadOptions to export.");
+        var spec = classifier.Backbone;
+        var (cutModel, cutInput, _, _) = OnnxGraphRewriter.ToFeatureExtractor(backboneFile, spec);
+        var backbone = ModelProto.Parser.ParseFrom(cutModel);
+        OpsetUpgrade.To(backbone, Opset, spec.Name);
+
+        var graph = new GraphProto { Name = "transfer_learning_classifier" };
+        var nchw = spec.Layout == TensorLayout.Nchw;
+        var (channelAxis, heightAxis, widthAxis) = nchw ? (1L, 2L, 3L) : (3L, 1L, 2L);
+        graph.Input.Add(Value(InputName, TensorProto.Types.DataType.Uint8, "N", "H", "W", 3));
+
+        var x = Node(graph, "Cast", [InputName], "pixels", Int("to", (long)TensorProto.Types.DataType.Float));
+        if (nchw) x = Node(graph, "Transpose", [x], "pixels_nchw", Ints("perm", 0, 3, 1, 2));
+        x = Node(graph, "Resize", [x, "", "", Int64s(graph, "size", spec.InputSize.Height, spec.InputSize.Width)], "resized",
+            Ints("axes", heightAxis, widthAxis), Text("mode", "linear"), Int("antialias", 1), Text("coordinate_transformation_mode", "half_pixel"));
+        var (sourceChannel, scale, mean, inverseStd) = preprocessor.Constants;
+        x = Node(graph, "Gather", [x, Int64s(graph, "planes", [.. sourceChannel.Select(c => (long)c)])], "planes", Int("axis", channelAxis));
+        x = Node(graph, "Mul", [x, Floats(graph, "scale", [], [scale])], "scaled");
+        x = Node(graph, "Sub", [x, Floats(graph, "mean", nchw ? [1, 3, spec.InputSize.Height, spec.InputSize.Width] : [1, spec.InputSize.Height, spec.InputSize.Width, 3],
+            nchw ? mean : Interleave(mean))], "centred");
+        x = Node(graph, "Mul", [x, Floats(graph, "inverse_std", nchw ? [1, 3, 1, 1] : [1, 1, 1, 3], inverseStd)], "normalized");
+        if (views == 2)
+        {
+            var mirrored = Node(graph, "Slice", [x, Int64s(graph, "flip_start", -1), Int64s(graph, "flip_end", long.MinValue), Int64s(graph, "flip_axis", widthAxis), Int64s(graph, "flip_step", -1)], "mirrored");
+            x = Node(graph, "Concat", [x, mirrored], "views", Int("axis", 0));
+        }
+
+        var features = Merge(graph, backbone.Graph, cutInput, x);
+        for (var layer = 0; layer < head.LayerSizes.Count - 1; layer++)
+        {
+            var (weights, bias) = LayerParameters(head, layer);
+            var (inSize, outSize) = (head.LayerSizes[layer], head.LayerSizes[layer + 1]);
+            features = Node(graph, "Gemm", [features, Floats(graph, $"head/w{layer}", [outSize, inSize], weights), Floats(graph, $"head/b{layer}", [outSize], bias)],
+                $"head/dense{layer}", Int("transB", 1));
+            if (layer < head.LayerSizes.Count - 2) features = Node(graph, "Relu", [features], $"head/relu{layer}");
+        }
+        var probabilities = Node(graph, "Softmax", [features], views == 2 ? "view_probabilities" : ProbabilitiesName, Int("axis", -1));
+        if (views == 2)
+        {
+            // Rows are [images; mirror images]: average the two halves, as TransferClassifier.Predict does.
+            var split = Node(graph, "Reshape", [probabilities, Int64s(graph, "by_view", 2, -1, head.ClassCount)], "by_view");
+            probabilities = Node(graph, "ReduceMean", [split, Int64s(graph, "view_axis", 0)], ProbabilitiesName, Int("keepdims", 0));
+        }
+        Node(graph, "ArgMax", [probabilities], LabelName, Int("axis", 1), Int("keepdims", 0));
+        graph.Output.Add(Value(ProbabilitiesName, TensorProto.Types.DataType.Float, "N", head.ClassCount));
+        graph.Output.Add(Value(LabelName, TensorProto.Types.DataType.Int64, "N"));
+
+        var model = new ModelProto
+        {
+            IrVersion = 8,
+            Graph = graph,
+            ProducerName = "TransferLearning.ImageClassification",
+            ProducerVersion = typeof(OnnxExporter).Assembly.GetName().Version?.ToString(3) ?? "",
+            DocString = "Image classifier: uint8 RGB [N, H, W, 3] in, class probabilities [N, classes] and label [N] out.",
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        Metadata(model, "classes", JsonSerializer.Serialize(classifier.Classes));
+        Metadata(model, "backbone", spec.Name);
+        Metadata(model, "backbone_sha256", classifier.BackboneSha256);
+        Metadata(model, "input_size", spec.InputSize.ToString());
+        Metadata(model, "normalization", spec.Normalization.Fingerprint);
+        Metadata(model, "horizontal_flip", (views == 2).ToString().ToLowerInvariant());
+        Metadata(model, "library_version", model.ProducerVersion);
+        return model;
+    }
+
+    /// <summary>Copies the backbone's nodes and weights in under a prefix, fed by <paramref name="input"/>; returns its feature tensor.</summary>
+    private static string Merge(GraphProto graph, GraphProto backbone, string backboneInput, string input)
+    {
+        string Rename(string name) => name.Length == 0 ? name : name == backboneInput ? input : BackbonePrefix + name;
+        foreach (var node in backbone.Node)
+        {
+            var copy = node.Clone();
+            copy.Name = BackbonePrefix + node.Name;
+            for (var i = 0; i < copy.Input.Count; i++) copy.Input[i] = Rename(copy.Input[i]);
+            for (var i = 0; i < copy.Output.Count; i++) copy.Output[i] = Rename(copy.Output[i]);
+            graph.Node.Add(copy);
+        }
+        foreach (var initializer in backbone.Initializer)
+        {
+            var copy = initializer.Clone();
+            copy.Name = BackbonePrefix + initializer.Name;
+            graph.Initializer.Add(copy);
+        }
+        return BackbonePrefix + OnnxGraphRewriter.OutputName;
+    }
+
+    private static (float[] Weights, float[] Bias) LayerParameters(DenseHead head, int layer)
+    {
+        var offset = 0;
+        for (var l = 0; l < layer; l++) offset += (head.LayerSizes[l] + 1) * head.LayerSizes[l + 1];
+        var (inSize, outSize) = (head.LayerSizes[layer], head.LayerSizes[layer + 1]);
+        var parameters = head.Parameters;
+        return (parameters.Slice(offset, inSize * outSize).ToArray(), parameters.Slice(offset + inSize * outSize, outSize).ToArray());
+    }
+
+    /// <summary>Planar [3, H·W] values as interleaved [H·W, 3], for NHWC graphs.</summary>
+    private static float[] Interleave(float[] planar)
+    {
+        var area = planar.Length / 3;
+        var result = new float[planar.Length];
+        for (var p = 0; p < 3; p++)
+            for (var i = 0; i < area; i++) result[i * 3 + p] = planar[p * area + i];
+        return result;
+    }
+
+    private static string Node(GraphProto graph, string opType, string[] inputs, string output, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = output };
+        node.Input.Add(inputs);
+        node.Output.Add(output);
+        node.Attribute.Add(attributes);
+        graph.Node.Add(node);
+        return output;
+    }
+
+    private static string Floats(GraphProto graph, string name, long[] dims, float[] values) =>
+        Initializer(graph, name, TensorProto.Types.DataType.Float, dims, MemoryMarshal.AsBytes(values.AsSpan()));
+
+    private static string Int64s(GraphProto graph, string name, params long[] values) =>
+        Initializer(graph, name, TensorProto.Types.DataType.Int64, [values.Length], MemoryMarshal.AsBytes(values.AsSpan()));
+
+    /// <summary>A constant, named under <c>const/</c> so that it never collides with a node's output.</summary>
+    private static string Initializer(GraphProto graph, string name, TensorProto.Types.DataType type, long[] dims, ReadOnlySpan<byte> raw)
+    {
+        name = "const/" + name;
+        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
+        tensor.Dims.Add(dims);
+        graph.Initializer.Add(tensor);
+        return name;
+    }
+
+    private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+
+    private static AttributeProto Ints(string name, params long[] values)
+    {
+        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        attribute.Ints.Add(values);
+        return attribute;
+    }
+
+    private static AttributeProto Text(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+
+    /// <summary>A graph input or output; string dimensions are symbolic.</summary>
+    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params object[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var dim in dims)
+            shape.Dim.Add(dim is string symbol ? new TensorShapeProto.Types.Dimension { DimParam = symbol } : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(dim, System.Globalization.CultureInfo.InvariantCulture) });
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
+    }
+
+    private static void Metadata(ModelProto model, string key, string value) => model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+}

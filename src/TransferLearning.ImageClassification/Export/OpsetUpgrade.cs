@@ -1,0 +1,95 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace TransferLearning.ImageClassification.Export;
+
+/// <summary>
+/// Lifts a backbone graph to the opset of an exported classifier (18: Resize with antialiasing). Backbones come in
+/// opsets 7 to 13; most of their operators mean the same at 18, a few moved attributes to inputs, and the rest are
+/// refused by name rather than guessed at.
+/// </summary>
+internal static class OpsetUpgrade
+{
+    // Operators whose meaning, for inference, did not change between opset 7 and 18.
+    private static readonly HashSet<string> Unchanged =
+    [
+        "Add", "Sub", "Mul", "Div", "Sum", "Relu", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "Conv", "MaxPool", "AveragePool",
+        "GlobalAveragePool", "GlobalMaxPool", "LRN", "Concat", "Flatten", "Gemm", "MatMul", "Identity", "Reshape",
+        "Transpose", "Constant", "Shape", "Gather",
+    ];
+
+    /// <exception cref="NotSupportedException">The graph uses an operator this upgrade does not know to be safe.</exception>
+    public static void To(ModelProto model, int opset, string backbone)
+    {
+        var from = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(opset).Max();
+        if (from >= opset) return;
+        var graph = model.Graph;
+        foreach (var node in graph.Node.ToArray())
+        {
+            switch (node.OpType)
+            {
+                case var op when Unchanged.Contains(op):
+                    break;
+                case "BatchNormalization":
+                    // Opset 9 dropped "spatial" (always 1 since); inference has one output.
+                    RemoveAttributes(node, "spatial", "is_test", "consumed_inputs", "momentum");
+                    TrimOutputs(node, 1);
+                    break;
+                case "Dropout":
+                    // At inference Dropout is the identity; its ratio moved from attribute to input in opset 12.
+                    node.OpType = "Identity";
+                    node.Attribute.Clear();
+                    TrimOutputs(node, 1);
+                    break;
+                case "Clip" when from < 11:
+                    AttributeToInputs(graph, node, ("min", float.MinValue), ("max", float.MaxValue));
+                    break;
+                case "Squeeze" or "Unsqueeze" when from < 13:
+                    AxesToInput(graph, node);
+                    break;
+                default:
+                    throw new NotSupportedException(
+                        $"Backbone '{backbone}' uses {node.OpType} at opset {from}; exporting to one ONNX file needs opset {opset}, and this "
+                        + $"exporter does not know that operator to be unchanged. Convert the backbone to opset {opset} (onnx.version_converter) and load it with BackboneSpec.FromOnnxFile.");
+            }
+        }
+        model.OpsetImport.Clear();
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+    }
+
+    private static void RemoveAttributes(NodeProto node, params string[] names)
+    {
+        foreach (var attribute in node.Attribute.Where(a => names.Contains(a.Name)).ToArray()) node.Attribute.Remove(attribute);
+    }
+
+    private static void TrimOutputs(NodeProto node, int keep)
+    {
+        while (node.Output.Count > keep) node.Output.RemoveAt(node.Output.Count - 1);
+    }
+
+    private static void AttributeToInputs(GraphProto graph, NodeProto node, params (string Name, float Default)[] attributes)
+    {
+        foreach (var (name, fallback) in attributes)
+        {
+            var value = node.Attribute.FirstOrDefault(a => a.Name == name)?.F ?? fallback;
+            node.Input.Add(AddInitializer(graph, $"{node.Output[0]}/{name}", TensorProto.Types.DataType.Float, [], BitConverter.GetBytes(value)));
+        }
+        RemoveAttributes(node, attributes.Select(a => a.Name).ToArray());
+    }
+
+    private static void AxesToInput(GraphProto graph, NodeProto node)
+    {
+        var axes = node.Attribute.FirstOrDefault(a => a.Name == "axes")?.Ints.ToArray() ?? [];
+        RemoveAttributes(node, "axes");
+        if (axes.Length > 0)
+            node.Input.Add(AddInitializer(graph, $"{node.Output[0]}/axes", TensorProto.Types.DataType.Int64, [axes.Length], axes.SelectMany(BitConverter.GetBytes).ToArray()));
+    }
+
+    private static string AddInitializer(GraphProto graph, string name, TensorProto.Types.DataType type, long[] dims, byte[] raw)
+    {
+        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
+        tensor.Dims.Add(dims);
+        graph.Initializer.Add(tensor);
+        return name;
+    }
+}

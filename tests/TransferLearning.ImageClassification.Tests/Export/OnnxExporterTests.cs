@@ -1,0 +1,188 @@
+using System.Text.Json;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SkiaSharp;
+using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Preprocessing;
+using TransferLearning.ImageClassification.Tests.Classification;
+using TransferLearning.ImageClassification.Tests.Support;
+
+namespace TransferLearning.ImageClassification.Tests.Export;
+
+/// <summary>The exported ONNX file is the classifier: raw pixels in, the library's probabilities out, in any ONNX runtime.</summary>
+[Collection(TrainedOnAssets.Name)]
+public sealed class OnnxExporterTests(TrainedOnAssetsFixture trained) : IDisposable
+{
+    private const int Side = 224;
+    private readonly TempFolder _folder = TestImages.NewFolder();
+
+    public void Dispose() => _folder.Dispose();
+
+    private string Export()
+    {
+        var path = _folder.Combine("classifier.onnx");
+        if (!File.Exists(path)) trained.Result.Classifier.ExportOnnx(path);
+        return path;
+    }
+
+    private static string[] TestFiles(int perClass) =>
+        [.. Directory.GetDirectories(TestImages.Test).Order(StringComparer.Ordinal).SelectMany(d => Directory.GetFiles(d).Order(StringComparer.Ordinal).Take(perClass))];
+
+    [Fact]
+    public void On_images_already_at_the_input_size_it_gives_the_library_s_probabilities_within_1e4()
+    {
+        // The bundled 28x28 images enlarged to 224x224 and stored losslessly: both sides start from the same pixels.
+        var images = TestFiles(perClass: 1).Select(f => ImageDecoder.DecodeResized(File.ReadAllBytes(f), new ImageSize(Side, Side))).ToArray();
+        using var session = new InferenceSession(Export());
+
+        var exported = Run(session, [.. images.Select(Rgb)], Side, Side);
+
+        var classifier = trained.Result.Classifier;
+        for (var i = 0; i < images.Length; i++)
+        {
+            using var png = images[i].Encode(SKEncodedImageFormat.Png, 100);
+            var expected = classifier.Predict(png.ToArray()).Scores.Select(s => s.Probability).ToArray();
+            Assert.All(expected.Zip(exported[i]), p => Assert.Equal(p.First, p.Second, 1e-4));
+            images[i].Dispose();
+        }
+    }
+
+    [Fact]
+    public void On_images_of_another_size_it_resizes_inside_and_nearly_always_agrees_with_the_library()
+    {
+        var files = TestFiles(perClass: 20);
+        using var session = new InferenceSession(Export());
+        var classifier = trained.Result.Classifier;
+
+        var agree = 0;
+        foreach (var chunk in files.Chunk(50))
+        {
+            var bitmaps = chunk.Select(f => SKBitmap.Decode(f)).ToArray();
+            var exported = Run(session, [.. bitmaps.Select(Rgb)], bitmaps[0].Height, bitmaps[0].Width);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var label = classifier.Predict(File.ReadAllBytes(chunk[i])).Label;
+                if (classifier.Classes[Array.IndexOf(exported[i], exported[i].Max())] == label) agree++;
+                bitmaps[i].Dispose();
+            }
+        }
+
+        Assert.True(agree >= files.Length * 0.95, $"labels agree on {agree} of {files.Length} 28x28 images");
+    }
+
+    [Fact]
+    public void The_file_names_its_classes_backbone_and_input_and_holds_no_path_of_this_machine()
+    {
+        var path = Export();
+        using var session = new InferenceSession(path);
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        var classifier = trained.Result.Classifier;
+
+        Assert.Equal(classifier.Classes, JsonSerializer.Deserialize<string[]>(metadata["classes"]));
+        Assert.Equal("resnet18-layer3", metadata["backbone"]);
+        Assert.Equal(classifier.BackboneSha256, metadata["backbone_sha256"]);
+        Assert.Equal("224x224", metadata["input_size"]);
+        Assert.Equal(["image"], session.InputMetadata.Keys);
+        Assert.Equal(["probabilities", "label"], session.OutputMetadata.Keys);
+        var text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(path));
+        foreach (var local in new[] { AppContext.BaseDirectory, Path.GetTempPath(), trained.ModelDirectory, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) })
+            Assert.DoesNotContain(Path.TrimEndingDirectorySeparator(local), text);
+    }
+
+    [Fact]
+    public void Ml_net_s_apply_onnx_model_runs_it()
+    {
+        var images = TestFiles(perClass: 1).Take(2).Select(f => ImageDecoder.DecodeResized(File.ReadAllBytes(f), new ImageSize(Side, Side))).ToArray();
+        var ml = new MLContext();
+        var data = ml.Data.LoadFromEnumerable(images.Select(b => new Pixels { Image = Rgb(b) }));
+        var pipeline = ml.Transforms.ApplyOnnxModel(
+            ["probabilities"], ["image"], Export(), new Dictionary<string, int[]> { ["image"] = [1, Side, Side, 3] }, gpuDeviceId: null, fallbackToCpu: false, recursionLimit: 100);
+
+        var scored = ml.Data.CreateEnumerable<Scored>(pipeline.Fit(data).Transform(data), reuseRowObject: false).ToArray();
+
+        using var session = new InferenceSession(Export());
+        var direct = Run(session, [.. images.Select(Rgb)], Side, Side);
+        for (var i = 0; i < images.Length; i++) Assert.Equal(direct[i], scored[i].Probabilities);
+        foreach (var image in images) image.Dispose();
+    }
+
+    [Fact]
+    public async Task Mirror_image_averaging_is_inside_the_file_too()
+    {
+        using var folder = TestImages.NewFolder();
+        TestImages.CopyAssets(folder.Combine("data"), classes: 3, perClass: 8);
+        var result = await new TransferClassifierBuilder()
+            .WithImages(folder.Combine("data"))
+            .WithoutFeatureCache()
+            .WithBackbone(TinyOnnx.Backbone(folder, features: 8))
+            .WithHorizontalFlip()
+            .WithHead(new HeadOptions { Epochs = 3, HiddenLayers = [6] })
+            .TrainAsync();
+        using var classifier = result.Classifier;
+        var path = folder.Combine("flip.onnx");
+        classifier.ExportOnnx(path);
+        using var image = new SKBitmap(Side, Side);
+        for (var y = 0; y < Side; y++)
+            for (var x = 0; x < Side; x++) image.SetPixel(x, y, new SKColor((byte)x, (byte)(y * 3), (byte)(x ^ y), 255));
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+
+        using var session = new InferenceSession(path);
+        var exported = Run(session, [Rgb(image)], Side, Side)[0];
+
+        var expected = classifier.Predict(png.ToArray()).Scores.Select(s => s.Probability).ToArray();
+        Assert.All(expected.Zip(exported), p => Assert.Equal(p.First, p.Second, 1e-4));
+    }
+
+    [Fact]
+    public async Task A_head_trained_by_an_ml_net_trainer_is_refused_naming_it()
+    {
+        using var folder = TestImages.NewFolder();
+        TestImages.CopyAssets(folder.Combine("data"), classes: 2, perClass: 8);
+        var result = await new TransferClassifierBuilder()
+            .WithImages(folder.Combine("data"))
+            .WithoutFeatureCache()
+            .WithBackbone(TinyOnnx.Backbone(folder, features: 8))
+            .WithHead(MLNetHeadOptions.LbfgsMaximumEntropy)
+            .TrainAsync();
+        using var classifier = result.Classifier;
+
+        var error = Assert.Throws<NotSupportedException>(() => classifier.ExportOnnx(folder.Combine("mlnet.onnx")));
+
+        Assert.Contains("ML.NET model", error.Message);
+        Assert.False(File.Exists(folder.Combine("mlnet.onnx")));
+    }
+
+    /// <summary>RGB bytes, row by row, of a decoded image.</summary>
+    private static byte[] Rgb(SKBitmap bitmap)
+    {
+        using var rgba = bitmap.Copy(SKColorType.Rgba8888);
+        var pixels = ImageDecoder.PixelBytes(rgba);
+        var rgb = new byte[bitmap.Width * bitmap.Height * 3];
+        for (var i = 0; i < bitmap.Width * bitmap.Height; i++) pixels.Slice(i * 4, 3).CopyTo(rgb.AsSpan(i * 3));
+        return rgb;
+    }
+
+    private static float[][] Run(InferenceSession session, byte[][] images, int height, int width)
+    {
+        var tensor = new DenseTensor<byte>(images.SelectMany(i => i).ToArray(), [images.Length, height, width, 3]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("image", tensor)], ["probabilities"]);
+        var probabilities = results[0].AsTensor<float>();
+        var classes = (int)probabilities.Dimensions[1];
+        return [.. Enumerable.Range(0, images.Length).Select(i => Enumerable.Range(0, classes).Select(k => probabilities[i, k]).ToArray())];
+    }
+
+    private sealed class Pixels
+    {
+        [VectorType(Side * Side * 3)]
+        [ColumnName("image")]
+        public byte[] Image { get; set; } = [];
+    }
+
+    private sealed class Scored
+    {
+        [ColumnName("probabilities")]
+        public float[] Probabilities { get; set; } = [];
+    }
+}
