@@ -29,7 +29,7 @@ internal static class OnnxExporter
     {
         if (classifier.Head is not DenseHead head)
             throw new NotSupportedException(
-                $"ExportOnnx exports dense heads (HeadOptions); this classifier's head is an ML.NET model ({((MLNetHead)classifier.Head).Model.GetType().Name}), which it cannot export yet. Train with HeadOptions to export.");
+                $"ExportOnnx exports dense heads (HeadOptions); this classifier's head is an ML.NET model ({Trainer((MLNetHead)classifier.Head)}), which it cannot export yet. Train with HeadOptions to export.");
         var spec = classifier.Backbone;
         var (cutModel, cutInput, _, _) = OnnxGraphRewriter.ToFeatureExtractor(backboneFile, spec);
         var backbone = ModelProto.Parser.ParseFrom(cutModel);
@@ -93,6 +93,14 @@ internal static class OnnxExporter
         Metadata(model, "horizontal_flip", (views == 2).ToString().ToLowerInvariant());
         Metadata(model, "library_version", model.ProducerVersion);
         return model;
+    }
+
+    /// <summary>What trained an ML.NET head, e.g. "MaximumEntropyModelParameters": the model type of the chain's last transformer.</summary>
+    private static string Trainer(MLNetHead head)
+    {
+        var last = head.Model is IEnumerable<Microsoft.ML.ITransformer> chain ? chain.LastOrDefault() ?? head.Model : head.Model;
+        var type = last.GetType();
+        return type.IsGenericType ? type.GetGenericArguments()[0].Name : type.Name;
     }
 
     /// <summary>Copies the backbone's nodes and weights in under a prefix, fed by <paramref name="input"/>; returns its feature tensor.</summary>
