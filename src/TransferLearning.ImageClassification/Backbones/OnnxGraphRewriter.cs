@@ -37,7 +37,7 @@ internal static class OnnxGraphRewriter
 
         var (pooled, pool) = ChoosePooling(producer, cut, spec.Pooling);
         Append(graph, "Flatten", pool ? AppendPooling(graph, pooled, spec.Pooling) : pooled, OutputName,
-            new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
+            OnnxNodes.Int("axis", 1));
 
         Prune(graph, input.Name);
         graph.Output.Clear();
@@ -91,22 +91,15 @@ internal static class OnnxGraphRewriter
     private static string AppendPooling(GraphProto graph, string map, FeaturePooling pooling) => pooling switch
     {
         FeaturePooling.GlobalMax => Append(graph, "GlobalMaxPool", map, "transfer_learning_pool"),
-        FeaturePooling.GlobalAverageAndMax => Append(
+        FeaturePooling.GlobalAverageAndMax => OnnxNodes.Add(
             graph, "Concat", [Append(graph, "GlobalAveragePool", map, "transfer_learning_avg"), Append(graph, "GlobalMaxPool", map, "transfer_learning_max")],
-            "transfer_learning_pool", new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 1 }),
+            "transfer_learning_pool", OnnxNodes.Int("axis", 1)),
         _ => Append(graph, "GlobalAveragePool", map, "transfer_learning_pool"),
     };
 
     private static string Append(GraphProto graph, string opType, string input, string output, params AttributeProto[] attributes) =>
-        Append(graph, opType, [input], output, attributes);
+        OnnxNodes.Add(graph, opType, [input], output, attributes);
 
-    private static string Append(GraphProto graph, string opType, string[] inputs, string output, params AttributeProto[] attributes)
-    {
-        var node = new NodeProto { OpType = opType, Name = output, Input = { inputs }, Output = { output } };
-        node.Attribute.AddRange(attributes);
-        graph.Node.Add(node);
-        return output;
-    }
 
     /// <summary>Keeps only the nodes, initializers and inputs the features depend on (VGG16 drops its 120M classifier weights).</summary>
     private static void Prune(GraphProto graph, string imageInput)

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using Google.Protobuf;
 using Onnx;
 using TransferLearning.ImageClassification.Backbones;
+using static TransferLearning.ImageClassification.Backbones.OnnxNodes;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Preprocessing;
@@ -40,20 +40,20 @@ internal static class OnnxExporter
         var (channelAxis, heightAxis, widthAxis) = nchw ? (1L, 2L, 3L) : (3L, 1L, 2L);
         graph.Input.Add(Value(InputName, TensorProto.Types.DataType.Uint8, "N", "H", "W", 3));
 
-        var x = Node(graph, "Cast", [InputName], "pixels", Int("to", (long)TensorProto.Types.DataType.Float));
-        if (nchw) x = Node(graph, "Transpose", [x], "pixels_nchw", Ints("perm", 0, 3, 1, 2));
-        x = Node(graph, "Resize", [x, "", "", Int64s(graph, "size", spec.InputSize.Height, spec.InputSize.Width)], "resized",
+        var x = Add(graph, "Cast", [InputName], "pixels", Int("to", (long)TensorProto.Types.DataType.Float));
+        if (nchw) x = Add(graph, "Transpose", [x], "pixels_nchw", Ints("perm", 0, 3, 1, 2));
+        x = Add(graph, "Resize", [x, "", "", Int64s(graph, "size", spec.InputSize.Height, spec.InputSize.Width)], "resized",
             Ints("axes", heightAxis, widthAxis), Text("mode", "linear"), Int("antialias", 1), Text("coordinate_transformation_mode", "half_pixel"));
         var (sourceChannel, scale, mean, inverseStd) = preprocessor.Constants;
-        x = Node(graph, "Gather", [x, Int64s(graph, "planes", [.. sourceChannel.Select(c => (long)c)])], "planes", Int("axis", channelAxis));
-        x = Node(graph, "Mul", [x, Floats(graph, "scale", [], [scale])], "scaled");
-        x = Node(graph, "Sub", [x, Floats(graph, "mean", nchw ? [1, 3, spec.InputSize.Height, spec.InputSize.Width] : [1, spec.InputSize.Height, spec.InputSize.Width, 3],
+        x = Add(graph, "Gather", [x, Int64s(graph, "planes", [.. sourceChannel.Select(c => (long)c)])], "planes", Int("axis", channelAxis));
+        x = Add(graph, "Mul", [x, Floats(graph, "scale", [], [scale])], "scaled");
+        x = Add(graph, "Sub", [x, Floats(graph, "mean", nchw ? [1, 3, spec.InputSize.Height, spec.InputSize.Width] : [1, spec.InputSize.Height, spec.InputSize.Width, 3],
             nchw ? mean : Interleave(mean))], "centred");
-        x = Node(graph, "Mul", [x, Floats(graph, "inverse_std", nchw ? [1, 3, 1, 1] : [1, 1, 1, 3], inverseStd)], "normalized");
+        x = Add(graph, "Mul", [x, Floats(graph, "inverse_std", nchw ? [1, 3, 1, 1] : [1, 1, 1, 3], inverseStd)], "normalized");
         if (views == 2)
         {
-            var mirrored = Node(graph, "Slice", [x, Int64s(graph, "flip_start", -1), Int64s(graph, "flip_end", long.MinValue), Int64s(graph, "flip_axis", widthAxis), Int64s(graph, "flip_step", -1)], "mirrored");
-            x = Node(graph, "Concat", [x, mirrored], "views", Int("axis", 0));
+            var mirrored = Add(graph, "Slice", [x, Int64s(graph, "flip_start", -1), Int64s(graph, "flip_end", long.MinValue), Int64s(graph, "flip_axis", widthAxis), Int64s(graph, "flip_step", -1)], "mirrored");
+            x = Add(graph, "Concat", [x, mirrored], "views", Int("axis", 0));
         }
 
         var features = Merge(graph, backbone.Graph, cutInput, x);
@@ -61,18 +61,18 @@ internal static class OnnxExporter
         {
             var (weights, bias) = LayerParameters(head, layer);
             var (inSize, outSize) = (head.LayerSizes[layer], head.LayerSizes[layer + 1]);
-            features = Node(graph, "Gemm", [features, Floats(graph, $"head/w{layer}", [outSize, inSize], weights), Floats(graph, $"head/b{layer}", [outSize], bias)],
+            features = Add(graph, "Gemm", [features, Floats(graph, $"head/w{layer}", [outSize, inSize], weights), Floats(graph, $"head/b{layer}", [outSize], bias)],
                 $"head/dense{layer}", Int("transB", 1));
-            if (layer < head.LayerSizes.Count - 2) features = Node(graph, "Relu", [features], $"head/relu{layer}");
+            if (layer < head.LayerSizes.Count - 2) features = Add(graph, "Relu", [features], $"head/relu{layer}");
         }
-        var probabilities = Node(graph, "Softmax", [features], views == 2 ? "view_probabilities" : ProbabilitiesName, Int("axis", -1));
+        var probabilities = Add(graph, "Softmax", [features], views == 2 ? "view_probabilities" : ProbabilitiesName, Int("axis", -1));
         if (views == 2)
         {
             // Rows are [images; mirror images]: average the two halves, as TransferClassifier.Predict does.
-            var split = Node(graph, "Reshape", [probabilities, Int64s(graph, "by_view", 2, -1, head.ClassCount)], "by_view");
-            probabilities = Node(graph, "ReduceMean", [split, Int64s(graph, "view_axis", 0)], ProbabilitiesName, Int("keepdims", 0));
+            var split = Add(graph, "Reshape", [probabilities, Int64s(graph, "by_view", 2, -1, head.ClassCount)], "by_view");
+            probabilities = Add(graph, "ReduceMean", [split, Int64s(graph, "view_axis", 0)], ProbabilitiesName, Int("keepdims", 0));
         }
-        Node(graph, "ArgMax", [probabilities], LabelName, Int("axis", 1), Int("keepdims", 0));
+        Add(graph, "ArgMax", [probabilities], LabelName, Int("axis", 1), Int("keepdims", 0));
         graph.Output.Add(Value(ProbabilitiesName, TensorProto.Types.DataType.Float, "N", head.ClassCount));
         graph.Output.Add(Value(LabelName, TensorProto.Types.DataType.Int64, "N"));
 
@@ -143,43 +143,15 @@ internal static class OnnxExporter
         return result;
     }
 
-    private static string Node(GraphProto graph, string opType, string[] inputs, string output, params AttributeProto[] attributes)
-    {
-        var node = new NodeProto { OpType = opType, Name = output };
-        node.Input.Add(inputs);
-        node.Output.Add(output);
-        node.Attribute.Add(attributes);
-        graph.Node.Add(node);
-        return output;
-    }
-
     private static string Floats(GraphProto graph, string name, long[] dims, float[] values) =>
-        Initializer(graph, name, TensorProto.Types.DataType.Float, dims, MemoryMarshal.AsBytes(values.AsSpan()));
+        NamedConstant(graph, name, TensorProto.Types.DataType.Float, dims, MemoryMarshal.AsBytes(values.AsSpan()));
 
     private static string Int64s(GraphProto graph, string name, params long[] values) =>
-        Initializer(graph, name, TensorProto.Types.DataType.Int64, [values.Length], MemoryMarshal.AsBytes(values.AsSpan()));
+        NamedConstant(graph, name, TensorProto.Types.DataType.Int64, [values.Length], MemoryMarshal.AsBytes(values.AsSpan()));
 
     /// <summary>A constant, named under <c>const/</c> so that it never collides with a node's output.</summary>
-    private static string Initializer(GraphProto graph, string name, TensorProto.Types.DataType type, long[] dims, ReadOnlySpan<byte> raw)
-    {
-        name = "const/" + name;
-        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
-        tensor.Dims.Add(dims);
-        graph.Initializer.Add(tensor);
-        return name;
-    }
-
-    private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
-
-    private static AttributeProto Ints(string name, params long[] values)
-    {
-        var attribute = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
-        attribute.Ints.Add(values);
-        return attribute;
-    }
-
-    private static AttributeProto Text(string name, string value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
+    private static string NamedConstant(GraphProto graph, string name, TensorProto.Types.DataType type, long[] dims, ReadOnlySpan<byte> raw) =>
+        Constant(graph, "const/" + name, type, dims, raw);
 
     /// <summary>A graph input or output; string dimensions are symbolic.</summary>
     private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params object[] dims)

@@ -1,5 +1,5 @@
-using Google.Protobuf;
 using Onnx;
+using TransferLearning.ImageClassification.Backbones;
 
 namespace TransferLearning.ImageClassification.Export;
 
@@ -72,7 +72,7 @@ internal static class OpsetUpgrade
         foreach (var (name, fallback) in attributes)
         {
             var value = node.Attribute.FirstOrDefault(a => a.Name == name)?.F ?? fallback;
-            node.Input.Add(AddInitializer(graph, $"{node.Output[0]}/{name}", TensorProto.Types.DataType.Float, [], BitConverter.GetBytes(value)));
+            node.Input.Add(OnnxNodes.Constant(graph, $"{node.Output[0]}/{name}", TensorProto.Types.DataType.Float, [], BitConverter.GetBytes(value)));
         }
         RemoveAttributes(node, attributes.Select(a => a.Name).ToArray());
     }
@@ -82,14 +82,6 @@ internal static class OpsetUpgrade
         var axes = node.Attribute.FirstOrDefault(a => a.Name == "axes")?.Ints.ToArray() ?? [];
         RemoveAttributes(node, "axes");
         if (axes.Length > 0)
-            node.Input.Add(AddInitializer(graph, $"{node.Output[0]}/axes", TensorProto.Types.DataType.Int64, [axes.Length], axes.SelectMany(BitConverter.GetBytes).ToArray()));
-    }
-
-    private static string AddInitializer(GraphProto graph, string name, TensorProto.Types.DataType type, long[] dims, byte[] raw)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
-        tensor.Dims.Add(dims);
-        graph.Initializer.Add(tensor);
-        return name;
+            node.Input.Add(OnnxNodes.Constant(graph, $"{node.Output[0]}/axes", TensorProto.Types.DataType.Int64, [axes.Length], System.Runtime.InteropServices.MemoryMarshal.AsBytes(axes.AsSpan())));
     }
 }
