@@ -1,0 +1,38 @@
+namespace TransferLearning.ImageClassification.Hosting;
+
+/// <summary>How the served classifier is loaded and batched; bound from the configuration section <c>Classifier</c>.</summary>
+public sealed class ClassifierOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string Section = "Classifier";
+
+    /// <summary>The model file written by <c>TransferClassifier.Save</c>; replacing it swaps the served model in.</summary>
+    public string ModelPath { get; set; } = "";
+
+    /// <summary>Gather concurrent predictions into backbone batches (default on).</summary>
+    public bool Batching { get; set; } = true;
+
+    /// <summary>Most images in one batch (default 32).</summary>
+    public int MaxBatchSize { get; set; } = 32;
+
+    /// <summary>Longest a prediction waits for others to join its batch (default 2 ms).</summary>
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>Largest request body accepted (default 20 MB); larger ones get 413.</summary>
+    public long MaxRequestBytes { get; set; } = 20_000_000;
+
+    /// <summary>How often the model file is checked for a replacement (default 1 s).</summary>
+    public TimeSpan ReloadCheckInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Folder of downloaded backbones (null: the default model store).</summary>
+    public string? ModelDirectory { get; set; }
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ModelPath)) throw new InvalidOperationException($"Set {Section}:ModelPath to a model file written by TransferClassifier.Save.");
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, $"{Section}:{nameof(MaxBatchSize)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchDelay, TimeSpan.Zero, $"{Section}:{nameof(MaxBatchDelay)}");
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBytes, 1, $"{Section}:{nameof(MaxRequestBytes)}");
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReloadCheckInterval, TimeSpan.Zero, $"{Section}:{nameof(ReloadCheckInterval)}");
+    }
+}

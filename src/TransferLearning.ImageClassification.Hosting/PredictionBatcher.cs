@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TransferLearning.ImageClassification.Classification;
+
+namespace TransferLearning.ImageClassification.Hosting;
+
+/// <summary>
+/// Gathers concurrent predictions into backbone batches: the first waiting image opens a batch, which closes at
+/// <see cref="ClassifierOptions.MaxBatchSize"/> images or after <see cref="ClassifierOptions.MaxBatchDelay"/>. One
+/// batch runs at a time, on all cores, on the model leased when it closed.
+/// </summary>
+internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metrics, IOptions<ClassifierOptions> options) : BackgroundService
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+    public Task<BatchPrediction> EnqueueAsync(byte[] image, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(image, Stopwatch.GetTimestamp(), new TaskCompletionSource<BatchPrediction>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending)) throw new InvalidOperationException("The service is stopping.");
+        return pending.Answer.Task.WaitAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var (maxSize, maxDelay) = (options.Value.MaxBatchSize, options.Value.MaxBatchDelay);
+        var batch = new List<Pending>(maxSize);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        {
+            batch.Clear();
+            using (var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            {
+                window.CancelAfter(maxDelay);
+                try
+                {
+                    while (batch.Count < maxSize)
+                    {
+                        if (_queue.Reader.TryRead(out var next)) batch.Add(next);
+                        else if (batch.Count == 0 || !await _queue.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false)) break;
+                    }
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The window closed: run what has come.
+                }
+            }
+            Run(batch);
+        }
+    }
+
+    /// <summary>Predicts one batch; without batching, each request calls this with its own image.</summary>
+    public void Run(IReadOnlyList<Pending> batch)
+    {
+        try
+        {
+            using var lease = slot.Acquire();
+            var answers = lease.Classifier.PredictBatch([.. batch.Select(p => p.Image)]);
+            metrics.Batch(batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                metrics.Prediction(answers[i].Succeeded, Stopwatch.GetElapsedTime(batch[i].Started));
+                batch[i].Answer.TrySetResult(answers[i]);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var pending in batch) pending.Answer.TrySetException(e);
+        }
+    }
+
+    /// <summary>A prediction waiting for its batch.</summary>
+    internal sealed record Pending(byte[] Image, long Started, TaskCompletionSource<BatchPrediction> Answer);
+}
