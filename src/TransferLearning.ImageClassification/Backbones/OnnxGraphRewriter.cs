@@ -39,7 +39,7 @@ internal static class OnnxGraphRewriter
         Append(graph, "Flatten", pool ? AppendPooling(graph, pooled, spec.Pooling) : pooled, OutputName,
             OnnxNodes.Int("axis", 1));
 
-        Prune(graph, input.Name);
+        Prune(graph, OutputName, input.Name);
         graph.Output.Clear();
         // Intermediate shapes were inferred for one input size; ONNX Runtime infers them again.
         graph.ValueInfo.Clear();
@@ -101,13 +101,16 @@ internal static class OnnxGraphRewriter
         OnnxNodes.Add(graph, opType, [input], output, attributes);
 
 
-    /// <summary>Keeps only the nodes, initializers and inputs the features depend on (VGG16 drops its 120M classifier weights).</summary>
-    private static void Prune(GraphProto graph, string imageInput)
+    /// <summary>
+    /// Keeps only the nodes, initializers and inputs that <paramref name="output"/> depends on (VGG16 drops its 120M
+    /// classifier weights), and the graph input <paramref name="keptInput"/>.
+    /// </summary>
+    internal static void Prune(GraphProto graph, string output, string keptInput)
     {
         var producers = Producers(graph);
         var needed = new HashSet<string>();
         var keep = new HashSet<NodeProto>();
-        var pending = new Stack<string>([OutputName]);
+        var pending = new Stack<string>([output]);
         while (pending.TryPop(out var tensor))
         {
             if (!needed.Add(tensor) || !producers.TryGetValue(tensor, out var node) || !keep.Add(node)) continue;
@@ -120,7 +123,7 @@ internal static class OnnxGraphRewriter
         var initializers = graph.Initializer.Where(i => needed.Contains(i.Name)).ToList();
         graph.Initializer.Clear();
         graph.Initializer.AddRange(initializers);
-        var inputs = graph.Input.Where(i => i.Name == imageInput || needed.Contains(i.Name)).ToList();
+        var inputs = graph.Input.Where(i => i.Name == keptInput || needed.Contains(i.Name)).ToList();
         graph.Input.Clear();
         graph.Input.AddRange(inputs);
     }

@@ -158,7 +158,7 @@ public sealed class TransferClassifier : IDisposable
     /// <see cref="Classes"/> order, and <c>label</c>, int64 [N]. Resizing, normalisation, the backbone, the head and
     /// mirror-image averaging are inside; the metadata holds the classes (JSON), backbone, SHA-256 and input size.
     /// </summary>
-    /// <exception cref="NotSupportedException">The head is an ML.NET model, or the backbone uses an operator that cannot be lifted to opset 18.</exception>
+    /// <exception cref="NotSupportedException">ML.NET's converter cannot convert the head's trainer, or the backbone uses an operator that cannot be lifted to opset 18.</exception>
     /// <exception cref="BackboneNotFoundException">The backbone file is gone or changed since loading.</exception>
     public void ExportOnnx(string path)
     {

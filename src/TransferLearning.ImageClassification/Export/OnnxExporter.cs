@@ -24,12 +24,11 @@ internal static class OnnxExporter
     public const string ProbabilitiesName = "probabilities";
     public const string LabelName = "label";
     private const string BackbonePrefix = "backbone/";
+    private const string HeadPrefix = "head/";
 
     public static ModelProto Build(TransferClassifier classifier, byte[] backboneFile, ImagePreprocessor preprocessor, int views)
     {
-        if (classifier.Head is not DenseHead head)
-            throw new NotSupportedException(
-                $"ExportOnnx exports dense heads (HeadOptions); this classifier's head is an ML.NET model ({Trainer((MLNetHead)classifier.Head)}), which it cannot export yet. Train with HeadOptions to export.");
+        var head = classifier.Head;
         var spec = classifier.Backbone;
         var (cutModel, cutInput, _, _) = OnnxGraphRewriter.ToFeatureExtractor(backboneFile, spec);
         var backbone = ModelProto.Parser.ParseFrom(cutModel);
@@ -56,16 +55,14 @@ internal static class OnnxExporter
             x = Add(graph, "Concat", [x, mirrored], "views", Int("axis", 0));
         }
 
-        var features = Merge(graph, backbone.Graph, cutInput, x);
-        for (var layer = 0; layer < head.LayerSizes.Count - 1; layer++)
+        var features = Merge(graph, backbone.Graph, BackbonePrefix, cutInput, x, BackbonePrefix + OnnxGraphRewriter.OutputName);
+        var (headOutput, headDomains) = head switch
         {
-            var (weights, bias) = LayerParameters(head, layer);
-            var (inSize, outSize) = (head.LayerSizes[layer], head.LayerSizes[layer + 1]);
-            features = Add(graph, "Gemm", [features, Floats(graph, $"head/w{layer}", [outSize, inSize], weights), Floats(graph, $"head/b{layer}", [outSize], bias)],
-                $"head/dense{layer}", Int("transB", 1));
-            if (layer < head.LayerSizes.Count - 2) features = Add(graph, "Relu", [features], $"head/relu{layer}");
-        }
-        var probabilities = Add(graph, "Softmax", [features], views == 2 ? "view_probabilities" : ProbabilitiesName, Int("axis", -1));
+            DenseHead dense => (DenseLayers(graph, features, dense), Array.Empty<OperatorSetIdProto>()),
+            MLNetHead mlnet => MLNetLayers(graph, features, mlnet),
+            _ => throw new NotSupportedException($"ExportOnnx cannot export a {head.GetType().Name} head."),
+        };
+        var probabilities = Add(graph, "Identity", [headOutput], views == 2 ? "view_probabilities" : ProbabilitiesName);
         if (views == 2)
         {
             // Rows are [images; mirror images]: average the two halves, as TransferClassifier.Predict does.
@@ -85,6 +82,7 @@ internal static class OnnxExporter
             DocString = "Image classifier: uint8 RGB [N, H, W, 3] in, class probabilities [N, classes] and label [N] out.",
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        model.OpsetImport.Add(headDomains);
         Metadata(model, "classes", JsonSerializer.Serialize(classifier.Classes));
         Metadata(model, "backbone", spec.Name);
         Metadata(model, "backbone_sha256", classifier.BackboneSha256);
@@ -95,33 +93,57 @@ internal static class OnnxExporter
         return model;
     }
 
-    /// <summary>What trained an ML.NET head, e.g. "MaximumEntropyModelParameters": the model type of the chain's last transformer.</summary>
-    private static string Trainer(MLNetHead head)
+    /// <summary>Dense layers (ReLU between them) and softmax: the head's parameters as Gemm weights.</summary>
+    private static string DenseLayers(GraphProto graph, string features, DenseHead head)
     {
-        var last = head.Model is IEnumerable<Microsoft.ML.ITransformer> chain ? chain.LastOrDefault() ?? head.Model : head.Model;
-        var type = last.GetType();
-        return type.IsGenericType ? type.GetGenericArguments()[0].Name : type.Name;
+        for (var layer = 0; layer < head.LayerSizes.Count - 1; layer++)
+        {
+            var (weights, bias) = LayerParameters(head, layer);
+            var (inSize, outSize) = (head.LayerSizes[layer], head.LayerSizes[layer + 1]);
+            features = Add(graph, "Gemm", [features, Floats(graph, $"head/w{layer}", [outSize, inSize], weights), Floats(graph, $"head/b{layer}", [outSize], bias)],
+                $"head/dense{layer}", Int("transB", 1));
+            if (layer < head.LayerSizes.Count - 2) features = Add(graph, "Relu", [features], $"head/relu{layer}");
+        }
+        return Add(graph, "Softmax", [features], "head/softmax", Int("axis", -1));
     }
 
-    /// <summary>Copies the backbone's nodes and weights in under a prefix, fed by <paramref name="input"/>; returns its feature tensor.</summary>
-    private static string Merge(GraphProto graph, GraphProto backbone, string backboneInput, string input)
+    /// <summary>
+    /// The ML.NET model as ML.NET's ONNX converter writes it (for maximum-entropy trainers: Scaler and
+    /// LinearClassifier from the ai.onnx.ml domain), cut down to Features → Score.
+    /// </summary>
+    private static (string Scores, OperatorSetIdProto[] Domains) MLNetLayers(GraphProto graph, string features, MLNetHead head)
     {
-        string Rename(string name) => name.Length == 0 ? name : name == backboneInput ? input : BackbonePrefix + name;
-        foreach (var node in backbone.Node)
+        var converted = ModelProto.Parser.ParseFrom(head.ToOnnx());
+        const string Scores = "Score.output", Features = "Features";
+        OnnxGraphRewriter.Prune(converted.Graph, Scores, Features);
+        if (converted.Graph.Node.Any(n => n.Domain is "" or "ai.onnx" && n.OpType != "Identity"))
+            OpsetUpgrade.To(converted, Opset, "ML.NET head"); // the converter's own default-domain operators, if any
+        var scores = Merge(graph, converted.Graph, HeadPrefix, Features, features, HeadPrefix + Scores);
+        return (scores, [.. converted.OpsetImport.Where(o => o.Domain is not ("" or "ai.onnx"))]);
+    }
+
+    /// <summary>
+    /// Copies another graph's nodes and weights in under <paramref name="prefix"/>, its input <paramref name="otherInput"/>
+    /// fed by <paramref name="input"/>; returns <paramref name="output"/>, the prefixed tensor the caller reads.
+    /// </summary>
+    private static string Merge(GraphProto graph, GraphProto other, string prefix, string otherInput, string input, string output)
+    {
+        string Rename(string name) => name.Length == 0 ? name : name == otherInput ? input : prefix + name;
+        foreach (var node in other.Node)
         {
             var copy = node.Clone();
-            copy.Name = BackbonePrefix + node.Name;
+            copy.Name = prefix + node.Name;
             for (var i = 0; i < copy.Input.Count; i++) copy.Input[i] = Rename(copy.Input[i]);
             for (var i = 0; i < copy.Output.Count; i++) copy.Output[i] = Rename(copy.Output[i]);
             graph.Node.Add(copy);
         }
-        foreach (var initializer in backbone.Initializer)
+        foreach (var initializer in other.Initializer)
         {
             var copy = initializer.Clone();
-            copy.Name = BackbonePrefix + initializer.Name;
+            copy.Name = prefix + initializer.Name;
             graph.Initializer.Add(copy);
         }
-        return BackbonePrefix + OnnxGraphRewriter.OutputName;
+        return output;
     }
 
     private static (float[] Weights, float[] Bias) LayerParameters(DenseHead head, int layer)

@@ -53,8 +53,8 @@ internal static class OpsetUpgrade
                         + $"exporter does not know that operator to be unchanged. Convert the backbone to opset {opset} (onnx.version_converter) and load it with BackboneSpec.FromOnnxFile.");
             }
         }
-        model.OpsetImport.Clear();
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        foreach (var old in model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").ToArray()) model.OpsetImport.Remove(old);
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset }); // other domains (ai.onnx.ml) keep theirs
     }
 
     private static void RemoveAttributes(NodeProto node, params string[] names)

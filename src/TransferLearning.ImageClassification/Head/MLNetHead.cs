@@ -43,6 +43,25 @@ public sealed class MLNetHead : IClassifierHead
     /// <summary>Writes the model in ML.NET's format.</summary>
     internal void Save(Stream stream) => _ml.Model.Save(Model, _ml.Data.LoadFromEnumerable(Array.Empty<Row>(), RowSchema(FeatureSize)).Schema, stream);
 
+    /// <summary>
+    /// The model as ONNX, through ML.NET's converter: input "Features" [N, features], output "Score.output" [N, classes]
+    /// (plus the label branch the converter adds, which the exporter prunes).
+    /// </summary>
+    /// <exception cref="NotSupportedException">ML.NET cannot convert this trainer's model.</exception>
+    internal byte[] ToOnnx()
+    {
+        using var stream = new MemoryStream();
+        try
+        {
+            _ml.Model.ConvertToOnnx(Model, _ml.Data.LoadFromEnumerable(Array.Empty<Row>(), RowSchema(FeatureSize)), stream);
+        }
+        catch (Exception e) when (e is NotSupportedException or NotImplementedException or InvalidOperationException)
+        {
+            throw new NotSupportedException($"ML.NET's ONNX converter cannot convert this head ({e.Message}).", e);
+        }
+        return stream.ToArray();
+    }
+
     /// <summary>Reads a model written by <see cref="Save"/>.</summary>
     internal static MLNetHead Load(Stream stream, int featureSize, int classCount)
     {
