@@ -24,6 +24,20 @@ internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metric
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await BatchUntilStoppedAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Stopping: predictions still waiting get an answer (cancelled) instead of hanging their requests.
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var pending)) pending.Answer.TrySetCanceled(stoppingToken);
+        }
+    }
+
+    private async Task BatchUntilStoppedAsync(CancellationToken stoppingToken)
+    {
         var (maxSize, maxDelay) = (options.Value.MaxBatchSize, options.Value.MaxBatchDelay);
         var batch = new List<Pending>(maxSize);
         while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
