@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using SkiaSharp;
+using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Tests.Classification;
@@ -34,19 +35,7 @@ public sealed class OnnxExporterTests(TrainedOnAssetsFixture trained) : IDisposa
     public void On_images_already_at_the_input_size_it_gives_the_library_s_probabilities_within_1e4()
     {
         // The bundled 28x28 images enlarged to 224x224 and stored losslessly: both sides start from the same pixels.
-        var images = TestFiles(perClass: 1).Select(f => ImageDecoder.DecodeResized(File.ReadAllBytes(f), new ImageSize(Side, Side))).ToArray();
-        using var session = new InferenceSession(Export());
-
-        var exported = Run(session, [.. images.Select(Rgb)], Side, Side);
-
-        var classifier = trained.Result.Classifier;
-        for (var i = 0; i < images.Length; i++)
-        {
-            using var png = images[i].Encode(SKEncodedImageFormat.Png, 100);
-            var expected = classifier.Predict(png.ToArray()).Scores.Select(s => s.Probability).ToArray();
-            Assert.All(expected.Zip(exported[i]), p => Assert.Equal(p.First, p.Second, 1e-4));
-            images[i].Dispose();
-        }
+        AssertFileMatchesPredict(trained.Result.Classifier, Export(), TestFiles(perClass: 1));
     }
 
     [Fact]
@@ -112,27 +101,15 @@ public sealed class OnnxExporterTests(TrainedOnAssetsFixture trained) : IDisposa
     public async Task Mirror_image_averaging_is_inside_the_file_too()
     {
         using var folder = TestImages.NewFolder();
-        TestImages.CopyAssets(folder.Combine("data"), classes: 3, perClass: 8);
-        var result = await new TransferClassifierBuilder()
-            .WithImages(folder.Combine("data"))
-            .WithoutFeatureCache()
-            .WithBackbone(TinyOnnx.Backbone(folder, features: 8))
-            .WithHorizontalFlip()
-            .WithHead(new HeadOptions { Epochs = 3, HiddenLayers = [6] })
-            .TrainAsync();
-        using var classifier = result.Classifier;
+        using var classifier = await TrainWithMirrorImagesAsync(folder, new HeadOptions { Epochs = 3, HiddenLayers = [6] });
         var path = folder.Combine("flip.onnx");
         classifier.ExportOnnx(path);
         using var image = new SKBitmap(Side, Side);
         for (var y = 0; y < Side; y++)
             for (var x = 0; x < Side; x++) image.SetPixel(x, y, new SKColor((byte)x, (byte)(y * 3), (byte)(x ^ y), 255));
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        var gradient = folder.Write("gradient.png", image.Encode(SKEncodedImageFormat.Png, 100).ToArray());
 
-        using var session = new InferenceSession(path);
-        var exported = Run(session, [Rgb(image)], Side, Side)[0];
-
-        var expected = classifier.Predict(png.ToArray()).Scores.Select(s => s.Probability).ToArray();
-        Assert.All(expected.Zip(exported), p => Assert.Equal(p.First, p.Second, 1e-4));
+        AssertFileMatchesPredict(classifier, path, [gradient]);
     }
 
     [Theory]
@@ -141,23 +118,38 @@ public sealed class OnnxExporterTests(TrainedOnAssetsFixture trained) : IDisposa
     public async Task A_head_trained_by_an_ml_net_trainer_is_exported_through_ml_net_s_converter(string trainer)
     {
         using var folder = TestImages.NewFolder();
+        using var classifier = await TrainWithMirrorImagesAsync(
+            folder, trainer == "lbfgs-maxent" ? MLNetHeadOptions.LbfgsMaximumEntropy : MLNetHeadOptions.SdcaMaximumEntropy);
+        var path = folder.Combine("mlnet.onnx");
+        classifier.ExportOnnx(path);
+
+        AssertFileMatchesPredict(classifier, path,
+            [.. Directory.GetFiles(folder.Combine("data"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(6)]);
+    }
+
+    /// <summary>A fast classifier: the tiny backbone on 3 bundled classes, with mirror-image features.</summary>
+    private static async Task<TransferClassifier> TrainWithMirrorImagesAsync(TempFolder folder, IHeadRecipe head)
+    {
         TestImages.CopyAssets(folder.Combine("data"), classes: 3, perClass: 8);
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
             .WithoutFeatureCache()
             .WithBackbone(TinyOnnx.Backbone(folder, features: 8))
             .WithHorizontalFlip()
-            .WithHead(trainer == "lbfgs-maxent" ? MLNetHeadOptions.LbfgsMaximumEntropy : MLNetHeadOptions.SdcaMaximumEntropy)
+            .WithHead(head)
             .TrainAsync();
-        using var classifier = result.Classifier;
-        var path = folder.Combine("mlnet.onnx");
-        classifier.ExportOnnx(path);
-        var images = Directory.GetFiles(folder.Combine("data"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(6)
-            .Select(f => ImageDecoder.DecodeResized(File.ReadAllBytes(f), new ImageSize(Side, Side))).ToArray();
+        return result.Classifier;
+    }
 
-        using var session = new InferenceSession(path);
+    /// <summary>
+    /// Each image enlarged to the input size and stored losslessly, so the file and <c>Predict</c> start from the same
+    /// pixels: their probabilities must agree within 1e-4.
+    /// </summary>
+    private static void AssertFileMatchesPredict(TransferClassifier classifier, string onnxPath, IReadOnlyList<string> imageFiles)
+    {
+        var images = imageFiles.Select(f => ImageDecoder.DecodeResized(File.ReadAllBytes(f), new ImageSize(Side, Side))).ToArray();
+        using var session = new InferenceSession(onnxPath);
         var exported = Run(session, [.. images.Select(Rgb)], Side, Side);
-
         for (var i = 0; i < images.Length; i++)
         {
             using var png = images[i].Encode(SKEncodedImageFormat.Png, 100);
