@@ -4,36 +4,55 @@ namespace TransferLearning.ImageClassification.Head;
 
 /// <summary>
 /// Mean cross-entropy gradient of a <see cref="DenseHead"/>'s parameters over a mini-batch, with class weights,
-/// label smoothing, L2 and dropout.
+/// label smoothing, L2 and dropout. The batch goes through as matrices: one product per layer forward, two back.
 /// </summary>
-internal sealed class Backpropagation(int[] sizes, HeadOptions options, float[] classWeights, Random random)
+internal sealed class Backpropagation
 {
-    private readonly float[] _activations = new float[DenseHead.ActivationCount(sizes)];
-    private readonly float[] _delta = new float[DenseHead.ActivationCount(sizes)];
-    private readonly float[] _dropoutScale = new float[options.Dropout > 0 ? DenseHead.ActivationCount(sizes) : 0];
-    private readonly (int Offset, int Length)[] _weights = WeightRanges(sizes).ToArray();
+    private readonly int[] _sizes;
+    private readonly HeadOptions _options;
+    private readonly float[] _classWeights;
+    private readonly Random _random;
+    private readonly DenseBatch _batch;
+    private readonly float[][] _deltas;        // per layer, [batch, units]: ∂loss/∂(pre-activation)
+    private readonly float[][]? _dropoutScale; // per hidden layer, [batch, units]
+    private readonly (int Offset, int Length)[] _weights;
+
+    public Backpropagation(int[] sizes, HeadOptions options, float[] classWeights, Random random)
+    {
+        (_sizes, _options, _classWeights, _random) = (sizes, options, classWeights, random);
+        _batch = new DenseBatch(sizes, options.BatchSize);
+        _deltas = sizes.Skip(1).Select(units => new float[options.BatchSize * units]).ToArray();
+        _dropoutScale = options.Dropout > 0 ? sizes.Skip(1).SkipLast(1).Select(units => new float[options.BatchSize * units]).ToArray() : null;
+        _weights = WeightRanges(sizes).ToArray();
+        Result = new float[checked((int)DenseHead.ParameterCount(sizes))];
+    }
 
     /// <summary>The gradient computed by the last <see cref="Gradient"/> call.</summary>
-    public float[] Result { get; } = new float[checked((int)DenseHead.ParameterCount(sizes))];
+    public float[] Result { get; }
 
     /// <summary>Fills <see cref="Result"/>; returns the batch's summed (weighted) loss and number of right answers.</summary>
     public (double Loss, int Correct) Gradient(float[] parameters, ReadOnlySpan<int> batch, float[][] x, IReadOnlyList<int> labels)
     {
-        Array.Clear(Result);
+        _batch.Load(batch, x);
+        NewDropoutMasks(batch.Length);
+        _batch.Forward(parameters, _dropoutScale);
+
+        // Output delta of softmax + cross-entropy: p − target, scaled to a weighted batch mean.
+        var (classes, smoothing) = (_sizes[^1], _options.LabelSmoothing);
         var (loss, correct) = (0.0, 0);
-        foreach (var i in batch)
+        for (var i = 0; i < batch.Length; i++)
         {
-            NewDropoutMask();
-            DenseHead.Forward(sizes, parameters, x[i], _activations, _dropoutScale);
-            var probabilities = _activations.AsSpan(_activations.Length - sizes[^1]);
-            var weight = classWeights[labels[i]];
-            loss += weight * CrossEntropy(probabilities, labels[i]);
-            correct += TensorPrimitives.IndexOfMax(probabilities) == labels[i] ? 1 : 0;
-            Backward(parameters, x[i], labels[i], weight / batch.Length);
+            var probabilities = _batch.Probabilities(i);
+            var label = labels[batch[i]];
+            var weight = _classWeights[label];
+            loss += weight * CrossEntropy(probabilities, label);
+            correct += TensorPrimitives.IndexOfMax(probabilities) == label ? 1 : 0;
+            var delta = _deltas[^1].AsSpan(i * classes, classes);
+            TensorPrimitives.Subtract(probabilities, smoothing / classes, delta);
+            delta[label] -= 1 - smoothing;
+            TensorPrimitives.Multiply(delta, weight / batch.Length, delta);
         }
-        if (options.L2 > 0)
-            foreach (var (offset, length) in _weights)
-                TensorPrimitives.MultiplyAdd(parameters.AsSpan(offset, length), options.L2, Result.AsSpan(offset, length), Result.AsSpan(offset, length));
+        Backward(parameters, batch.Length);
         return (loss, correct);
     }
 
@@ -47,55 +66,53 @@ internal sealed class Backpropagation(int[] sizes, HeadOptions options, float[] 
     /// <summary>−Σ t·log p with the smoothed target t.</summary>
     private double CrossEntropy(ReadOnlySpan<float> probabilities, int label)
     {
-        var smoothing = options.LabelSmoothing;
+        var smoothing = _options.LabelSmoothing;
         var loss = -(1 - smoothing) * Math.Log(Math.Max(probabilities[label], 1e-12f));
         if (smoothing > 0)
             foreach (var p in probabilities) loss -= smoothing / probabilities.Length * Math.Log(Math.Max(p, 1e-12f));
         return loss;
     }
 
-    private void Backward(float[] parameters, float[] features, int label, float scale)
+    private void Backward(float[] parameters, int count)
     {
-        // Output delta of softmax + cross-entropy: p − target (scaled to a weighted batch mean).
-        var classes = sizes[^1];
-        var produced = _activations.Length - classes;
-        var delta = _delta.AsSpan(produced, classes);
-        TensorPrimitives.Subtract(_activations.AsSpan(produced, classes), options.LabelSmoothing / classes, delta);
-        delta[label] -= 1 - options.LabelSmoothing;
-        TensorPrimitives.Multiply(delta, scale, delta);
-
         var offset = Result.Length;
-        for (var layer = sizes.Length - 2; layer >= 0; layer--)
+        for (var layer = _sizes.Length - 2; layer >= 0; layer--)
         {
-            var (inSize, outSize) = (sizes[layer], sizes[layer + 1]);
+            var (inSize, outSize) = (_sizes[layer], _sizes[layer + 1]);
             offset -= (inSize + 1) * outSize;
-            var inputStart = produced - inSize;
-            ReadOnlySpan<float> input = layer == 0 ? features : _activations.AsSpan(inputStart, inSize);
-            var outputDelta = _delta.AsSpan(produced, outSize);
-            for (var o = 0; o < outSize; o++)
-            {
-                var row = Result.AsSpan(offset + o * inSize, inSize);
-                TensorPrimitives.MultiplyAdd(input, outputDelta[o], row, row);
-                Result[offset + inSize * outSize + o] += outputDelta[o];
-            }
+            var input = layer == 0 ? _batch.Input : _batch.Outputs[layer - 1];
+            var delta = _deltas[layer].AsMemory(0, count * outSize);
+
+            // Weights: δᵀ·input (+ L2·W), [out, in]; biases: δ summed over the batch.
+            var weights = parameters.AsMemory(offset, inSize * outSize);
+            MatrixProducts.SumOfOuterProducts(
+                delta, outSize, 1, input.AsMemory(0, count * inSize), Result.AsMemory(offset, inSize * outSize), count, outSize, inSize, weights, _options.L2);
+            var bias = Result.AsSpan(offset + inSize * outSize, outSize);
+            bias.Clear();
+            for (var i = 0; i < count; i++) TensorPrimitives.Add(bias, delta.Span.Slice(i * outSize, outSize), bias);
             if (layer == 0) break;
 
-            // Through the weights, then through ReLU and dropout: zero where the unit was off or dropped.
-            var inputDelta = _delta.AsSpan(inputStart, inSize);
-            inputDelta.Clear();
-            for (var o = 0; o < outSize; o++)
-                TensorPrimitives.MultiplyAdd(parameters.AsSpan(offset + o * inSize, inSize), outputDelta[o], inputDelta, inputDelta);
-            for (var j = 0; j < inSize; j++)
-                inputDelta[j] = input[j] > 0 ? inputDelta[j] * (_dropoutScale.Length > 0 ? _dropoutScale[inputStart + j] : 1f) : 0f;
-            produced = inputStart;
+            // Through the weights (δ·W), then through ReLU and dropout: zero where the unit was off or dropped.
+            var back = _deltas[layer - 1].AsSpan(0, count * inSize);
+            MatrixProducts.SumOfOuterProducts(delta, 1, outSize, weights, _deltas[layer - 1].AsMemory(0, count * inSize), outSize, count, inSize);
+            var scale = _dropoutScale?[layer - 1];
+            for (var j = 0; j < back.Length; j++)
+                back[j] = input[j] > 0 ? back[j] * (scale is null ? 1f : scale[j]) : 0f;
         }
     }
 
-    private void NewDropoutMask()
+    /// <summary>New masks for the hidden units, example by example, so a seed gives the same masks.</summary>
+    private void NewDropoutMasks(int count)
     {
-        if (_dropoutScale.Length == 0) return;
-        var keep = 1f / (1f - options.Dropout);
-        for (var j = 0; j < _dropoutScale.Length; j++) _dropoutScale[j] = random.NextSingle() < options.Dropout ? 0f : keep;
+        if (_dropoutScale is null) return;
+        var keep = 1f / (1f - _options.Dropout);
+        for (var i = 0; i < count; i++)
+            for (var layer = 0; layer < _dropoutScale.Length; layer++)
+            {
+                var units = _sizes[layer + 1];
+                foreach (ref var scale in _dropoutScale[layer].AsSpan(i * units, units))
+                    scale = _random.NextSingle() < _options.Dropout ? 0f : keep;
+            }
     }
 
     /// <summary>Where each layer's weight matrix sits in the flat parameter array (biases follow each).</summary>

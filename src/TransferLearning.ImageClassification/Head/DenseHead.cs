@@ -41,7 +41,7 @@ public sealed class DenseHead : IClassifierHead
     {
         if (features.Length != FeatureSize) throw new ArgumentException($"Expected {FeatureSize} features, got {features.Length}.", nameof(features));
         var activations = new float[ActivationCount(_sizes)];
-        Forward(_sizes, _parameters, features, activations, dropoutScale: []);
+        Forward(_sizes, _parameters, features, activations);
         activations.AsSpan(activations.Length - ClassCount).CopyTo(probabilities);
     }
 
@@ -62,11 +62,9 @@ public sealed class DenseHead : IClassifierHead
 
     /// <summary>
     /// Runs the layers, writing every layer's output back to back into <paramref name="activations"/> (the last
-    /// <c>classes</c> values are the probabilities). A non-empty <paramref name="dropoutScale"/> (one value per hidden
-    /// unit: 0 to drop, 1/(1−rate) to keep) applies dropout to the hidden layers.
+    /// <c>classes</c> values are the probabilities). One example at a time; training runs batches through <see cref="DenseBatch"/>.
     /// </summary>
-    internal static void Forward(
-        IReadOnlyList<int> sizes, ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, Span<float> activations, ReadOnlySpan<float> dropoutScale)
+    private static void Forward(IReadOnlyList<int> sizes, ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, Span<float> activations)
     {
         var input = features;
         var (offset, produced) = (0, 0);
@@ -77,15 +75,8 @@ public sealed class DenseHead : IClassifierHead
             var bias = parameters.Slice(offset + inSize * outSize, outSize);
             for (var o = 0; o < outSize; o++)
                 output[o] = TensorPrimitives.Dot(parameters.Slice(offset + o * inSize, inSize), input) + bias[o];
-            if (layer == sizes.Count - 2)
-            {
-                TensorPrimitives.SoftMax(output, output);
-            }
-            else
-            {
-                TensorPrimitives.Max(output, 0f, output); // ReLU
-                if (!dropoutScale.IsEmpty) TensorPrimitives.Multiply(output, dropoutScale.Slice(produced, outSize), output);
-            }
+            if (layer == sizes.Count - 2) TensorPrimitives.SoftMax(output, output);
+            else TensorPrimitives.Max(output, 0f, output); // ReLU
             offset += (inSize + 1) * outSize;
             produced += outSize;
             input = output;

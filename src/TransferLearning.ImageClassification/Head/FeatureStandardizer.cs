@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace TransferLearning.ImageClassification.Head;
 
 /// <summary>Per-feature mean and 1/deviation of the training features; folded into the head's weights after training.</summary>
@@ -37,7 +39,13 @@ internal sealed class FeatureStandardizer
     }
 
     public float[][] Apply(IReadOnlyList<float[]> features) =>
-        features.Select(row => row.Select((v, j) => (v - _mean[j]) * _inverseStd[j]).ToArray()).ToArray();
+        features.Select(row =>
+        {
+            var standardized = new float[row.Length];
+            TensorPrimitives.Subtract(row, _mean, standardized);
+            TensorPrimitives.Multiply(standardized, _inverseStd, standardized);
+            return standardized;
+        }).ToArray();
 
     /// <summary>The head that gives on raw features what <paramref name="parameters"/> gives on standardised ones: only the first layer changes.</summary>
     public DenseHead Fold(IReadOnlyList<int> sizes, ReadOnlySpan<float> parameters)

@@ -45,6 +45,8 @@ public sealed class HeadTrainer
         var pass = new Backpropagation(sizes, _options, _options.ClassWeights.Resolve(train.Labels, classCount), random);
         var optimizer = IOptimizer.Create(_options, parameters.Length);
         var rateFor = _options.Schedule.Start(_options.LearningRate, _options.Epochs);
+        const int scoringRows = 256;
+        var scoring = validationX is null ? null : new DenseBatch(sizes, scoringRows);
         double? lastMonitored = null;
         var order = Enumerable.Range(0, train.Count).ToArray();
         var history = new List<EpochMetrics>();
@@ -66,7 +68,7 @@ public sealed class HeadTrainer
 
             var (validationLoss, validationAccuracy) = validationX is null
                 ? ((double?)null, (double?)null)
-                : Score(sizes, parameters, validationX, validation!.Labels);
+                : Score(scoring!, scoringRows, parameters, validationX, validation!.Labels);
             var metrics = new EpochMetrics(epoch, lossSum / train.Count, (double)correct / train.Count, validationLoss, validationAccuracy, learningRate);
             history.Add(metrics);
             onEpoch?.Invoke(metrics);
@@ -109,16 +111,21 @@ public sealed class HeadTrainer
         return parameters;
     }
 
-    private static (double Loss, double Accuracy) Score(int[] sizes, float[] parameters, float[][] x, IReadOnlyList<int> labels)
+    private static (double Loss, double Accuracy) Score(DenseBatch batch, int capacity, float[] parameters, float[][] x, IReadOnlyList<int> labels)
     {
-        var activations = new float[DenseHead.ActivationCount(sizes)];
+        var rows = Enumerable.Range(0, x.Length).ToArray();
         var (loss, correct) = (0.0, 0);
-        for (var i = 0; i < x.Length; i++)
+        for (var start = 0; start < x.Length; start += capacity)
         {
-            DenseHead.Forward(sizes, parameters, x[i], activations, dropoutScale: []);
-            var p = activations.AsSpan(activations.Length - sizes[^1]);
-            loss -= Math.Log(Math.Max(p[labels[i]], 1e-12f));
-            correct += TensorPrimitives.IndexOfMax(p) == labels[i] ? 1 : 0;
+            batch.Load(rows.AsSpan(start, Math.Min(capacity, x.Length - start)), x);
+            batch.Forward(parameters, dropoutScale: null);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var p = batch.Probabilities(i);
+                var label = labels[start + i];
+                loss -= Math.Log(Math.Max(p[label], 1e-12f));
+                correct += TensorPrimitives.IndexOfMax(p) == label ? 1 : 0;
+            }
         }
         return (loss / x.Length, (double)correct / x.Length);
     }
