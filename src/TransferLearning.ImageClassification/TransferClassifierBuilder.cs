@@ -27,6 +27,8 @@ public sealed class TransferClassifierBuilder
 {
     private Func<ImageDataset>? _data;
     private Func<ImageDataset>? _testData;
+    private Shards.FeatureShardSet? _features;
+    private Shards.FeatureShardSet? _testFeatures;
     private SplitRatios _ratios = SplitRatios.Default;
     private int _seed = 42;
     private BackboneSpec _backbone = BackboneCatalog.ResNet18;
@@ -111,18 +113,52 @@ public sealed class TransferClassifierBuilder
     /// <summary>Where skipped images and stages are logged.</summary>
     public TransferClassifierBuilder WithLogger(ILogger logger) => Set(() => _logger = logger);
 
+    /// <summary>
+    /// Trains on features already computed into shard files (<see cref="Shards.FeatureShards.WriteAsync"/>) instead of
+    /// images: the same split for the same seed, and the same report, as <see cref="WithImages(string)"/> on the folder the
+    /// shards were made from. The backbone is the shards' catalogue entry at their input size (for another backbone, call
+    /// <see cref="WithBackbone(BackboneSpec)"/> after this); the classifier still needs its file to predict, and training
+    /// refuses a backbone whose file, size, normalisation or cut differ from the shards'.
+    /// </summary>
+    public TransferClassifierBuilder WithFeatures(Shards.FeatureShardSet shards) => Set(() =>
+    {
+        _features = shards ?? throw new ArgumentNullException(nameof(shards));
+        _data = () => shards.Dataset;
+        _backbone = BackboneCatalog.All.FirstOrDefault(b => b.Name == shards.Backbone) ?? _backbone;
+        _imageSize = shards.InputSize;
+    });
+
+    /// <summary>Test features from shard files of a separate test folder, made like those of <see cref="WithFeatures"/>.</summary>
+    public TransferClassifierBuilder WithTestFeatures(Shards.FeatureShardSet shards) => Set(() =>
+    {
+        _testFeatures = shards ?? throw new ArgumentNullException(nameof(shards));
+        _testData = () => shards.Dataset;
+    });
+
     /// <summary>Checks every choice and reads the image folders' listings.</summary>
     /// <exception cref="InvalidOperationException">No images were given.</exception>
     /// <exception cref="DatasetException">A folder is missing, has fewer than two classes or an empty class.</exception>
     /// <exception cref="ArgumentException">An option is out of range or the image size does not suit the backbone.</exception>
     public TransferTrainer Build()
     {
-        var data = (_data ?? throw new InvalidOperationException("Say where the images are with WithImages(...).")).Invoke();
+        var data = (_data ?? throw new InvalidOperationException("Say where the images are with WithImages(...) or WithFeatures(...).")).Invoke();
         var backbone = _imageSize is { } size ? _backbone with { InputSize = size } : _backbone;
         _featurizer.Validate();
         (_head as HeadOptions)?.Validate();
+        if (_testFeatures is not null && _features is null)
+            throw new InvalidOperationException("WithTestFeatures needs WithFeatures: train and test features come from the same kind of run.");
+        if (_features is not null && (_testData is not null && _testFeatures is null))
+            throw new InvalidOperationException("With WithFeatures, give test features with WithTestFeatures, not test images.");
+        if (_features is not null && _featurizer.HorizontalFlip)
+            throw new InvalidOperationException("Shard files hold one view per image; WithHorizontalFlip cannot be used with WithFeatures.");
+        if (_testFeatures is not null && _testFeatures.Fingerprint != _features!.Fingerprint)
+            throw new InvalidOperationException($"Test features ({_testFeatures.Fingerprint}) were not made like the training features ({_features.Fingerprint}).");
         return new TransferTrainer(new TrainingSettings(
-            data, _testData?.Invoke(), _ratios, _seed, backbone, _featurizer, _head, _onEpoch, _progress, _downloadProgress, _logger));
+            data, _testData?.Invoke(), _ratios, _seed, backbone, _featurizer, _head, _onEpoch, _progress, _downloadProgress, _logger)
+        {
+            Features = _features,
+            TestFeatures = _testFeatures,
+        });
     }
 
     /// <summary>

@@ -27,20 +27,25 @@ internal static class MatrixProducts
     public static void MultiplyTransposed(ReadOnlyMemory<float> a, ReadOnlyMemory<float> b, Memory<float> c, int m, int n, int k)
     {
         Check(a.Length >= m * k && b.Length >= n * k && c.Length >= m * n);
-        // Four b rows (weights) per task: they stay in L1 while every a row streams past them, and each core reads its
-        // own share of the weights once per batch.
+        // Four b rows (weights) per task stay in L1 while a chunk of a's rows small enough for L2 streams past them;
+        // each core reads its own share of the weights once per chunk.
+        var chunk = (int)Math.Clamp(CacheResidentBytes / (k * sizeof(float)) / 3 * 3, 3, Math.Max(m, 3));
         InParallel((n + 3) / 4, (long)m * n * k, (first, last) =>
         {
             ReadOnlySpan<float> av = a.Span, bv = b.Span;
             var cv = c.Span;
-            for (var j = first * 4; j < Math.Min(last * 4, n); j += 4)
+            for (var rows = 0; rows < m; rows += chunk)
             {
-                var width = Math.Min(4, n - j);
-                var i = 0;
-                for (; width == 4 && i + 3 <= m; i += 3) DotBlock3x4(av, bv, cv, i, j, n, k);
-                for (; i < m; i++)
-                    for (var column = j; column < j + width; column++)
-                        cv[i * n + column] = Dot(av.Slice(i * k, k), bv.Slice(column * k, k));
+                var rowEnd = Math.Min(rows + chunk, m);
+                for (var j = first * 4; j < Math.Min(last * 4, n); j += 4)
+                {
+                    var width = Math.Min(4, n - j);
+                    var i = rows;
+                    for (; width == 4 && i + 3 <= rowEnd; i += 3) DotBlock3x4(av, bv, cv, i, j, n, k);
+                    for (; i < rowEnd; i++)
+                        for (var column = j; column < j + width; column++)
+                            cv[i * n + column] = Dot(av.Slice(i * k, k), bv.Slice(column * k, k));
+                }
             }
         });
     }

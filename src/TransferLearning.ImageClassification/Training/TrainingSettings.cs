@@ -18,4 +18,11 @@ internal sealed record TrainingSettings(
     Action<EpochMetrics>? OnEpoch,
     IProgress<FeaturizationProgress>? Progress,
     IProgress<Downloads.DownloadProgress>? DownloadProgress,
-    ILogger Logger);
+    ILogger Logger)
+{
+    /// <summary>Precomputed features of <see cref="Data"/> (WithFeatures), or null to featurize the images.</summary>
+    public Shards.FeatureShardSet? Features { get; init; }
+
+    /// <summary>Precomputed features of <see cref="TestData"/>.</summary>
+    public Shards.FeatureShardSet? TestFeatures { get; init; }
+}

@@ -29,8 +29,19 @@ public sealed class TransferTrainer
         try
         {
             var paths = split.Train.Concat(split.Validation).Concat(split.Test).Select(i => i.Path).ToArray();
-            s.Logger.LogInformation("Featurizing {Count} images with {Backbone}", paths.Length, s.Backbone.Name);
-            var features = await featurizer.FeaturizeAsync(paths, s.Progress, cancellationToken).ConfigureAwait(false);
+            FeaturizationResult features;
+            if (s.Features is { } shards)
+            {
+                if (featurizer.Backbone.Fingerprint(featurizer.BackboneSha256) is var fingerprint && fingerprint != shards.Fingerprint)
+                    throw new BackboneNotFoundException(
+                        $"The shards' features were made as {shards.Fingerprint}; this backbone would make them as {fingerprint}. Use the shards' backbone and size.");
+                features = FromShards(shards, s.TestFeatures, split);
+            }
+            else
+            {
+                s.Logger.LogInformation("Featurizing {Count} images with {Backbone}", paths.Length, s.Backbone.Name);
+                features = await featurizer.FeaturizeAsync(paths, s.Progress, cancellationToken).ConfigureAwait(false);
+            }
             HeadRun.LogSkipped(s.Logger, features);
 
             var (head, classes, report) = HeadRun.Fit(s, s.Head, featurizer, split, features, cancellationToken);
@@ -42,6 +53,16 @@ public sealed class TransferTrainer
             featurizer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The shards' features in split order (train, validation, test), as featurizing the images would give them.</summary>
+    private static FeaturizationResult FromShards(Shards.FeatureShardSet shards, Shards.FeatureShardSet? testShards, DatasetSplit split)
+    {
+        var trainPart = shards.ResultFor(split.Train.Concat(split.Validation).Select(i => i.Path).ToArray());
+        var testPart = (testShards ?? shards).ResultFor(split.Test.Select(i => i.Path).ToArray());
+        return new FeaturizationResult(
+            [.. trainPart.Features, .. testPart.Features], null, [.. trainPart.Skipped, .. testPart.Skipped],
+            0, trainPart.FromCache + testPart.FromCache, TimeSpan.Zero, ContentHashes: [.. trainPart.ContentHashes!, .. testPart.ContentHashes!]);
     }
 
     internal static DatasetSplit Split(TrainingSettings s)
