@@ -3,6 +3,7 @@ using System.Globalization;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Shards;
 
 namespace CatsDogs.Console;
 
@@ -56,6 +57,27 @@ internal static class Cli
         var cpuFallback = new Option<bool>("--cpu-fallback") { Description = "With --gpu: warn and use the CPU when CUDA is unusable." };
         var wide = new Option<bool>("--wide") { Description = "Every column: feature size, untrained scores, timings." };
         var images = new Argument<FileInfo[]>("images") { Description = "Image files to classify.", Arity = ArgumentArity.OneOrMore };
+        var featureData = new Option<DirectoryInfo>("--data") { Description = "Folder with one sub-folder of images per class.", Required = true };
+        var shard = new Option<Shard>("--shard")
+        {
+            Description = "Which shard to featurize, K/N with 0 <= K < N (a Kubernetes Indexed Job passes JOB_COMPLETION_INDEX as K).",
+            DefaultValueFactory = _ => Shard.Whole,
+            CustomParser = r =>
+            {
+                try
+                {
+                    return Shard.Parse(r.Tokens.Single().Value);
+                }
+                catch (FormatException e)
+                {
+                    r.AddError($"--shard: {e.Message}");
+                    return null;
+                }
+            },
+        };
+        var featuresOut = new Option<DirectoryInfo>("--out") { Description = "Feature folder the shard file part-K-of-N.parquet is written to.", Required = true };
+        var features = new Option<DirectoryInfo?>("--features") { Description = "Train on the shard files in this folder (written by featurize) instead of --data's images." };
+        var testFeatures = new Option<DirectoryInfo?>("--test-features") { Description = "With --features: shard files of a separate test folder." };
 
         DataChoice Data(ParseResult r) => new(r.GetValue(data), r.GetValue(testData), r.GetValue(seed), r.GetValue(cache)!);
         ExecutionDevice Device(ParseResult r) => r.GetValue(gpu) is { } id ? ExecutionDevice.Cuda(id, r.GetValue(cpuFallback)) : ExecutionDevice.Cpu;
@@ -64,11 +86,27 @@ internal static class Cli
 
         var train = new Command("train", "Featurize, train the head, evaluate before and after, save the model and a JSON report.")
         {
-            data, testData, backbone, imageSize, normalization, models, seed, cache, output, report, flip, gpu, cpuFallback,
+            data, testData, features, testFeatures, backbone, imageSize, normalization, models, seed, cache, output, report, flip, gpu, cpuFallback,
         };
-        train.SetAction(Guarded((r, token) => TrainCommand.RunAsync(
-            Data(r), BackboneChoice.Resolve(r.GetValue(backbone)!, r.GetValue(imageSize), r.GetValue(normalization)!),
-            r.GetValue(flip), Runtime(r), r.GetValue(output)!, r.GetValue(report), token)));
+        train.Validators.Add(r =>
+        {
+            if (r.GetValue(features) is null && r.GetValue(testFeatures) is not null) r.AddError("--test-features needs --features.");
+            if (r.GetValue(features) is not null && (r.GetValue(data) ?? r.GetValue(testData)) is not null) r.AddError("Give --features or --data/--test-data, not both.");
+            if (r.GetValue(features) is not null && r.GetValue(flip)) r.AddError("--flip needs images; shard files hold one view per image.");
+        });
+        train.SetAction(Guarded((r, token) => r.GetValue(features) is { } featureFolder
+            ? TrainCommand.RunOnFeaturesAsync(featureFolder, r.GetValue(testFeatures), r.GetValue(seed), Runtime(r), r.GetValue(output)!, r.GetValue(report), token)
+            : TrainCommand.RunAsync(
+                Data(r), BackboneChoice.Resolve(r.GetValue(backbone)!, r.GetValue(imageSize), r.GetValue(normalization)!),
+                r.GetValue(flip), Runtime(r), r.GetValue(output)!, r.GetValue(report), token)));
+
+        var featurize = new Command("featurize", "Featurize one shard of --data into --out/part-K-of-N.parquet (path, label, sha256, features); run N shards side by side, then train --features.")
+        {
+            featureData, backbone, imageSize, normalization, shard, models, cache, featuresOut, gpu, cpuFallback,
+        };
+        featurize.SetAction(Guarded((r, token) => FeaturizeCommand.RunAsync(
+            r.GetValue(featureData)!, BackboneChoice.Resolve(r.GetValue(backbone)!, r.GetValue(imageSize), r.GetValue(normalization)!),
+            r.GetValue(shard)!, Runtime(r), r.GetValue(cache)!, r.GetValue(featuresOut)!, token)));
 
         var evaluate = new Command("evaluate", "Evaluate a saved model: on --test-data, else on the test part of --data's split (same --seed as train), else on the bundled test images.")
         {
@@ -101,7 +139,7 @@ internal static class Cli
 
         var root = new RootCommand("Transfer-learning image classification: a frozen ImageNet backbone + a trained dense head.")
         {
-            train, evaluate, predict, export, compare, download, backbones,
+            train, featurize, evaluate, predict, export, compare, download, backbones,
         };
         root.SetAction((_, token) => root.Parse(["train"]).InvokeAsync(cancellationToken: token));
         return root;

@@ -5,6 +5,7 @@ using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Downloads;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Shards;
 using TransferLearning.ImageClassification.Training;
 
 namespace CatsDogs.Console;
@@ -43,6 +44,44 @@ internal static class TrainCommand
         return 0;
     }
 
+    /// <summary>train --features: the head on shard files' features, with the same split, report and model as on the images.</summary>
+    public static async Task<int> RunOnFeaturesAsync(
+        DirectoryInfo features, DirectoryInfo? testFeatures, int seed, FeaturizerOptions runtime, DirectoryInfo output, FileInfo? report, CancellationToken token)
+    {
+        var (modelPath, reportPath) = (Path.Combine(output.FullName, "model.zip"), report?.FullName ?? Path.Combine(output.FullName, "report.json"));
+        OutputFiles.CheckFolder(output, "--out");
+        OutputFiles.CheckFile(reportPath, "--report");
+        var shards = await FeatureShardSet.ReadAsync(features.FullName, token);
+        var testShards = testFeatures is null ? null : await FeatureShardSet.ReadAsync(testFeatures.FullName, token);
+        AnsiConsole.MarkupLineInterpolated(
+            $"[bold]Training[/] on {shards.Count:N0} feature vectors of [green]{shards.Backbone}[/] ({shards.InputSize}) from {shards.ShardCount} shard files in [blue]{features.FullName}[/]");
+        var builder = new TransferClassifierBuilder()
+            .WithFeatures(shards)
+            .WithSplit(SplitRatios.Default, seed)
+            .WithModelDirectory(ModelStore.At(runtime.ModelDirectory).Options.Directory)
+            .WithHead(new HeadOptions { Seed = seed })
+            .WithLogger(Output.Logger)
+            .OnEpoch(PrintEpoch);
+        if (testShards is not null) builder.WithTestFeatures(testShards);
+        await EnsureDownloadedAsync([BackboneCatalog.Get(shards.Backbone)], runtime, token);
+
+        var result = await builder.TrainAsync(token);
+        using var classifier = result.Classifier;
+        using (var files = new OutputFiles())
+        {
+            classifier.Save(files.Stage(modelPath));
+            await JsonReport.WriteAsync(files.Stage(reportPath), result.Report, token);
+            files.Commit();
+        }
+        Output.PrintReport(result.Report);
+        AnsiConsole.MarkupLineInterpolated($"Model:    [blue]{modelPath}[/]");
+        AnsiConsole.MarkupLineInterpolated($"Report:   [blue]{reportPath}[/]");
+        return 0;
+    }
+
+    private static void PrintEpoch(EpochMetrics e) => AnsiConsole.MarkupLineInterpolated(
+        $"  epoch {e.Epoch,3}: loss {e.TrainLoss:F4} acc {e.TrainAccuracy:F4} | val loss {e.ValidationLoss:F4} val acc {e.ValidationAccuracy:F4}");
+
     /// <summary>The builder train and compare share: data, split, cache, models, mirror images, head seed, device.</summary>
     public static TransferClassifierBuilder Builder(DataChoice data, bool flip, FeaturizerOptions runtime, bool printEpochs)
     {
@@ -54,9 +93,7 @@ internal static class TrainCommand
             .WithHorizontalFlip(flip)
             .WithHead(new HeadOptions { Seed = data.Seed })
             .WithLogger(Output.Logger);
-        if (printEpochs)
-            builder.OnEpoch(e => AnsiConsole.MarkupLineInterpolated(
-                $"  epoch {e.Epoch,3}: loss {e.TrainLoss:F4} acc {e.TrainAccuracy:F4} | val loss {e.ValidationLoss:F4} val acc {e.ValidationAccuracy:F4}"));
+        if (printEpochs) builder.OnEpoch(PrintEpoch);
         if (data.TestFolder is { } test) builder.WithTestImages(test.FullName);
         if (runtime.Device.CudaDeviceId is { } gpu) builder.UseGpu(gpu, runtime.Device.FallbackToCpu);
         return builder;

@@ -41,6 +41,24 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Featurize_two_shards_then_train_on_them()
+    {
+        var data = CopySlice("train", classes: 2, perClass: 12);
+        var features = Path.Combine(_root, "features");
+        string[] Shard(int k) => ["featurize", "--data", data, "--backbone", "resnet18", "--image-size", "64", "--shard", $"{k}/2", "--out", features, "--cache", Path.Combine(_root, "cache")];
+
+        // One after the other here, as RunAsync swaps the process's console; FeatureShardsTests runs shards concurrently.
+        (int Code, string Output)[] shards = [await RunAsync(Shard(0)), await RunAsync(Shard(1))];
+        var (code, output) = await RunAsync("train", "--features", features, "--out", Path.Combine(_root, "out"));
+
+        Assert.All(shards, s => Assert.Equal(0, s.Code));
+        Assert.Equal(0, code);
+        Assert.Contains("from 2 shard files", output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_root, "out", "model.zip")));
+        Assert.NotEqual(0, (await RunAsync("train", "--features", features, "--data", data)).Code);
+    }
+
+    [Fact]
     public async Task Train_writes_a_model_and_a_report_that_evaluate_and_predict_use()
     {
         var train = CopySlice("train", classes: 2, perClass: 12);
