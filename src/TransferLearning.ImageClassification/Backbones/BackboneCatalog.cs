@@ -92,8 +92,32 @@ public static class BackboneCatalog
         "mobilenetv2", "mobilenetv2-7", 14_246_826, "c1c513582d56afceff8516c73804e484c81c6a830712ab6d682253f4a3cd042f",
         "data", "mobilenetv20_features_pool0_fwd", 1280, PixelNormalization.Torch, 70.94, "Apache-2.0");
 
+    /// <summary>
+    /// InceptionV3, the article's second network: torchvision's ImageNet weights (top-1 77.29%) as exported to ONNX by
+    /// Qualcomm AI Hub Models, pinned to the Hugging Face commit that added the file; size and SHA-256 are that commit's
+    /// Git LFS pointer. 2,048 features from the global pool before the classifier (found from the graph, as for any
+    /// ONNX classifier). Input: one RGB image in [0, 1], as the exporter's model card documents (the ImageNet
+    /// mean/std are applied inside the graph); native size 299, and the graph's spatial dimensions are freed so 160
+    /// works as in the article. Licence BSD-3-Clause (torchvision weights).
+    /// </summary>
+    public static BackboneSpec InceptionV3 { get; } = new()
+    {
+        Name = "inceptionv3",
+        Download = new ModelDownload(
+            new Uri("https://huggingface.co/qualcomm/Inception-v3/resolve/509e028bd029517de182e20eed8e1744faa48cd1/Inception-v3.onnx"),
+            95_332_968, "inception-v3-qualcomm-509e028.onnx"),
+        Sha256 = "ec1c6d3fc7f4b572631c65ee6d82484cb57359a1edc750c21ab3a2931ceec800",
+        InputName = "image_tensor", // qai_hub_models' ImagenetClassifier input spec
+        InputSize = new ImageSize(299, 299),
+        Normalization = new PixelNormalization { Scale = 1f / 255f },
+        FeatureSize = 2048,
+        ImageNetTop1 = 77.29,
+        Source = "huggingface.co/qualcomm/Inception-v3 commit 509e028 (Inception-v3.onnx; torchvision inception_v3 ImageNet weights)",
+        License = "BSD-3-Clause",
+    };
+
     /// <summary>Every catalogue entry, the offline ones first.</summary>
-    public static IReadOnlyList<BackboneSpec> All { get; } = [ResNet18, ResNet18Layer3, Vgg16, GoogLeNet, ResNet50V2, ResNet101V2, MobileNetV2];
+    public static IReadOnlyList<BackboneSpec> All { get; } = [ResNet18, ResNet18Layer3, Vgg16, GoogLeNet, InceptionV3, ResNet50V2, ResNet101V2, MobileNetV2];
 
     /// <summary>The entry called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No entry has that name; the message lists those that do.</exception>
