@@ -97,8 +97,9 @@ public static class BackboneCatalog
     /// Qualcomm AI Hub Models, pinned to the Hugging Face commit that added the file; size and SHA-256 are that commit's
     /// Git LFS pointer. 2,048 features from the global pool before the classifier (found from the graph, as for any
     /// ONNX classifier). Input: one RGB image in [0, 1], as the exporter's model card documents (the ImageNet
-    /// mean/std are applied inside the graph); native size 299, and the graph's spatial dimensions are freed so 160
-    /// works as in the article. Licence BSD-3-Clause (torchvision weights).
+    /// mean/std are applied inside the graph). The file is exported at 224x224 (the exporter's input spec); the rewrite
+    /// frees the spatial dimensions, so it runs at InceptionV3's native 299 here, and at 160 as in the article.
+    /// Licence BSD-3-Clause (torchvision weights).
     /// </summary>
     public static BackboneSpec InceptionV3 { get; } = new()
     {

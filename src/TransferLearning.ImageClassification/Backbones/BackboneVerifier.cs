@@ -35,6 +35,8 @@ public static class BackboneVerifier
         var bytes = File.ReadAllBytes(path);
         var rewrite = OnnxGraphRewriter.ToFeatureExtractor(bytes, spec);
         var model = ModelProto.Parser.ParseFrom(bytes);
+        // Catalogue sizes may differ from the exported one (inceptionv3: exported at 224, listed at its native 299).
+        OnnxGraphRewriter.FreeInputSize(model.Graph, spec);
         model.Graph.Output.Add(new ValueInfoProto { Name = rewrite.PooledTensor });
         using var session = new InferenceSession(model.ToByteArray());
         long[] shape = spec.Layout == Preprocessing.TensorLayout.Nchw

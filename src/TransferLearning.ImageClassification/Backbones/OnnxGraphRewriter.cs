@@ -53,6 +53,16 @@ internal static class OnnxGraphRewriter
         return new Result(proto.ToByteArray(), input.Name, cut, pooled);
     }
 
+    /// <summary>
+    /// Lets the whole original graph run at <paramref name="spec"/>'s input size (for <see cref="BackboneVerifier"/>): the
+    /// image input's height and width made symbolic, the shapes inferred for the exported size dropped.
+    /// </summary>
+    internal static void FreeInputSize(GraphProto graph, BackboneSpec spec)
+    {
+        graph.ValueInfo.Clear();
+        MakeSpatialDimsSymbolic(FindInput(graph, spec), spec.Layout);
+    }
+
     private static ValueInfoProto FindInput(GraphProto graph, BackboneSpec spec)
     {
         var initializers = graph.Initializer.Select(i => i.Name).ToHashSet();
