@@ -16,10 +16,15 @@ internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
 
     public async Task RunAsync(Backbones.ModelDownload download, string partialPath, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
+        // Bytes 0: size unknown (a mirror given by address only); the server's Content-Length stands in for it.
         var (url, expectedBytes) = (download.Url, download.Bytes);
         var existing = File.Exists(partialPath) ? new FileInfo(partialPath).Length : 0;
-        if (existing > expectedBytes) File.Delete(partialPath);
-        if (existing == expectedBytes) return;
+        if (expectedBytes > 0 && existing > expectedBytes)
+        {
+            File.Delete(partialPath); // longer than the file can be: not a prefix of it
+            existing = 0;
+        }
+        if (expectedBytes > 0 && existing == expectedBytes) return;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (existing > 0) request.Headers.Range = new RangeHeaderValue(existing, null);
@@ -29,6 +34,7 @@ internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
         ThrowOnFailure(response);
         var resumed = response.StatusCode == HttpStatusCode.PartialContent;
         var received = resumed ? existing : 0;
+        if (expectedBytes <= 0) expectedBytes = response.Content.Headers.ContentLength is { } length ? received + length : 0;
 
         await using var body = await response.Content.ReadAsStreamAsync(silence.Token).ConfigureAwait(false);
         await using var file = new FileStream(partialPath, resumed ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
@@ -50,6 +56,8 @@ internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
         }
         if (received < expectedBytes)
             throw new IOException($"The connection closed after {received:N0} of {expectedBytes:N0} bytes.");
+        if (download.Bytes > 0 && received > download.Bytes)
+            throw new ModelDownloadException($"The server sent {received:N0} bytes; the file has {download.Bytes:N0}.");
     }
 
     /// <summary>Turns the read timeout firing into a transient <see cref="TimeoutException"/>; the caller's own cancellation passes through.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Security.Cryptography;
-using Polly;
-using Polly.Retry;
 using TransferLearning.ImageClassification.Backbones;
 
 namespace TransferLearning.ImageClassification.Downloads;
@@ -14,13 +10,7 @@ namespace TransferLearning.ImageClassification.Downloads;
 /// </summary>
 public sealed class ModelStore
 {
-    private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-    {
-        Timeout = Timeout.InfiniteTimeSpan, // HttpFileDownload times out silence instead: a large file may take long.
-    };
-
-    private readonly HttpFileDownload _download;
-    private readonly ResiliencePipeline _retry;
+    private readonly VerifiedDownload _download;
 
     /// <summary>Creates a store.</summary>
     /// <param name="options">Folder and retry settings (default <see cref="ModelStoreOptions"/>).</param>
@@ -29,18 +19,7 @@ public sealed class ModelStore
     {
         Options = options ?? new ModelStoreOptions();
         Options.Validate();
-        _download = new HttpFileDownload(httpClient ?? SharedHttp, Options.ReadTimeout);
-        var pipeline = new ResiliencePipelineBuilder();
-        if (Options.MaxAttempts > 1)
-            pipeline.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<HttpRequestException>().Handle<TimeoutException>(),
-                MaxRetryAttempts = Options.MaxAttempts - 1,
-                Delay = Options.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-            });
-        _retry = pipeline.Build();
+        _download = new VerifiedDownload(Options.MaxAttempts, Options.RetryDelay, Options.ReadTimeout, Options.AllowLoopbackHttp, httpClient);
     }
 
     /// <summary>A store with default settings in <paramref name="directory"/> (null: <see cref="ModelStoreOptions.DefaultDirectory"/>).</summary>
@@ -72,19 +51,12 @@ public sealed class ModelStore
         if (File.Exists(path)) return path;
         if (backbone.ModelPath is not null || backbone.Download is not { } download)
             throw new BackboneNotFoundException($"Backbone '{backbone.Name}' needs the ONNX file '{path}', which does not exist. Source: {backbone.Source}.");
-        CheckAddress(backbone, download.Url, path);
-
-        Directory.CreateDirectory(Options.Directory);
-        using var fileLock = await FileLock.AcquireAsync(path + ".lock", cancellationToken).ConfigureAwait(false);
-        if (File.Exists(path)) return path; // another process finished it while we waited
-
-        var partial = path + ".partial";
+        if (!_download.Allows(download.Url))
+            throw new ModelDownloadException(
+                $"Backbone '{backbone.Name}' would be downloaded from {download.Url}, which is not HTTPS; refusing. Save the file as '{path}' by hand instead.");
         try
         {
-            await _retry.ExecuteAsync(
-                async token => await _download.RunAsync(download, partial, progress, token).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-            await VerifyAsync(backbone, partial, cancellationToken).ConfigureAwait(false);
+            await _download.FetchAsync(download, path, backbone.Sha256, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException or ModelDownloadException)
         {
@@ -93,26 +65,6 @@ public sealed class ModelStore
                 $"To install it by hand, save that file as '{path}' (SHA-256 {backbone.Sha256 ?? "not fixed"}, {download.Bytes:N0} bytes), " +
                 "or set the backbone's ModelPath to a copy you have.", e);
         }
-        File.Move(partial, path);
         return path;
-    }
-
-    private async Task VerifyAsync(BackboneSpec backbone, string partial, CancellationToken cancellationToken)
-    {
-        if (backbone.Sha256 is not { } expected) return;
-        await using var stream = new FileStream(partial, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
-        var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-        if (string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase)) return;
-        stream.Close();
-        File.Delete(partial); // a complete file with the wrong hash is not worth resuming
-        throw new ModelDownloadException($"The downloaded file has SHA-256 {actual}, expected {expected}.");
-    }
-
-    private void CheckAddress(BackboneSpec backbone, Uri url, string path)
-    {
-        var loopbackHttp = url.Scheme == Uri.UriSchemeHttp && Options.AllowLoopbackHttp && (url.IsLoopback || IPAddress.TryParse(url.Host, out var ip) && IPAddress.IsLoopback(ip));
-        if (url.Scheme != Uri.UriSchemeHttps && !loopbackHttp)
-            throw new ModelDownloadException(
-                $"Backbone '{backbone.Name}' would be downloaded from {url}, which is not HTTPS; refusing. Save the file as '{path}' by hand instead.");
     }
 }
