@@ -134,12 +134,36 @@ internal static class Cli
         var download = new Command("download", "Download catalogue backbones now (size and SHA-256 checked), so later runs work offline.") { names, all, verify, models };
         download.SetAction(Guarded((r, token) => DownloadCommand.RunAsync(r.GetValue(names) ?? [], r.GetValue(all), r.GetValue(verify), r.GetValue(models), token)));
 
+        var datasetOut = new Option<DirectoryInfo>("--out") { Description = "Folder for the archive, its lock file and the extracted cats_vs_dogs folder.", Required = true };
+        var datasetUrl = new Option<Uri?>("--url")
+        {
+            Description = "A mirror of the archive (HTTPS) instead of Microsoft's address.",
+            CustomParser = r =>
+            {
+                if (Uri.TryCreate(r.Tokens.Single().Value, UriKind.Absolute, out var url)) return url;
+                r.AddError($"--url takes an absolute address such as https://example.org/kagglecatsanddogs_5340.zip (got '{r.Tokens.Single().Value}').");
+                return null;
+            },
+        };
+        var datasetSha = new Option<string?>("--sha256") { Description = "The archive's expected SHA-256; default: the hash pinned by the first download in the lock file." };
+        datasetSha.Validators.Add(r =>
+        {
+            if (r.GetValue(datasetSha) is { } hash && !System.Text.RegularExpressions.Regex.IsMatch(hash, "^[0-9a-fA-F]{64}$"))
+                r.AddError($"--sha256 takes 64 hexadecimal digits (got '{hash}').");
+        });
+        var catsVsDogs = new Command("cats-vs-dogs", "Microsoft's PetImages archive (25,000 photos, the article's data): download (resumed, checked), unpack to <out>/cats_vs_dogs/cat|dog, list what training will skip.")
+        {
+            datasetOut, datasetUrl, datasetSha,
+        };
+        catsVsDogs.SetAction(Guarded((r, token) => DatasetCommand.CatsVsDogsAsync(r.GetValue(datasetOut)!, r.GetValue(datasetUrl), r.GetValue(datasetSha), token)));
+        var dataset = new Command("dataset", "Download a dataset into a training folder.") { catsVsDogs };
+
         var backbones = new Command("backbones", "List the backbone catalogue and which backbones are downloaded.") { models };
         backbones.SetAction(r => DownloadCommand.List(r.GetValue(models)));
 
         var root = new RootCommand("Transfer-learning image classification: a frozen ImageNet backbone + a trained dense head.")
         {
-            train, featurize, evaluate, predict, export, compare, download, backbones,
+            train, featurize, evaluate, predict, export, compare, download, backbones, dataset,
         };
         root.SetAction((_, token) => root.Parse(["train"]).InvokeAsync(cancellationToken: token));
         return root;

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using CatsDogs.Console;
-using Spectre.Console;
+using CatsDogs.Console.Tests.Support;
 using TransferLearning.ImageClassification.Tests.Support;
 
 namespace CatsDogs.Console.Tests;
 
 /// <summary>The CLI end to end on a small slice of the bundled images: train → report → evaluate → predict.</summary>
+[Collection(CliRun.Collection)]
 public sealed class CliTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("catsdogs-cli-").FullName;
@@ -19,27 +20,6 @@ public sealed class CliTests : IDisposable
         return target;
     }
 
-    /// <summary>Runs the CLI as in an 80-column terminal, returning its exit code and what it printed.</summary>
-    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        // Spectre.Console keeps the writer it first saw, so give it this run's writer too.
-        var (originalOut, originalConsole) = (System.Console.Out, AnsiConsole.Console);
-        using var output = new StringWriter();
-        System.Console.SetOut(output);
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
-        AnsiConsole.Console.Profile.Width = 80;
-        try
-        {
-            var code = await Cli.Create().Parse(args).InvokeAsync();
-            return (code, output.ToString());
-        }
-        finally
-        {
-            System.Console.SetOut(originalOut);
-            AnsiConsole.Console = originalConsole;
-        }
-    }
-
     [Fact]
     public async Task Featurize_two_shards_then_train_on_them()
     {
@@ -48,14 +28,14 @@ public sealed class CliTests : IDisposable
         string[] Shard(int k) => ["featurize", "--data", data, "--backbone", "resnet18", "--image-size", "64", "--shard", $"{k}/2", "--out", features, "--cache", Path.Combine(_root, "cache")];
 
         // One after the other here, as RunAsync swaps the process's console; FeatureShardsTests runs shards concurrently.
-        (int Code, string Output)[] shards = [await RunAsync(Shard(0)), await RunAsync(Shard(1))];
-        var (code, output) = await RunAsync("train", "--features", features, "--out", Path.Combine(_root, "out"));
+        (int Code, string Output)[] shards = [await CliRun.RunAsync(Shard(0)), await CliRun.RunAsync(Shard(1))];
+        var (code, output) = await CliRun.RunAsync("train", "--features", features, "--out", Path.Combine(_root, "out"));
 
         Assert.All(shards, s => Assert.Equal(0, s.Code));
         Assert.Equal(0, code);
         Assert.Contains("from 2 shard files", output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(_root, "out", "model.zip")));
-        Assert.NotEqual(0, (await RunAsync("train", "--features", features, "--data", data)).Code);
+        Assert.NotEqual(0, (await CliRun.RunAsync("train", "--features", features, "--data", data)).Code);
     }
 
     [Fact]
@@ -67,7 +47,7 @@ public sealed class CliTests : IDisposable
         File.WriteAllBytes(Path.Combine(train, "Bag", "huge.png"), HostileImages.PngClaiming(60000, 60000));
         var (output, cache) = (Path.Combine(_root, "out"), Path.Combine(_root, "cache"));
 
-        var (code, _) = await RunAsync("train", "--data", train, "--test-data", test, "--out", output, "--cache", cache, "--seed", "3");
+        var (code, _) = await CliRun.RunAsync("train", "--data", train, "--test-data", test, "--out", output, "--cache", cache, "--seed", "3");
 
         Assert.Equal(0, code);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json")));
@@ -91,14 +71,14 @@ public sealed class CliTests : IDisposable
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(output, picture))[..4]);
 
         var evaluation = Path.Combine(_root, "evaluation.json");
-        Assert.Equal(0, (await RunAsync("evaluate", "--out", output, "--test-data", test, "--cache", cache, "--report", evaluation)).Code);
+        Assert.Equal(0, (await CliRun.RunAsync("evaluate", "--out", output, "--test-data", test, "--cache", cache, "--report", evaluation)).Code);
         using var evaluated = JsonDocument.Parse(File.ReadAllText(evaluation));
         Assert.Equal(
             root.GetProperty("test").GetProperty("accuracy").GetDouble(),
             evaluated.RootElement.GetProperty("metrics").GetProperty("accuracy").GetDouble());
 
         var image = Directory.GetFiles(Path.Combine(test, "Bag"))[0];
-        var (predictCode, json) = await RunAsync("predict", "--out", output, "--json", "--top", "2", image);
+        var (predictCode, json) = await CliRun.RunAsync("predict", "--out", output, "--json", "--top", "2", image);
         Assert.Equal(0, predictCode);
         using var predictions = JsonDocument.Parse(json);
         var prediction = predictions.RootElement[0];
@@ -106,14 +86,14 @@ public sealed class CliTests : IDisposable
         Assert.Contains(prediction.GetProperty("label").GetString(), new[] { "Ankle_boot", "Bag" });
         Assert.Equal(2, prediction.GetProperty("top").GetArrayLength());
 
-        var (mixedCode, mixed) = await RunAsync("predict", "--out", output, "--json", image, Path.Combine(train, "Bag", "huge.png"), image);
+        var (mixedCode, mixed) = await CliRun.RunAsync("predict", "--out", output, "--json", image, Path.Combine(train, "Bag", "huge.png"), image);
         Assert.Equal(1, mixedCode);
         using var mixedRows = JsonDocument.Parse(mixed);
         Assert.Equal(prediction.GetProperty("label").GetString(), mixedRows.RootElement[2].GetProperty("label").GetString());
         Assert.Contains("60000x60000", mixedRows.RootElement[1].GetProperty("error").GetString());
 
         var onnx = Path.Combine(_root, "classifier.onnx");
-        Assert.Equal(0, (await RunAsync("export", "--out", output, "--onnx", onnx)).Code);
+        Assert.Equal(0, (await CliRun.RunAsync("export", "--out", output, "--onnx", onnx)).Code);
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
         Assert.Equal(["probabilities", "label"], session.OutputMetadata.Keys);
         Assert.Equal("""["Ankle_boot","Bag"]""", session.ModelMetadata.CustomMetadataMap["classes"]);
@@ -127,7 +107,7 @@ public sealed class CliTests : IDisposable
     [InlineData("--image-size must be between 32 and 1024", "compare", "--image-size", "8")]
     public async Task Numbers_out_of_range_are_refused_before_any_work(string reason, params string[] args)
     {
-        var (code, error) = await RunCapturingErrorsAsync(args);
+        var (code, error) = await CliRun.RunCapturingErrorsAsync(args);
 
         Assert.NotEqual(0, code);
         Assert.Contains(reason, error);
@@ -144,7 +124,7 @@ public sealed class CliTests : IDisposable
         var cache = Path.Combine(_root, "cache");
         string[] output = option == "--out" ? [] : ["--out", Path.Combine(_root, "out")];
 
-        var (code, error) = await RunCapturingErrorsAsync(["train", "--data", train, "--cache", cache, option, Path.Combine(_root, target), .. output]);
+        var (code, error) = await CliRun.RunCapturingErrorsAsync(["train", "--data", train, "--cache", cache, option, Path.Combine(_root, target), .. output]);
 
         Assert.Equal(2, code);
         Assert.Contains(reason, error);
@@ -159,26 +139,11 @@ public sealed class CliTests : IDisposable
         using (var writer = new StreamWriter(zip.CreateEntry("model.json").Open()))
             writer.Write("""{"formatVersion":2,"backbone":"resnet18","backboneSha256":null,"classes":["a","a"],"layerSizes":[512,2]}""");
 
-        var (code, error) = await RunCapturingErrorsAsync("predict", "--model", model, "x.png");
+        var (code, error) = await CliRun.RunCapturingErrorsAsync("predict", "--model", model, "x.png");
 
         Assert.Equal(2, code);
         Assert.Contains($"'{model}' is not a usable model file: 'backboneSha256'", error);
         Assert.Single(error.Trim().Split('\n'));
-    }
-
-    private static async Task<(int Code, string Error)> RunCapturingErrorsAsync(params string[] args)
-    {
-        var original = System.Console.Error;
-        using var error = new StringWriter();
-        System.Console.SetError(error);
-        try
-        {
-            return ((await RunAsync(args)).Code, error.ToString());
-        }
-        finally
-        {
-            System.Console.SetError(original);
-        }
     }
 
     [Fact]
@@ -186,7 +151,7 @@ public sealed class CliTests : IDisposable
     {
         var missing = Path.Combine(_root, "missing.zip");
 
-        var (code, error) = await RunCapturingErrorsAsync("predict", "--model", missing, "x.png");
+        var (code, error) = await CliRun.RunCapturingErrorsAsync("predict", "--model", missing, "x.png");
 
         Assert.Equal(2, code);
         Assert.Contains(missing, error);
@@ -198,7 +163,7 @@ public sealed class CliTests : IDisposable
     {
         var train = CopySlice("train", classes: 2, perClass: 2);
 
-        var (code, error) = await RunCapturingErrorsAsync("train", "--data", train, "--gpu", "--out", Path.Combine(_root, "out"), "--cache", Path.Combine(_root, "cache"));
+        var (code, error) = await CliRun.RunCapturingErrorsAsync("train", "--data", train, "--gpu", "--out", Path.Combine(_root, "out"), "--cache", Path.Combine(_root, "cache"));
 
         Assert.Equal(2, code);
         Assert.Contains("CUDA device 0", error);
@@ -208,7 +173,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Backbones_lists_the_catalogue_and_says_what_is_downloaded()
     {
-        var (code, output) = await RunAsync("backbones", "--models", Path.Combine(_root, "models"));
+        var (code, output) = await CliRun.RunAsync("backbones", "--models", Path.Combine(_root, "models"));
 
         Assert.Equal(0, code);
         foreach (var name in new[] { "resnet18", "vgg16", "googlenet", "resnet50v2", "resnet101v2", "mobilenetv2" })
@@ -218,7 +183,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task Download_of_an_unknown_backbone_lists_the_known_ones()
     {
-        var (code, error) = await RunCapturingErrorsAsync("download", "vgg99", "--models", Path.Combine(_root, "models"));
+        var (code, error) = await CliRun.RunCapturingErrorsAsync("download", "vgg99", "--models", Path.Combine(_root, "models"));
 
         Assert.Equal(2, code);
         Assert.Contains("vgg16", error);
@@ -227,7 +192,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public async Task A_custom_onnx_backbone_with_an_unknown_normalization_is_refused()
     {
-        var (code, error) = await RunCapturingErrorsAsync("train", "--backbone", "model.onnx", "--normalization", "yolo");
+        var (code, error) = await CliRun.RunCapturingErrorsAsync("train", "--backbone", "model.onnx", "--normalization", "yolo");
 
         Assert.NotEqual(0, code);
         Assert.Contains("yolo", error);
@@ -239,7 +204,7 @@ public sealed class CliTests : IDisposable
         var train = CopySlice("train", classes: 2, perClass: 10);
         var output = Path.Combine(_root, "out");
 
-        var (code, printed) = await RunAsync(
+        var (code, printed) = await CliRun.RunAsync(
             "compare", "--data", train, "--backbones", "resnet18,resnet18-layer3", "--heads", "dense,lbfgs-maxent",
             "--out", output, "--cache", Path.Combine(_root, "cache"));
 
