@@ -20,6 +20,9 @@ internal static class MatrixProducts
     // What a core's L2 holds of one operand with room to spare (L2 is 1–2 MiB per core on current x64 servers).
     private const long CacheResidentBytes = 512 * 1024;
 
+    // Rows of b per pass of SumOfOuterProducts: 64 rows of 2,048 features are CacheResidentBytes.
+    private const int RowChunk = 64;
+
     /// <summary>
     /// c[i, j] = Σₖ a[i, k] · b[j, k], all row-major: a is m × k (a batch of inputs), b is n × k (a layer's weights,
     /// [out, in]), c is m × n. Each element is one dot product: a vector accumulator over k, summed, then the tail.
@@ -70,23 +73,17 @@ internal static class MatrixProducts
             var (start, end) = (first * 4, Math.Min(last * 4, m));
             var blocked = start + (end - start) / 4 * 4;
             var (wide, vectorEnd) = (n / (3 * Width) * 3 * Width, n / Width * Width);
-            if ((long)rows * n * sizeof(float) <= CacheResidentBytes)
+            // r in chunks whose slice of b stays in L2 while every block of c's rows streams it; a block's sums carry
+            // over from chunk to chunk through c, which continues each element's chain of multiply-adds exactly.
+            for (var r = 0; r < rows; r += RowChunk)
             {
-                // b fits in this core's L2: stream it once per block of rows, and write c row after row.
+                var (from, to) = (r, Math.Min(r + RowChunk, rows));
                 for (var i = start; i < blocked; i += 4)
                 {
                     var j = 0;
-                    for (; j < wide; j += 3 * Width) OuterBlock4<ThreeVectors>(av, rowStride, columnStride, bv, cv, rows, i, j, n);
-                    for (; j < vectorEnd; j += Width) OuterBlock4<OneVector>(av, rowStride, columnStride, bv, cv, rows, i, j, n);
+                    for (; j < wide; j += 3 * Width) OuterBlock4<ThreeVectors>(av, rowStride, columnStride, bv, cv, from, to, i, j, n);
+                    for (; j < vectorEnd; j += Width) OuterBlock4<OneVector>(av, rowStride, columnStride, bv, cv, from, to, i, j, n);
                 }
-            }
-            else
-            {
-                // Large batches: one panel of b's columns (rows × 3 vectors) at a time stays in L1 for every block of rows.
-                for (var j = 0; j < wide; j += 3 * Width)
-                    for (var i = start; i < blocked; i += 4) OuterBlock4<ThreeVectors>(av, rowStride, columnStride, bv, cv, rows, i, j, n);
-                for (var j = wide; j < vectorEnd; j += Width)
-                    for (var i = start; i < blocked; i += 4) OuterBlock4<OneVector>(av, rowStride, columnStride, bv, cv, rows, i, j, n);
             }
             for (var row = start; row < end; row++)
                 for (var column = row < blocked ? vectorEnd : 0; column < n; column++)
@@ -160,14 +157,22 @@ internal static class MatrixProducts
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void OuterBlock4<TColumns>(
-        ReadOnlySpan<float> a, int rowStride, int columnStride, ReadOnlySpan<float> b, Span<float> c, int rows, int i, int j, int n)
+        ReadOnlySpan<float> a, int rowStride, int columnStride, ReadOnlySpan<float> b, Span<float> c, int from, int to, int i, int j, int n)
         where TColumns : IColumnCount
     {
         ref var bs = ref MemoryMarshal.GetReference(b);
         ref var a0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), i * columnStride);
+        ref var cs = ref MemoryMarshal.GetReference(c);
         Vector<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
         Vector<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
-        for (var r = 0; r < rows; r++)
+        if (from > 0)
+        {
+            (c00, c01, c02) = Load<TColumns>(ref cs, i * n + j);
+            (c10, c11, c12) = Load<TColumns>(ref cs, (i + 1) * n + j);
+            (c20, c21, c22) = Load<TColumns>(ref cs, (i + 2) * n + j);
+            (c30, c31, c32) = Load<TColumns>(ref cs, (i + 3) * n + j);
+        }
+        for (var r = from; r < to; r++)
         {
             var at = (nuint)(r * n + j);
             ref var ar = ref Unsafe.Add(ref a0, r * rowStride);
@@ -192,12 +197,17 @@ internal static class MatrixProducts
             c22 = Vector.FusedMultiplyAdd(d2, x2, c22);
             c32 = Vector.FusedMultiplyAdd(d3, x2, c32);
         }
-        ref var cs = ref MemoryMarshal.GetReference(c);
         Store<TColumns>(ref cs, i * n + j, c00, c01, c02);
         Store<TColumns>(ref cs, (i + 1) * n + j, c10, c11, c12);
         Store<TColumns>(ref cs, (i + 2) * n + j, c20, c21, c22);
         Store<TColumns>(ref cs, (i + 3) * n + j, c30, c31, c32);
     }
+
+    private static (Vector<float>, Vector<float>, Vector<float>) Load<TColumns>(ref float c, int at)
+        where TColumns : IColumnCount =>
+        TColumns.Count == 1
+            ? (Vector.LoadUnsafe(ref c, (nuint)at), default, default)
+            : (Vector.LoadUnsafe(ref c, (nuint)at), Vector.LoadUnsafe(ref c, (nuint)(at + Width)), Vector.LoadUnsafe(ref c, (nuint)(at + 2 * Width)));
 
     private static void Store<TColumns>(ref float c, int at, Vector<float> first, Vector<float> second, Vector<float> third)
         where TColumns : IColumnCount
