@@ -91,9 +91,9 @@ public sealed partial class FeatureShardSet
     internal FeaturizationResult ResultFor(IReadOnlyList<string> paths)
     {
         var found = paths.Select(p => _rows.TryGetValue(p, out var row) ? row : default).ToArray();
-        var skipped = new HashSet<string>(paths, StringComparer.Ordinal);
+        var wanted = new HashSet<string>(paths, StringComparer.Ordinal);
         return new FeaturizationResult(
-            found.Select(r => r.Features).ToArray(), null, Skipped.Where(s => skipped.Contains(s.Path)).ToArray(),
+            found.Select(r => r.Features).ToArray(), null, Skipped.Where(s => wanted.Contains(s.Path)).ToArray(),
             Computed: 0, FromCache: found.Count(r => r.Features is not null), Elapsed: TimeSpan.Zero,
             ContentHashes: found.Select(r => r.Sha256).ToArray());
     }
