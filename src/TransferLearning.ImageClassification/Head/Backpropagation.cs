@@ -101,18 +101,32 @@ internal sealed class Backpropagation
         }
     }
 
-    /// <summary>New masks for the hidden units, example by example, so a seed gives the same masks.</summary>
+    /// <summary>
+    /// New masks for the hidden units, example by example. The trainer's seeded <see cref="Random"/> gives one seed
+    /// per batch to SplitMix64, which draws the masks: the same seed gives the same masks, at a few nanoseconds a unit
+    /// instead of the seeded Random's twenty.
+    /// </summary>
     private void NewDropoutMasks(int count)
     {
         if (_dropoutScale is null) return;
         var keep = 1f / (1f - _options.Dropout);
+        var dropBelow = (ulong)(_options.Dropout * 4294967296.0); // P(unit dropped) = Dropout, on 32-bit draws
+        var state = (ulong)_random.NextInt64();
         for (var i = 0; i < count; i++)
             for (var layer = 0; layer < _dropoutScale.Length; layer++)
             {
                 var units = _sizes[layer + 1];
                 foreach (ref var scale in _dropoutScale[layer].AsSpan(i * units, units))
-                    scale = _random.NextSingle() < _options.Dropout ? 0f : keep;
+                    scale = SplitMix64(ref state) >> 32 < dropBelow ? 0f : keep;
             }
+    }
+
+    private static ulong SplitMix64(ref ulong state)
+    {
+        var z = state += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     /// <summary>Where each layer's weight matrix sits in the flat parameter array (biases follow each).</summary>
