@@ -41,16 +41,16 @@ public sealed class TransferClassifierBuilder
     private ILogger _logger = NullLogger.Instance;
 
     /// <summary>Images from a folder with one sub-folder per class.</summary>
-    public TransferClassifierBuilder WithImages(string folder) => Set(() => _data = () => ImageDataset.FromFolder(folder));
+    public TransferClassifierBuilder WithImages(string folder) => Set(() => (_data, _features) = (() => ImageDataset.FromFolder(folder), null));
 
     /// <summary>Images from a data set built some other way (e.g. <see cref="ImageDataset.FromList"/>).</summary>
-    public TransferClassifierBuilder WithImages(ImageDataset dataset) => Set(() => _data = () => dataset);
+    public TransferClassifierBuilder WithImages(ImageDataset dataset) => Set(() => (_data, _features) = (() => dataset, null));
 
     /// <summary>Separate test images (one sub-folder per class); the split then makes only train and validation parts.</summary>
-    public TransferClassifierBuilder WithTestImages(string folder) => Set(() => _testData = () => ImageDataset.FromFolder(folder));
+    public TransferClassifierBuilder WithTestImages(string folder) => Set(() => (_testData, _testFeatures) = (() => ImageDataset.FromFolder(folder), null));
 
     /// <summary>Separate test images from a data set.</summary>
-    public TransferClassifierBuilder WithTestImages(ImageDataset dataset) => Set(() => _testData = () => dataset);
+    public TransferClassifierBuilder WithTestImages(ImageDataset dataset) => Set(() => (_testData, _testFeatures) = (() => dataset, null));
 
     /// <summary>Split weights and seed (default 8/1/1, seed 42); the head has its own seed in <see cref="HeadOptions.Seed"/>.</summary>
     public TransferClassifierBuilder WithSplit(SplitRatios ratios, int seed = 42) => Set(() => (_ratios, _seed) = (ratios, seed));
@@ -136,7 +136,9 @@ public sealed class TransferClassifierBuilder
     });
 
     /// <summary>Checks every choice and reads the image folders' listings.</summary>
-    /// <exception cref="InvalidOperationException">No images were given.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// No images or features were given, or features are combined with what needs images (test images, mirror images).
+    /// </exception>
     /// <exception cref="DatasetException">A folder is missing, has fewer than two classes or an empty class.</exception>
     /// <exception cref="ArgumentException">An option is out of range or the image size does not suit the backbone.</exception>
     public TransferTrainer Build()
@@ -166,10 +168,13 @@ public sealed class TransferClassifierBuilder
     /// split, each with every head of <paramref name="heads"/> (default: this builder's head).
     /// </summary>
     /// <exception cref="ArgumentException">No backbone, a repeated one, or no head.</exception>
+    /// <exception cref="InvalidOperationException">The builder trains on shard files (<see cref="WithFeatures"/>).</exception>
     public Experiments.TransferExperiment BuildExperiment(IEnumerable<BackboneSpec> backbones, IEnumerable<IHeadRecipe>? heads = null)
     {
         ArgumentNullException.ThrowIfNull(backbones);
         var settings = Build().Settings;
+        if (settings.Features is not null)
+            throw new InvalidOperationException("An experiment featurizes images with each backbone; shard files hold one backbone's features. Use WithImages, or Build() for the shards.");
         var sized = backbones.Select(b => _imageSize is { } size ? b with { InputSize = size } : b).ToArray();
         var recipes = heads?.ToArray() ?? [settings.Head];
         foreach (var recipe in recipes.OfType<HeadOptions>()) recipe.Validate();

@@ -100,6 +100,21 @@ public sealed class FeatureShardsTests : IDisposable
     }
 
     [Fact]
+    public async Task Features_do_not_mix_with_what_needs_images_and_images_given_later_replace_them()
+    {
+        await WriteShardsAsync(1, "features");
+        var shards = await FeatureShardSet.ReadAsync(_folder.Combine("features"));
+        TransferClassifierBuilder Builder() => new TransferClassifierBuilder().WithFeatures(shards);
+
+        Assert.Throws<InvalidOperationException>(() => Builder().WithHorizontalFlip().Build());
+        Assert.Throws<InvalidOperationException>(() => Builder().WithTestImages(_folder.Combine("data")).Build());
+        Assert.Throws<InvalidOperationException>(() => Builder().BuildExperiment([Backbone]));
+        Assert.Throws<InvalidOperationException>(() => new TransferClassifierBuilder().WithImages(_folder.Combine("data")).WithTestFeatures(shards).Build());
+        var replaced = Builder().WithImages(_folder.Combine("data")).WithoutFeatureCache().BuildExperiment([Backbone]);
+        Assert.NotNull(replaced);
+    }
+
+    [Fact]
     public async Task An_unwritable_output_folder_fails_before_any_image_is_read()
     {
         var blocker = _folder.Write("not-a-folder", [1]);
