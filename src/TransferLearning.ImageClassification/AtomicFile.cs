@@ -33,6 +33,26 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Fails now, not after the long work, if <paramref name="path"/> could not be written: creates its folder and
+    /// writes and deletes the temporary file beside it.
+    /// </summary>
+    /// <exception cref="IOException">It cannot; the message names <paramref name="what"/> and the path.</exception>
+    public static void CheckWritable(string path, string what)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            var probe = TemporaryPath(path);
+            using (File.Create(probe)) { }
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Cannot write {what} '{path}': {e.Message}", e);
+        }
+    }
+
     /// <summary>Where <paramref name="path"/> is written before the rename.</summary>
     public static string TemporaryPath(string path) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.tmp");

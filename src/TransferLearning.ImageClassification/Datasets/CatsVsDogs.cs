@@ -47,10 +47,10 @@ public static partial class CatsVsDogs
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var directory = Path.GetFullPath(options.Directory);
-        CheckWritable(directory);
         var url = options.Url ?? DefaultUrl;
         var archive = Path.Combine(directory, Path.GetFileName(url.AbsolutePath) is { Length: > 0 } name ? name : "cats_vs_dogs.zip");
         var (folder, lockPath) = (Path.Combine(directory, FolderName), Path.Combine(directory, LockFileName));
+        AtomicFile.CheckWritable(lockPath, "the dataset folder's lock file");
         var pinned = DatasetLock.Read(lockPath);
         var expected = options.Sha256?.ToLowerInvariant() ?? pinned?.Sha256;
         var size = options.Url is null ? DefaultBytes : 0; // a mirror's size is whatever it serves; its hash still has to match
@@ -109,21 +109,6 @@ public static partial class CatsVsDogs
                 }
             });
         return [.. skipped.OrderBy(s => s.Path, StringComparer.Ordinal)];
-    }
-
-    private static void CheckWritable(string directory)
-    {
-        try
-        {
-            Directory.CreateDirectory(directory);
-            var probe = Path.Combine(directory, ".write-check.tmp");
-            using (File.Create(probe)) { }
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"Cannot write to '{directory}': {e.Message}", e);
-        }
     }
 
     [GeneratedRegex("^PetImages/(Cat|Dog)/([^/]+)$")]

@@ -13,10 +13,13 @@ internal sealed class DenseBatch
     /// <summary>Buffers for up to <paramref name="capacity"/> rows of a head with layer sizes <paramref name="sizes"/>.</summary>
     public DenseBatch(int[] sizes, int capacity)
     {
-        _sizes = sizes;
+        (_sizes, Capacity) = (sizes, capacity);
         Input = new float[checked(capacity * sizes[0])];
         Outputs = sizes.Skip(1).Select(size => new float[checked(capacity * size)]).ToArray();
     }
+
+    /// <summary>Most rows it holds.</summary>
+    public int Capacity { get; }
 
     /// <summary>Number of rows loaded.</summary>
     public int Count { get; private set; }

@@ -45,8 +45,7 @@ public sealed class HeadTrainer
         var pass = new Backpropagation(sizes, _options, _options.ClassWeights.Resolve(train.Labels, classCount), random);
         var optimizer = IOptimizer.Create(_options, parameters.Length);
         var rateFor = _options.Schedule.Start(_options.LearningRate, _options.Epochs);
-        const int scoringRows = 256;
-        var scoring = validationX is null ? null : new DenseBatch(sizes, scoringRows);
+        var scoring = validationX is null ? null : new DenseBatch(sizes, capacity: 256);
         double? lastMonitored = null;
         var order = Enumerable.Range(0, train.Count).ToArray();
         var history = new List<EpochMetrics>();
@@ -68,7 +67,7 @@ public sealed class HeadTrainer
 
             var (validationLoss, validationAccuracy) = validationX is null
                 ? ((double?)null, (double?)null)
-                : Score(scoring!, scoringRows, parameters, validationX, validation!.Labels);
+                : Score(scoring!, parameters, validationX, validation!.Labels);
             var metrics = new EpochMetrics(epoch, lossSum / train.Count, (double)correct / train.Count, validationLoss, validationAccuracy, learningRate);
             history.Add(metrics);
             onEpoch?.Invoke(metrics);
@@ -111,13 +110,13 @@ public sealed class HeadTrainer
         return parameters;
     }
 
-    private static (double Loss, double Accuracy) Score(DenseBatch batch, int capacity, float[] parameters, float[][] x, IReadOnlyList<int> labels)
+    private static (double Loss, double Accuracy) Score(DenseBatch batch, float[] parameters, float[][] x, IReadOnlyList<int> labels)
     {
         var rows = Enumerable.Range(0, x.Length).ToArray();
         var (loss, correct) = (0.0, 0);
-        for (var start = 0; start < x.Length; start += capacity)
+        for (var start = 0; start < x.Length; start += batch.Capacity)
         {
-            batch.Load(rows.AsSpan(start, Math.Min(capacity, x.Length - start)), x);
+            batch.Load(rows.AsSpan(start, Math.Min(batch.Capacity, x.Length - start)), x);
             batch.Forward(parameters, dropoutScale: null);
             for (var i = 0; i < batch.Count; i++)
             {

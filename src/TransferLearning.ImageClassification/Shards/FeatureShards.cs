@@ -40,7 +40,7 @@ public static class FeatureShards
         options ??= new FeaturizerOptions();
         options.Validate();
         var output = Path.Combine(Path.GetFullPath(outputFolder), shard.FileName);
-        CheckWritable(output);
+        AtomicFile.CheckWritable(output, "the shard file");
 
         var dataset = ImageDataset.FromFolder(dataFolder);
         var root = Path.GetFullPath(dataFolder);
@@ -71,20 +71,4 @@ public static class FeatureShards
 
     /// <summary>'/'-separated path of <paramref name="path"/> under <paramref name="root"/>: the same on every OS and machine.</summary>
     internal static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
-
-    private static void CheckWritable(string output)
-    {
-        var folder = Path.GetDirectoryName(output)!;
-        try
-        {
-            Directory.CreateDirectory(folder);
-            var probe = AtomicFile.TemporaryPath(output);
-            using (File.Create(probe)) { }
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"Cannot write the shard file '{output}': {e.Message}", e);
-        }
-    }
 }
