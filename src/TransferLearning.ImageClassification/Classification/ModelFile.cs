@@ -9,14 +9,16 @@ namespace TransferLearning.ImageClassification.Classification;
 /// <summary>
 /// The saved-model format: a zip with <c>model.json</c> (<see cref="ModelManifest"/>) and the head: <c>head.bin</c> (a
 /// dense head's parameters as little-endian float32) or <c>head.mlnet</c> (an ML.NET model). The backbone itself is
-/// not copied in. Format 1 files (dense heads, the catalogue's input size, cut and pooling) still load. Reading
+/// not copied in. Format 1 files (dense heads, the catalogue's input size, cut and pooling) and format 2 files
+/// (preprocessing version 1: SkiaSharp's resize) still load. Reading
 /// trusts nothing: an entry is opened only if the size it declares fits a limit derived from the manifest (.NET's
 /// zip reader stops inflating at that declared size, so a small entry cannot inflate to gigabytes), and every
 /// failure is one <see cref="InvalidDataException"/> naming the file and the reason.
 /// </summary>
 internal static class ModelFile
 {
-    public const int FormatVersion = 2;
+    // 3: the manifest records the preprocessing version (0.4.0 and before, reading format 2, would resize differently).
+    public const int FormatVersion = 3;
     private const string ManifestEntry = "model.json";
     private const string ParametersEntry = "head.bin";
     private const string MLNetEntry = "head.mlnet";

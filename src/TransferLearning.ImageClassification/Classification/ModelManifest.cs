@@ -10,7 +10,8 @@ namespace TransferLearning.ImageClassification.Classification;
 internal sealed record ModelManifest(
     int FormatVersion, string Backbone, string BackboneSha256, string BackboneSource, bool HorizontalFlip,
     IReadOnlyList<string> Classes, IReadOnlyList<int> LayerSizes,
-    ImageSize? InputSize = null, string? FeatureNode = null, FeaturePooling? Pooling = null, string HeadKind = ModelManifest.DenseKind)
+    ImageSize? InputSize = null, string? FeatureNode = null, FeaturePooling? Pooling = null, string HeadKind = ModelManifest.DenseKind,
+    int PreprocessingVersion = 1)
 {
     public const string DenseKind = "dense";
     public const string MLNetKind = "mlnet";
@@ -32,6 +33,8 @@ internal sealed record ModelManifest(
         if (string.IsNullOrWhiteSpace(Backbone) || Backbone.Length > 200) Fail("'backbone' is missing or too long");
         if (BackboneSha256 is null || BackboneSha256.Length != 64 || !BackboneSha256.All(char.IsAsciiHexDigit))
             Fail("'backboneSha256' must be the backbone file's SHA-256 (64 hex digits)");
+        if (PreprocessingVersion < 1 || PreprocessingVersion > ImagePreprocessor.Version)
+            Fail($"'preprocessingVersion' is {PreprocessingVersion}; this library makes pixels the ways 1 to {ImagePreprocessor.Version}");
         if (HeadKind is not (DenseKind or MLNetKind)) Fail($"'headKind' is '{HeadKind}'; known kinds are {DenseKind} and {MLNetKind}");
         ValidateLayers();
         ValidateClasses();

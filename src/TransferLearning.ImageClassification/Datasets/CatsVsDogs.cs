@@ -101,7 +101,7 @@ public static partial class CatsVsDogs
                 try
                 {
                     // Extracted entries are at most ArchiveExtractor.MaxEntryBytes: reading one whole is bounded.
-                    using var bitmap = ImageDecoder.DecodeResized(File.ReadAllBytes(path), new ImageSize(8, 8), limits);
+                    using var bitmap = ImageDecoder.Decode(File.ReadAllBytes(path), new ImageSize(8, 8), limits);
                 }
                 catch (ImageDecodeException e)
                 {

@@ -22,7 +22,7 @@ public sealed class BottleneckFeaturizer : IDisposable
         var spec = runner.Spec;
         _preprocessor = new ImagePreprocessor(spec.InputSize, spec.Layout, spec.Normalization, options.ImageLimits);
         Views = options.HorizontalFlip ? 2 : 1;
-        var fingerprint = spec.Fingerprint(runner.ModelSha256) + $"|mean={_preprocessor.MeanFingerprint}|resize={ImageDecoder.ResizeMethod}@{ImageDecoder.SkiaVersion}|views={Views}";
+        var fingerprint = spec.Fingerprint(runner.ModelSha256) + $"|mean={_preprocessor.MeanFingerprint}|pixels={ImagePreprocessor.Version}@skia{ImageDecoder.SkiaVersion}|views={Views}";
         _cache = options.CacheDirectory is { } directory ? new FeatureCache(directory, fingerprint) : null;
     }
 
@@ -127,11 +127,11 @@ public sealed class BottleneckFeaturizer : IDisposable
         _preprocessor.Write(encoded, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
     }
 
-    /// <summary>Writes every view of an image already decoded to RGBA at this backbone's input size into <paramref name="destination"/> (<see cref="ImageFloats"/> long).</summary>
-    internal void WriteDecodedViews(ReadOnlySpan<byte> rgba, Span<float> destination)
+    /// <summary>Writes every view of an image already resized to this backbone's input size (float RGBA) into <paramref name="destination"/> (<see cref="ImageFloats"/> long).</summary>
+    internal void WriteResizedViews(ReadOnlySpan<float> rgba, Span<float> destination)
     {
         var length = _preprocessor.TensorLength;
-        _preprocessor.WriteDecoded(rgba, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
+        _preprocessor.WriteResized(rgba, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
     }
 
     /// <summary>

@@ -116,8 +116,16 @@ internal sealed class FeaturizationPipeline
         {
             foreach (var sameSize in missing.GroupBy(k => _featurizers[k].Preprocessor.Size))
             {
-                using var bitmap = ImageDecoder.DecodeResized(bytes, sameSize.Key, _limits);
-                foreach (var k in sameSize) prepared.Add(Normalize(k, index, key, ImageDecoder.PixelBytes(bitmap)));
+                var resized = ArrayPool<float>.Shared.Rent(ImagePreprocessor.ResizedLengthAt(sameSize.Key));
+                try
+                {
+                    ImagePreprocessor.DecodeResized(bytes, sameSize.Key, _limits, resized);
+                    foreach (var k in sameSize) prepared.Add(Normalize(k, index, key, resized));
+                }
+                finally
+                {
+                    ArrayPool<float>.Shared.Return(resized);
+                }
             }
         }
         catch (ImageDecodeException e)
@@ -128,11 +136,11 @@ internal sealed class FeaturizationPipeline
         return prepared;
     }
 
-    private Prepared Normalize(int featurizer, int index, string? key, ReadOnlySpan<byte> rgba)
+    private Prepared Normalize(int featurizer, int index, string? key, ReadOnlySpan<float> rgba)
     {
         var f = _featurizers[featurizer];
         var tensor = ArrayPool<float>.Shared.Rent(f.ImageFloats);
-        f.WriteDecodedViews(rgba, tensor.AsSpan(0, f.ImageFloats));
+        f.WriteResizedViews(rgba, tensor.AsSpan(0, f.ImageFloats));
         return new Prepared(featurizer, index, key, tensor);
     }
 

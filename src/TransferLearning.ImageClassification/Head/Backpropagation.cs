@@ -45,7 +45,7 @@ internal sealed class Backpropagation
             var probabilities = _batch.Probabilities(i);
             var label = labels[batch[i]];
             var weight = _classWeights[label];
-            loss += weight * CrossEntropy(probabilities, label);
+            loss += weight * CrossEntropy(_batch.LogProbabilities(i), label);
             correct += TensorPrimitives.IndexOfMax(probabilities) == label ? 1 : 0;
             var delta = _deltas[^1].AsSpan(i * classes, classes);
             TensorPrimitives.Subtract(probabilities, smoothing / classes, delta);
@@ -63,13 +63,13 @@ internal sealed class Backpropagation
             TensorPrimitives.Multiply(parameters.AsSpan(offset, length), 1 - fraction, parameters.AsSpan(offset, length));
     }
 
-    /// <summary>−Σ t·log p with the smoothed target t.</summary>
-    private double CrossEntropy(ReadOnlySpan<float> probabilities, int label)
+    /// <summary>−Σ t·log p with the smoothed target t, from the log-softmax.</summary>
+    private double CrossEntropy(ReadOnlySpan<float> logProbabilities, int label)
     {
         var smoothing = _options.LabelSmoothing;
-        var loss = -(1 - smoothing) * Math.Log(Math.Max(probabilities[label], 1e-12f));
+        var loss = -(1 - smoothing) * (double)logProbabilities[label];
         if (smoothing > 0)
-            foreach (var p in probabilities) loss -= smoothing / probabilities.Length * Math.Log(Math.Max(p, 1e-12f));
+            foreach (var logP in logProbabilities) loss -= smoothing / logProbabilities.Length * logP;
         return loss;
     }
 

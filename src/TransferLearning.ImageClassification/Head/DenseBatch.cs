@@ -16,6 +16,7 @@ internal sealed class DenseBatch
         (_sizes, Capacity) = (sizes, capacity);
         Input = new float[checked(capacity * sizes[0])];
         Outputs = sizes.Skip(1).Select(size => new float[checked(capacity * size)]).ToArray();
+        LogOutputs = new float[checked(capacity * sizes[^1])];
     }
 
     /// <summary>Most rows it holds.</summary>
@@ -41,6 +42,11 @@ internal sealed class DenseBatch
     /// <summary>Class probabilities of row <paramref name="row"/> after <see cref="Forward"/>.</summary>
     public Span<float> Probabilities(int row) => Outputs[^1].AsSpan(row * _sizes[^1], _sizes[^1]);
 
+    /// <summary>Their logarithms, from the log-softmax (finite even where a probability rounds to 0), for the loss.</summary>
+    public Span<float> LogProbabilities(int row) => LogOutputs.AsSpan(row * _sizes[^1], _sizes[^1]);
+
+    private float[] LogOutputs { get; }
+
     /// <summary>
     /// Runs the layers on the loaded rows. <paramref name="dropoutScale"/>, when given, holds one [count, units] mask per
     /// hidden layer (0 to drop, 1/(1−rate) to keep).
@@ -62,7 +68,7 @@ internal sealed class DenseBatch
                 TensorPrimitives.Add(row, bias, row);
                 if (last)
                 {
-                    TensorPrimitives.SoftMax(row, row);
+                    Softmax.Apply(row, LogProbabilities(i));
                     continue;
                 }
                 TensorPrimitives.Max(row, 0f, row); // ReLU

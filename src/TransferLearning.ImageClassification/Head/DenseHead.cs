@@ -75,7 +75,7 @@ public sealed class DenseHead : IClassifierHead
             var bias = parameters.Slice(offset + inSize * outSize, outSize);
             for (var o = 0; o < outSize; o++)
                 output[o] = TensorPrimitives.Dot(parameters.Slice(offset + o * inSize, inSize), input) + bias[o];
-            if (layer == sizes.Count - 2) TensorPrimitives.SoftMax(output, output);
+            if (layer == sizes.Count - 2) Softmax.Apply(output);
             else TensorPrimitives.Max(output, 0f, output); // ReLU
             offset += (inSize + 1) * outSize;
             produced += outSize;

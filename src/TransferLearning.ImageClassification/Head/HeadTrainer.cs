@@ -120,10 +120,9 @@ public sealed class HeadTrainer
             batch.Forward(parameters, dropoutScale: null);
             for (var i = 0; i < batch.Count; i++)
             {
-                var p = batch.Probabilities(i);
                 var label = labels[start + i];
-                loss -= Math.Log(Math.Max(p[label], 1e-12f));
-                correct += TensorPrimitives.IndexOfMax(p) == label ? 1 : 0;
+                loss -= batch.LogProbabilities(i)[label];
+                correct += TensorPrimitives.IndexOfMax(batch.Probabilities(i)) == label ? 1 : 0;
             }
         }
         return (loss / x.Length, (double)correct / x.Length);

@@ -3,31 +3,31 @@ using SkiaSharp;
 namespace TransferLearning.ImageClassification.Preprocessing;
 
 /// <summary>
-/// Decodes JPEG, PNG, BMP, GIF (first frame) and WebP with SkiaSharp, the image stack ML.NET's ImageAnalytics uses,
-/// straight to 8-bit RGBA at a requested size (grayscale and palette images come out as RGB; alpha is ignored later).
-/// Untrusted bytes are the normal case: dimensions are checked against <see cref="ImageLimits"/> from the header
-/// before any pixel memory is taken, large whole decodes take turns, and every failure of the native decoder becomes
-/// an <see cref="ImageDecodeException"/>.
+/// Decodes JPEG, PNG, BMP, GIF (first frame) and WebP with SkiaSharp to upright 8-bit RGBA (grayscale and palette
+/// images come out as RGB; alpha is ignored later; the EXIF orientation is applied). Decoding is SkiaSharp's only job: resizing is the library's own (<see cref="ImageResizer"/>), so the
+/// SkiaSharp version an app resolves cannot change a prediction. Untrusted bytes are the normal case: dimensions are
+/// checked against <see cref="ImageLimits"/> from the header before any pixel memory is taken, large whole decodes
+/// take turns, and every failure of the native decoder becomes an <see cref="ImageDecodeException"/>.
 /// </summary>
 internal static class ImageDecoder
 {
-    /// <summary>Names the resampling below; part of the feature-cache key, so changing it invalidates cached features.</summary>
-    public const string ResizeMethod = "skia-medium-stretch";
-
     /// <summary>Decodes of more pixels than this (64 MB of RGBA) take turns, process-wide.</summary>
     internal const long LargeDecodePixels = 16 << 20;
 
-    // JPEG and WebP decode straight to (near) the target size, but SkiaSharp decodes PNG, GIF and most BMPs only whole
-    // (no scanline or sampled decoding for them): up to ImageLimits.MaxPixels × 4 bytes each. One at a time, so the
-    // decode threads never hold several such bitmaps at once.
+    // SkiaSharp decodes PNG, GIF, WebP and most BMPs only whole: up to ImageLimits.MaxPixels × 4 bytes each. One at a
+    // time, so the decode threads never hold several such bitmaps at once.
     private static readonly SemaphoreSlim LargeDecodes = new(1, 1);
 
-    /// <summary>The SkiaSharp version actually loaded (2.x or 3.x resample slightly differently); part of the feature-cache key.</summary>
+    /// <summary>The SkiaSharp version actually loaded (it decodes JPEG); part of the feature-cache key.</summary>
     public static string SkiaVersion { get; } = typeof(SKBitmap).Assembly.GetName().Version?.ToString(2) ?? "?";
 
-    /// <summary>Decodes and resizes (stretching, like Keras' image_dataset_from_directory) to exactly <paramref name="size"/>.</summary>
+    /// <summary>
+    /// Decodes to upright RGBA at full size, or, for JPEG, at the smallest DCT scale (k/8: almost free)
+    /// that keeps at least twice <paramref name="target"/> on each side, so that the antialiased resize, not the
+    /// decoder, decides what the backbone sees.
+    /// </summary>
     /// <exception cref="ImageDecodeException">The bytes are not a complete image in a supported format, or it is over the limits.</exception>
-    public static SKBitmap DecodeResized(ReadOnlySpan<byte> encoded, ImageSize size, ImageLimits? limits = null)
+    public static SKBitmap Decode(ReadOnlySpan<byte> encoded, ImageSize target, ImageLimits? limits = null)
     {
         if (encoded.IsEmpty) throw new ImageDecodeException("empty file");
         limits ??= ImageLimits.Default;
@@ -44,16 +44,13 @@ internal static class ImageDecoder
                 throw new ImageDecodeException(
                     $"{width}x{height} is {(long)width * height / 1e6:0.#} megapixels; the limit is {limits.MaxPixels / 1e6:0.#} (ImageLimits.MaxPixels)");
 
-            // JPEG can decode at 1/2, 1/4, 1/8 scale for almost free: take the smallest that still covers the target.
-            var scale = Math.Max((float)size.Width / width, (float)size.Height / height);
-            var decoded = scale < 1f ? codec.GetScaledDimensions(scale) : codec.Info.Size;
-            if (decoded.Width < size.Width || decoded.Height < size.Height) decoded = codec.Info.Size;
-
-            if ((long)decoded.Width * decoded.Height <= LargeDecodePixels) return ResizeTo(DecodeWhole(codec, decoded), size);
+            var origin = codec.EncodedOrigin;
+            var decoded = DecodedSize(codec, ExifOrientation.SwapsAxes(origin) ? new ImageSize(target.Height, target.Width) : target);
+            if ((long)decoded.Width * decoded.Height <= LargeDecodePixels) return ExifOrientation.Apply(DecodeWhole(codec, decoded), origin);
             LargeDecodes.Wait();
             try
             {
-                return ResizeTo(DecodeWhole(codec, decoded), size);
+                return ExifOrientation.Apply(DecodeWhole(codec, decoded), origin);
             }
             finally
             {
@@ -65,6 +62,20 @@ internal static class ImageDecoder
             // SkiaSharp reports native failures (e.g. "Unable to allocate pixels for the bitmap.") as plain exceptions.
             throw new ImageDecodeException($"the decoder failed: {e.Message}");
         }
+    }
+
+    /// <summary>The size to decode at: the full size, or a JPEG DCT scale still at least twice <paramref name="stored"/> (in stored orientation).</summary>
+    private static SKSizeI DecodedSize(SKCodec codec, ImageSize stored)
+    {
+        var full = codec.Info.Size;
+        if (codec.EncodedFormat != SKEncodedImageFormat.Jpeg) return full;
+        // libjpeg-turbo scales by k/8 inside the inverse DCT; SkiaSharp rounds a requested scale down to one of them.
+        for (var eighths = 1; eighths < 8; eighths++)
+        {
+            var scaled = codec.GetScaledDimensions(eighths / 8f);
+            if (scaled.Width >= 2 * stored.Width && scaled.Height >= 2 * stored.Height) return scaled;
+        }
+        return full;
     }
 
     private static SKBitmap DecodeWhole(SKCodec codec, SKSizeI decoded)
@@ -79,21 +90,9 @@ internal static class ImageDecoder
             : $"image data could not be decoded ({result})");
     }
 
-    private static SKBitmap ResizeTo(SKBitmap bitmap, ImageSize size)
-    {
-        if (bitmap.Width == size.Width && bitmap.Height == size.Height) return bitmap;
-        using (bitmap)
-        {
-            var target = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-            return bitmap.Resize(target, SKFilterQuality.Medium)
-                ?? throw new ImageDecodeException($"could not be resized from {bitmap.Width}x{bitmap.Height} to {size}");
-        }
-    }
+    /// <summary>The pixels of <paramref name="bitmap"/> as bytes.</summary>
+    public static ReadOnlySpan<byte> PixelBytes(SKBitmap bitmap) => MutablePixelBytes(bitmap);
 
-    /// <summary>
-    /// The pixels of <paramref name="bitmap"/> as bytes. Written against the raw pointer because
-    /// <c>SKBitmap.GetPixelSpan</c> changed its return type in SkiaSharp 3: this library builds against SkiaSharp 2.88
-    /// (ML.NET ImageAnalytics' version) and must also run in apps that load SkiaSharp 3 (e.g. with ScottPlot).
-    /// </summary>
-    public static unsafe ReadOnlySpan<byte> PixelBytes(SKBitmap bitmap) => new((void*)bitmap.GetPixels(), bitmap.ByteCount);
+    /// <summary>The pixels of <paramref name="bitmap"/> as bytes to write.</summary>
+    public static unsafe Span<byte> MutablePixelBytes(SKBitmap bitmap) => new((void*)bitmap.GetPixels(), bitmap.ByteCount);
 }

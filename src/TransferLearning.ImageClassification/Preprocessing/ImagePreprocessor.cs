@@ -1,3 +1,4 @@
+using System.Buffers;
 using Onnx;
 
 namespace TransferLearning.ImageClassification.Preprocessing;
@@ -28,6 +29,13 @@ internal sealed class ImagePreprocessor
             : normalization.Mean.SelectMany(m => Enumerable.Repeat(m, size.Area)).ToArray();
     }
 
+    /// <summary>
+    /// Version of the way pixels are made, recorded in model files and part of the feature-cache key: 1 was
+    /// SkiaSharp's own resize (0.4.0 and before, different in SkiaSharp 2 and 3); 2 is EXIF-upright decoding and
+    /// <see cref="ImageResizer"/>'s antialiased bilinear, which the exported ONNX graph computes too.
+    /// </summary>
+    public const int Version = 2;
+
     public ImageSize Size { get; }
 
     /// <summary>
@@ -42,22 +50,48 @@ internal sealed class ImagePreprocessor
     /// <summary>Floats one image takes in the input tensor.</summary>
     public int TensorLength => Channels * Size.Area;
 
+    /// <summary>Floats the image takes resized, before normalisation: RGBA at <see cref="Size"/>.</summary>
+    public int ResizedLength => ResizedLengthAt(Size);
+
+    /// <summary>Floats an image resized to <paramref name="size"/> takes (RGBA).</summary>
+    public static int ResizedLengthAt(ImageSize size) => size.Area * 4;
+
     /// <summary>Decodes once; writes the image into <paramref name="destination"/> and, if not empty, its mirror image into <paramref name="mirrored"/>.</summary>
     /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
     public void Write(ReadOnlySpan<byte> encoded, Span<float> destination, Span<float> mirrored = default)
     {
-        using var bitmap = ImageDecoder.DecodeResized(encoded, Size, _limits);
-        WriteDecoded(ImageDecoder.PixelBytes(bitmap), destination, mirrored);
+        var resized = ArrayPool<float>.Shared.Rent(ResizedLength);
+        try
+        {
+            DecodeResized(encoded, Size, _limits, resized);
+            WriteResized(resized, destination, mirrored);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(resized);
+        }
     }
 
-    /// <summary>Writes an image already decoded to RGBA at <see cref="Size"/> (shared by backbones of one size) and, if asked, its mirror image.</summary>
-    public void WriteDecoded(ReadOnlySpan<byte> rgba, Span<float> destination, Span<float> mirrored)
+    /// <summary>
+    /// The library's one way from encoded bytes to pixels: decode upright (<see cref="ImageDecoder"/>), then resize
+    /// with <see cref="ImageResizer"/> to float RGBA at <paramref name="size"/> (0–255) in <paramref name="resized"/>.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
+    public static void DecodeResized(ReadOnlySpan<byte> encoded, ImageSize size, ImageLimits limits, Span<float> resized)
+    {
+        using var bitmap = ImageDecoder.Decode(encoded, size, limits);
+        ImageResizer.Resize(ImageDecoder.PixelBytes(bitmap), bitmap.Width, bitmap.Height, size, resized);
+    }
+
+    /// <summary>Writes an image already resized to <see cref="Size"/> (float RGBA, shared by backbones of one size) and, if asked, its mirror image.</summary>
+    public void WriteResized(ReadOnlySpan<float> rgba, Span<float> destination, Span<float> mirrored)
     {
         Normalize(rgba, destination, mirror: false);
         if (!mirrored.IsEmpty) Normalize(rgba, mirrored, mirror: true);
     }
 
-    private void Normalize(ReadOnlySpan<byte> rgba, Span<float> destination, bool mirror)
+    // The same operations, in the same order, as the exported graph: (value · scale − mean) · (1 / std).
+    private void Normalize(ReadOnlySpan<float> rgba, Span<float> destination, bool mirror)
     {
         var (width, area) = (Size.Width, Size.Area);
         for (var plane = 0; plane < Channels; plane++)

@@ -26,6 +26,19 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal(Parameters(), ((DenseHead)head).Parameters.ToArray());
     }
 
+    [Fact]
+    public void A_file_saved_before_the_preprocessing_was_recorded_reads_as_skia_sharp_s_resizing()
+    {
+        var path = Valid();
+        TamperManifest(path, m =>
+        {
+            m["formatVersion"] = 2;
+            m.Remove("preprocessingVersion");
+        });
+
+        Assert.Equal(1, ModelFile.Read(path).Manifest.PreprocessingVersion);
+    }
+
     public static TheoryData<string, Action<JsonObject>, string> BadManifests => new()
     {
         { "no classes", m => m.Remove("classes"), "'classes' must name each" },
@@ -36,6 +49,7 @@ public sealed class ModelFileTests : IDisposable
         { "no backbone hash", m => m["backboneSha256"] = null, "'backboneSha256'" },
         { "short backbone hash", m => m["backboneSha256"] = "abc", "'backboneSha256'" },
         { "future format", m => m["formatVersion"] = 99, "model format 99" },
+        { "future preprocessing", m => m["preprocessingVersion"] = 9, "'preprocessingVersion' is 9" },
         { "huge input size", m => m["inputSize"] = new JsonObject { ["width"] = 8192, ["height"] = 8192 }, "8192x8192 is outside" },
         { "input size that overflows", m => m["inputSize"] = new JsonObject { ["width"] = 100000, ["height"] = 100000 }, "100000x100000 is outside" },
         { "layer sizes that overflow", m => m["layerSizes"] = new JsonArray(int.MaxValue, int.MaxValue, int.MaxValue, 2), "more than 2^63" },
@@ -169,7 +183,8 @@ public sealed class ModelFileTests : IDisposable
     {
         var path = _folder.Combine("model.zip");
         var manifest = new ModelManifest(
-            ModelFile.FormatVersion, "resnet18", new string('a', 64), "tests", HorizontalFlip: false, ["a", "b", "c"], Layers);
+            ModelFile.FormatVersion, "resnet18", new string('a', 64), "tests", HorizontalFlip: false, ["a", "b", "c"], Layers,
+            PreprocessingVersion: ImageClassification.Preprocessing.ImagePreprocessor.Version);
         ModelFile.Write(path, manifest, new DenseHead(Layers, Parameters()));
         return path;
     }
@@ -181,7 +196,7 @@ public sealed class ModelFileTests : IDisposable
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
-    private static void TamperManifest(string path, Action<JsonObject> tamper)
+    internal static void TamperManifest(string path, Action<JsonObject> tamper)
     {
         var manifest = JsonNode.Parse(ReadEntry(path, "model.json"))!.AsObject();
         tamper(manifest);

@@ -26,6 +26,52 @@ public class TransferClassifierTests(TrainedOnAssetsFixture trained)
     }
 
     [Fact]
+    public void Images_nothing_like_the_training_ones_get_finite_probabilities_that_sum_to_1()
+    {
+        // Trained on 28x28 greyscale clothes; shown colour noise, a colour photo-sized gradient, pure white and black.
+        var noise = new byte[640 * 480 * 4];
+        new Random(7).NextBytes(noise);
+        byte[][] images =
+        [
+            TestImages.EncodePixels(SkiaSharp.SKEncodedImageFormat.Jpeg, 640, 480, noise),
+            TestImages.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 1024, 768, seed: 200),
+            TestImages.EncodePixels(SkiaSharp.SKEncodedImageFormat.Png, 300, 200, Enumerable.Repeat((byte)255, 300 * 200 * 4).ToArray()),
+            TestImages.EncodePixels(SkiaSharp.SKEncodedImageFormat.Png, 300, 200, new byte[300 * 200 * 4]),
+        ];
+
+        foreach (var image in images)
+        {
+            var prediction = trained.Result.Classifier.Predict(image);
+            Assert.All(prediction.Scores, s => Assert.InRange(s.Probability, 0f, 1f));
+            Assert.Equal(1.0, prediction.Scores.Sum(s => s.Probability), 4);
+        }
+    }
+
+    [Fact]
+    public void A_model_saved_with_skia_sharp_s_resizing_loads_with_a_warning_that_retraining_removes()
+    {
+        using var folder = TestImages.NewFolder();
+        var (old, current) = (folder.Combine("old.zip"), folder.Combine("current.zip"));
+        trained.Result.Classifier.Save(old);
+        trained.Result.Classifier.Save(current);
+        ModelFileTests.TamperManifest(old, m =>
+        {
+            m["formatVersion"] = 2;
+            m.Remove("preprocessingVersion");
+        });
+        var logger = new ListLogger();
+
+        using (TransferClassifier.Load(current, logger: logger)) Assert.Empty(logger.Entries);
+        using var loaded = TransferClassifier.Load(old, logger: logger);
+
+        var warning = Assert.Single(logger.Entries);
+        Assert.Contains("may shift slightly", warning.Message);
+        Assert.Contains("Retraining removes this warning", warning.Message);
+        var image = File.ReadAllBytes(SomeTestImages(1)[0]);
+        Assert.Equal(trained.Result.Classifier.Predict(image).Scores, loaded.Predict(image).Scores);
+    }
+
+    [Fact]
     public async Task The_default_head_beats_ml_net_s_lbfgs_maximum_entropy_on_the_same_cached_features()
     {
         var comparison = await trained.NewBuilder()

@@ -32,6 +32,17 @@ internal static class TestImages
         return data.ToArray();
     }
 
+    /// <summary>Encodes the opaque RGBA <paramref name="rgba"/> (alpha is set to 255).</summary>
+    public static byte[] EncodePixels(SKEncodedImageFormat format, int width, int height, byte[] rgba)
+    {
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        var pixels = bitmap.GetPixelSpan();
+        rgba.AsSpan(0, pixels.Length).CopyTo(pixels);
+        for (var i = 3; i < pixels.Length; i += 4) pixels[i] = 255;
+        using var data = bitmap.Encode(format, 90);
+        return data.ToArray();
+    }
+
     /// <summary>Copies <paramref name="perClass"/> bundled images (training ones unless <paramref name="from"/> names another folder) of each of the first <paramref name="classes"/> classes.</summary>
     public static void CopyAssets(string destination, int classes, int perClass, string? from = null)
     {
