@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proves the packages work as packages: packs them into a local feed, checks their size and contents, builds and runs
-# an app outside the repository that references them (train → save → load → predict), then installs the catsdogs
-# tool from the same feed and trains with it in an empty folder. Prints the sizes it measured.
+# two apps outside the repository that reference them (train → save → load → predict; with and without the Plots
+# package), installs the catsdogs tool from the same feed and trains with it in an empty folder, then checks that the
+# apps, the tool and the web sample give one model's probabilities within 1e-5 and resolve one SkiaSharp.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -29,9 +30,9 @@ for package in "$work"/feed/TransferLearning.ImageClassification.$version.nupkg 
   [ -f "${package%.nupkg}.snupkg" ] || { echo "error: no symbols package for $(basename "$package")"; exit 1; }
 done
 
-# The app, outside the repository: no Directory.Build.props, the local feed plus nuget.org.
-cp -r "$repo/tests/PackageConsumer" "$work/app"
-cat > "$work/app/nuget.config" <<CONFIG
+# The apps, outside the repository: no Directory.Build.props, the local feed plus nuget.org. PackageConsumer has the
+# core package alone; PackageConsumer.Plots adds the Plots package (ScottPlot and its SkiaSharp).
+cat > "$work/nuget.config" <<CONFIG
 <configuration>
   <packageSources>
     <add key="local" value="$work/feed" />
@@ -44,16 +45,44 @@ for class in Ankle_boot Bag; do
   ls "$repo/assets/fashion-mnist/train/$class" | sort | head -20 | xargs -I{} cp "$repo/assets/fashion-mnist/train/$class/{}" "$work/data/train/$class/"
   ls "$repo/assets/fashion-mnist/test/$class" | sort | head -10 | xargs -I{} cp "$repo/assets/fashion-mnist/test/$class/{}" "$work/data/test/$class/"
 done
-dotnet build "$work/app" -c Release -p:LibraryVersion="$version" --nologo -v q -o "$work/app/out"
-echo "App output: $(du -sm "$work/app/out" | cut -f1) MB ($(find "$work/app/out" -name '*.onnx' | wc -l) .onnx files)"
-dotnet "$work/app/out/PackageConsumer.dll" "$work/data/train" "$work/data/test" "$work/run"
+for app in PackageConsumer PackageConsumer.Plots; do
+  cp -r "$repo/tests/$app" "$work/$app"
+  dotnet build "$work/$app" -c Release -p:LibraryVersion="$version" --nologo -v q -o "$work/$app/out"
+done
+echo "App output: $(du -sm "$work/PackageConsumer/out" | cut -f1) MB ($(find "$work/PackageConsumer/out" -name '*.onnx' | wc -l) .onnx files)"
+dotnet "$work/PackageConsumer/out/PackageConsumer.dll" "$work/data/train" "$work/data/test" "$work/run"
 
 # The tool, installed from the feed, in an empty folder.
 dotnet tool install --tool-path "$work/tool" --add-source "$work/feed" TransferLearning.ImageClassification.Cli --version "$version" >/dev/null
+echo "SkiaSharp resolved by the apps built from the packages:"
+bash "$repo/.ci/check-skiasharp.sh" "$work/PackageConsumer/out" "$work/PackageConsumer.Plots/out" "$work/tool"
 mkdir -p "$work/empty" && cd "$work/empty"
 if "$work/tool/catsdogs" train >/dev/null 2>"$work/no-data.txt"; then echo "error: train without --data outside the repository succeeded"; exit 1; fi
 grep -q -- "pass --data" "$work/no-data.txt" || { echo "error: train without --data said: $(cat "$work/no-data.txt")"; exit 1; }
 "$work/tool/catsdogs" train --data "$work/data/train" --cache "$work/empty/cache" >/dev/null
 [ -s "$work/empty/out/model.zip" ] && [ -s "$work/empty/out/report.json" ] || { echo "error: the tool wrote no model or report"; exit 1; }
-"$work/tool/catsdogs" predict --model "$work/empty/out/model.zip" "$(ls "$work"/data/test/Bag/* | head -1)"
+
+# One model, one answer: PackageConsumer's model and probe images through the tool, the web sample and
+# PackageConsumer.Plots, each compared with PackageConsumer's probabilities.
+mapfile -t probes < "$work/run/probes.txt"
+"$work/tool/catsdogs" predict --model "$work/run/model.zip" --json --top 2 "${probes[@]}" > "$work/tool.json"
+for sample in CatsDogs.WebApi CatsDogs.Console; do dotnet build "$repo/samples/$sample" --nologo -v q >/dev/null; done
+web_dll="$repo/samples/CatsDogs.WebApi/bin/Debug/net10.0/CatsDogs.WebApi.dll"
+port=$((20000 + RANDOM % 20000))
+Classifier__ModelPath="$work/run/model.zip" dotnet "$web_dll" --urls "http://127.0.0.1:$port" >"$work/web.log" 2>&1 &
+web_pid=$!
+trap 'kill $web_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
+  sleep 0.5
+done
+: > "$work/web.jsonl"
+for probe in "${probes[@]}"; do
+  answer=$(curl -sf -F "image=@$probe" "http://127.0.0.1:$port/predict") || { echo "error: the web sample refused $probe"; cat "$work/web.log"; exit 1; }
+  printf '{"path":"%s",%s\n' "$probe" "${answer#\{}" >> "$work/web.jsonl"
+done
+kill $web_pid
+echo "SkiaSharp resolved by the samples built in the repository:"
+bash "$repo/.ci/check-skiasharp.sh" "$(dirname "$web_dll")" "$repo/samples/CatsDogs.Console/bin/Debug/net10.0"
+dotnet "$work/PackageConsumer.Plots/out/PackageConsumer.Plots.dll" "$work/run" "$work/tool.json" "$work/web.jsonl" 1e-5
 echo "package check: 1 passed, 0 failed"

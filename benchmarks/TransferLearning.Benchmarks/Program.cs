@@ -4,10 +4,12 @@
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- heads --synthetic [--rows N] [--features N] [--epochs N] [--batches 32,128,512] [--pytorch]
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- compare [--synthetic N] [--backbones a,b]
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- serve [--seconds S]
+//   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- preprocess [FOLDER] [--synthetic N] [--size S]
 using TransferLearning.Benchmarks;
 
 if (args is ["heads", .. var synthetic] && synthetic.Contains("--synthetic")) SyntheticHeadBenchmark.Run(synthetic);
 else if (args is ["heads", .. var headArgs]) await HeadBenchmark.RunAsync(headArgs);
 else if (args is ["compare", .. var compareArgs]) await CompareBenchmark.RunAsync(compareArgs);
 else if (args is ["serve", .. var serveArgs]) await ServeBenchmark.RunAsync(serveArgs);
+else if (args is ["preprocess", .. var preprocessArgs]) PreprocessBenchmark.Run(preprocessArgs);
 else await FeaturizeBenchmark.RunAsync(args is ["featurize", .. var rest] ? rest : args);

@@ -1,12 +1,18 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using TransferLearning.ImageClassification.Hosting;
+using TransferLearning.ImageClassification.Training;
 
 // The served classifier: POST /predict (multipart, one file field "image"), GET /model, GET /health.
 // The model comes from Classifier:ModelPath (environment Classifier__ModelPath), by default the main job's out/model.zip.
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddTransferClassifier(builder.Configuration);
 builder.Services.AddProblemDetails();
+// A number that is not finite is written as null, as in the library's reports: a response never fails on a number.
+builder.Services.ConfigureHttpJsonOptions(json =>
+{
+    foreach (var converter in JsonReport.Options.Converters) json.SerializerOptions.Converters.Add(converter);
+});
 var app = builder.Build();
 var limit = app.Services.GetRequiredService<IOptions<ClassifierOptions>>().Value.MaxRequestBytes;
 

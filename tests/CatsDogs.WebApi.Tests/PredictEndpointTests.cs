@@ -54,6 +54,33 @@ public sealed class PredictEndpointTests(TwoModelsFixture models) : IClassFixtur
     }
 
     [Fact]
+    public async Task An_overconfident_head_shown_an_image_unlike_its_training_ones_still_gets_probabilities()
+    {
+        // The two-class model with every weight multiplied by 1e36: scores overflow to ±∞ on any image.
+        var path = Copy(models.TwoClasses);
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("head.bin")!;
+            var parameters = new float[entry.Length / sizeof(float)];
+            using (var stream = entry.Open()) stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(parameters.AsSpan()));
+            entry.Delete();
+            using var rewritten = zip.CreateEntry("head.bin").Open();
+            rewritten.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(parameters.Select(p => p * 1e36f).ToArray().AsSpan()));
+        }
+        var noise = new byte[640 * 480 * 4];
+        new Random(3).NextBytes(noise);
+        await using var app = Serve(path);
+        using var client = app.CreateClient();
+
+        using var response = await client.PostAsync("/predict", Form(TransferLearning.ImageClassification.Tests.Support.TestImages.EncodePixels(SkiaSharp.SKEncodedImageFormat.Jpeg, 640, 480, noise)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var scores = (await Json(response)).GetProperty("scores").EnumerateArray().Select(s => s.GetProperty("probability").GetSingle()).ToArray();
+        Assert.All(scores, p => Assert.InRange(p, 0f, 1f));
+        Assert.Equal(1.0, scores.Sum(), 4);
+    }
+
+    [Fact]
     public async Task Predict_answers_the_label_probability_and_every_score_as_the_library_does()
     {
         await using var app = Serve(models.TwoClasses);

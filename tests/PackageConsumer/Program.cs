@@ -1,8 +1,11 @@
+using System.Text.Json;
+using SkiaSharp;
 using TransferLearning.ImageClassification;
 using TransferLearning.ImageClassification.Classification;
-using TransferLearning.ImageClassification.Plots;
 
-// The public surface an outside app relies on: build, train, save, load, predict (and a picture from the plots package).
+// An app with the core package alone, as its users build one: train, save, load, predict. It also writes the probe
+// images (PNG and JPEG at sizes other than the input) and this app's probabilities for them, which the other apps
+// (PackageConsumer.Plots, the catsdogs tool, the web sample) must match.
 if (args.Length != 3)
 {
     Console.Error.WriteLine("usage: PackageConsumer TRAIN_DIR TEST_DIR WORK_DIR");
@@ -18,12 +21,39 @@ var result = await new TransferClassifierBuilder()
     .TrainAsync();
 var modelPath = Path.Combine(work, "model.zip");
 using (result.Classifier) result.Classifier.Save(modelPath);
-PlotFile.SavePng(HistoryPlot.Create(result.Report), Path.Combine(work, "history.png"));
 
 using var classifier = TransferClassifier.Load(modelPath);
-var image = Directory.EnumerateFiles(test, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
-var prediction = await classifier.PredictAsync(image);
+var probes = WriteProbes(Directory.EnumerateFiles(test, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Take(3), Path.Combine(work, "probes"));
+var predictions = new List<object>();
+foreach (var probe in probes)
+{
+    var prediction = await classifier.PredictAsync(probe);
+    predictions.Add(new { path = probe, scores = prediction.Scores.ToDictionary(s => s.Label, s => s.Probability) });
+}
+File.WriteAllText(Path.Combine(work, "predictions.json"), JsonSerializer.Serialize(predictions));
+File.WriteAllLines(Path.Combine(work, "probes.txt"), probes);
 
 var accuracy = result.Report.Test!.Accuracy;
-Console.WriteLine($"test accuracy {accuracy:F3} on {result.Report.Counts.Test} images; {Path.GetFileName(image)}: {prediction.Label} ({prediction.Probability:P0})");
-return accuracy >= 0.7 && classifier.Classes.Contains(prediction.Label) ? 0 : 1;
+Console.WriteLine($"test accuracy {accuracy:F3} on {result.Report.Counts.Test} images; {probes.Count} probe images predicted");
+return accuracy >= 0.7 ? 0 : 1;
+
+// Each image as it is, and enlarged or stretched to other sizes as PNG and JPEG: the resize path must agree for all.
+static List<string> WriteProbes(IEnumerable<string> images, string folder)
+{
+    Directory.CreateDirectory(folder);
+    var probes = new List<string>();
+    foreach (var image in images)
+    {
+        using var source = SKBitmap.Decode(image);
+        probes.Add(image);
+        foreach (var (width, height, format) in new[] { (97, 61, SKEncodedImageFormat.Png), (640, 480, SKEncodedImageFormat.Jpeg), (333, 250, SKEncodedImageFormat.Jpeg) })
+        {
+            using var resized = source.Resize(new SKImageInfo(width, height), new SKSamplingOptions(SKCubicResampler.Mitchell));
+            using var encoded = resized.Encode(format, 90);
+            var path = Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(image)}-{width}x{height}.{format.ToString().ToLowerInvariant()}");
+            File.WriteAllBytes(path, encoded.ToArray());
+            probes.Add(path);
+        }
+    }
+    return probes;
+}

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -14,7 +15,7 @@ public static class JsonReport
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        Converters = { new FiniteOrNull() },
+        Converters = { new FiniteOrNull<double>(), new FiniteOrNull<float>() },
     };
 
     /// <summary>Serialises <paramref name="report"/> to <paramref name="path"/>, replacing it only once the whole file is written.</summary>
@@ -25,18 +26,20 @@ public static class JsonReport
         return AtomicFile.WriteAsync(path, stream => JsonSerializer.SerializeAsync(stream, report, Options, cancellationToken), cancellationToken);
     }
 
-    /// <summary>JSON has no NaN: a metric that is not a number is written as null (and read back as NaN).</summary>
-    private sealed class FiniteOrNull : JsonConverter<double>
+    /// <summary>JSON has no NaN: a number that is not finite is written as null (and read back as NaN), never an exception.</summary>
+    private sealed class FiniteOrNull<T> : JsonConverter<T> where T : struct, IFloatingPointIeee754<T>
     {
         public override bool HandleNull => true;
 
-        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+        public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? T.NaN
+            : typeof(T) == typeof(float) ? T.CreateTruncating(reader.GetSingle()) : T.CreateTruncating(reader.GetDouble());
 
-        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
         {
-            if (double.IsFinite(value)) writer.WriteNumberValue(value);
-            else writer.WriteNullValue();
+            if (!T.IsFinite(value)) writer.WriteNullValue();
+            else if (typeof(T) == typeof(float)) writer.WriteNumberValue(float.CreateTruncating(value));
+            else writer.WriteNumberValue(double.CreateTruncating(value));
         }
     }
 }

@@ -23,6 +23,31 @@ public class JsonReportTests
     }
 
     [Fact]
+    public void A_prediction_from_a_head_that_gives_nan_serialises_with_nulls_instead_of_failing()
+    {
+        using var folder = TestImages.NewFolder();
+        using var classifier = new ImageClassification.Classification.TransferClassifier(
+            ImageClassification.Features.BottleneckFeaturizer.Create(TinyOnnx.Backbone(folder, features: 8)), new NanHead(), ["a", "b"]);
+        var prediction = classifier.Predict(TestImages.Encode(SkiaSharp.SKEncodedImageFormat.Png));
+
+        var json = JsonSerializer.Serialize(new { prediction.Label, prediction.Probability, top = prediction.Top(2) }, JsonReport.Options);
+
+        using var parsed = JsonDocument.Parse(json);
+        Assert.Equal(JsonValueKind.Null, parsed.RootElement.GetProperty("probability").ValueKind);
+        Assert.Equal(JsonValueKind.Null, parsed.RootElement.GetProperty("top")[1].GetProperty("probability").ValueKind);
+    }
+
+    /// <summary>A head written by hand that answers NaN and +∞: what the library's own heads never do.</summary>
+    private sealed class NanHead : ImageClassification.Head.IClassifierHead
+    {
+        public int FeatureSize => 8;
+
+        public int ClassCount => 2;
+
+        public void Predict(ReadOnlySpan<float> features, Span<float> probabilities) => (probabilities[0], probabilities[1]) = (float.NaN, float.PositiveInfinity);
+    }
+
+    [Fact]
     public async Task A_write_that_fails_half_way_leaves_the_old_report_whole_and_no_temporary_file()
     {
         using var folder = TestImages.NewFolder();
