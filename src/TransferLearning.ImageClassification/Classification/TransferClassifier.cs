@@ -154,9 +154,11 @@ public sealed class TransferClassifier : IDisposable
 
     /// <summary>
     /// Writes the whole classifier as one ONNX file (opset 18) that any ONNX runtime runs on raw pixels: input
-    /// <c>image</c>, uint8 [N, H, W, 3] RGB of any size; outputs <c>probabilities</c>, float [N, classes] in
-    /// <see cref="Classes"/> order, and <c>label</c>, int64 [N]. Resizing, normalisation, the backbone, the head and
-    /// mirror-image averaging are inside; the metadata holds the classes (JSON), backbone, SHA-256 and input size.
+    /// <c>image</c>, uint8 [N, H, W, 3] upright RGB of any size (apply the EXIF orientation first, as the library
+    /// does); outputs <c>probabilities</c>, float [N, classes] in <see cref="Classes"/> order, and <c>label</c>, int64
+    /// [N]. Resizing (the library's own filter, so the probabilities are <c>Predict</c>'s), normalisation, the
+    /// backbone, the head and mirror-image averaging are inside; the metadata holds the classes (JSON), backbone,
+    /// SHA-256 and input size.
     /// </summary>
     /// <exception cref="NotSupportedException">ML.NET's converter cannot convert the head's trainer, or the backbone uses an operator that cannot be lifted to opset 18.</exception>
     /// <exception cref="BackboneNotFoundException">The backbone file is gone or changed since loading.</exception>

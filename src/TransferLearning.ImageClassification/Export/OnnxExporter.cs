@@ -11,7 +11,7 @@ namespace TransferLearning.ImageClassification.Export;
 
 /// <summary>
 /// A trained classifier as one ONNX graph that any ONNX runtime can run on raw pixels:
-/// <c>image</c> uint8 [N, H, W, 3] RGB → resize (antialiased, as the library's decoder) → the backbone's normalisation →
+/// <c>image</c> uint8 [N, H, W, 3] upright RGB → resize (antialiased bilinear: exactly <see cref="ImageResizer"/>) → the backbone's normalisation →
 /// the cut backbone and its pooling → the dense head (standardisation folded in) → softmax, averaged over the image
 /// and its mirror image when the classifier was trained so → <c>probabilities</c> float [N, classes] and
 /// <c>label</c> int64 [N]. Metadata names the classes, the backbone and its SHA-256, the input size and normalisation.
@@ -89,6 +89,8 @@ internal static class OnnxExporter
         Metadata(model, "input_size", spec.InputSize.ToString());
         Metadata(model, "normalization", spec.Normalization.Fingerprint);
         Metadata(model, "horizontal_flip", (views == 2).ToString().ToLowerInvariant());
+        Metadata(model, "input", "upright RGB pixels (EXIF orientation already applied), uint8 [N, H, W, 3], any size");
+        Metadata(model, "preprocessing_version", ImagePreprocessor.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Metadata(model, "library_version", model.ProducerVersion);
         return model;
     }

@@ -69,6 +69,8 @@ public sealed class OnnxExporterTests(TrainedOnAssetsFixture trained) : IDisposa
         Assert.Equal("resnet18-layer3", metadata["backbone"]);
         Assert.Equal(classifier.BackboneSha256, metadata["backbone_sha256"]);
         Assert.Equal("224x224", metadata["input_size"]);
+        Assert.StartsWith("upright RGB pixels", metadata["input"]);
+        Assert.Equal("2", metadata["preprocessing_version"]);
         Assert.Equal(["image"], session.InputMetadata.Keys);
         Assert.Equal(["probabilities", "label"], session.OutputMetadata.Keys);
         var text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(path));
