@@ -3,7 +3,7 @@ using TransferLearning.ImageClassification.Data;
 
 namespace TransferLearning.ImageClassification.Plots;
 
-/// <summary>The article's first figure: a grid of random raw images, each titled "label – WxH".</summary>
+/// <summary>The article's first figure: a grid of random images as decoded (upright by their EXIF orientation), each titled "label – WxH".</summary>
 public static class PreviewGrid
 {
     /// <summary>Up to <paramref name="rows"/> × <paramref name="columns"/> images picked at random (seeded) from <paramref name="images"/>; unreadable ones are passed over.</summary>
@@ -29,15 +29,6 @@ public static class PreviewGrid
         return figure;
     }
 
-    /// <summary>ScottPlot decodes at full size: read the header first, so a file claiming 60000x60000 pixels is passed over, not allocated.</summary>
-    private static bool WithinLimits(string path)
-    {
-        var limits = Preprocessing.ImageLimits.Default;
-        if (new FileInfo(path).Length > limits.MaxFileBytes) return false;
-        using var codec = SkiaSharp.SKCodec.Create(path);
-        return codec is not null && (long)codec.Info.Width * codec.Info.Height <= limits.MaxPixels;
-    }
-
     /// <summary>The images to show and their titles, in the order shown.</summary>
     internal static IReadOnlyList<(ScottPlot.Image Image, string Title)> Titles(IReadOnlyList<LabeledImage> images, int count, int seed)
     {
@@ -49,8 +40,10 @@ public static class PreviewGrid
             if (shown.Count == count) break;
             try
             {
-                if (!WithinLimits(images[index].Path)) continue;
-                var image = new ScottPlot.Image(File.ReadAllBytes(images[index].Path));
+                // The library's decoder: limits checked from the header before any pixel memory is taken.
+                if (new FileInfo(images[index].Path).Length > Preprocessing.ImageLimits.Default.MaxFileBytes) continue;
+                using var bitmap = Preprocessing.ImageDecoder.Decode(File.ReadAllBytes(images[index].Path), target: null);
+                var image = new ScottPlot.Image(bitmap);
                 shown.Add((image, $"{images[index].Label} – {image.Width}x{image.Height}"));
             }
             catch (Exception e) when (e is not OperationCanceledException)

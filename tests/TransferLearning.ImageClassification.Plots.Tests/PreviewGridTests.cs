@@ -21,6 +21,19 @@ public class PreviewGridTests
     }
 
     [Fact]
+    public void A_phone_photo_is_shown_upright_as_the_classifier_sees_it()
+    {
+        using var folder = TestImages.NewFolder();
+        // Stored 30 wide and 40 high, with EXIF orientation 6: shown turned a quarter clockwise, 40 wide and 30 high.
+        folder.Write("data/Bag/phone.jpg", ExifJpeg.WithOrientation(TestImages.Encode(SkiaSharp.SKEncodedImageFormat.Jpeg, 30, 40), 6));
+        folder.Write("data/Coat/broken.jpg", [1, 2, 3]);
+
+        var shown = Assert.Single(PreviewGrid.Titles(ImageDataset.FromFolder(folder.Combine("data")).Images, 20, seed: 1));
+
+        Assert.Equal("Bag – 40x30", shown.Title);
+    }
+
+    [Fact]
     public void The_grid_saves_as_a_png_of_the_asked_size()
     {
         using var folder = TestImages.NewFolder();

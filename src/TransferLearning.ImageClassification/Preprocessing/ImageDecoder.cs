@@ -24,10 +24,10 @@ internal static class ImageDecoder
     /// <summary>
     /// Decodes to upright RGBA at full size, or, for JPEG, at the smallest DCT scale (k/8: almost free)
     /// that keeps at least twice <paramref name="target"/> on each side, so that the antialiased resize, not the
-    /// decoder, decides what the backbone sees.
+    /// decoder, decides what the backbone sees. Without a target, always at full size.
     /// </summary>
     /// <exception cref="ImageDecodeException">The bytes are not a complete image in a supported format, or it is over the limits.</exception>
-    public static SKBitmap Decode(ReadOnlySpan<byte> encoded, ImageSize target, ImageLimits? limits = null)
+    public static SKBitmap Decode(ReadOnlySpan<byte> encoded, ImageSize? target, ImageLimits? limits = null)
     {
         if (encoded.IsEmpty) throw new ImageDecodeException("empty file");
         limits ??= ImageLimits.Default;
@@ -45,7 +45,8 @@ internal static class ImageDecoder
                     $"{width}x{height} is {(long)width * height / 1e6:0.#} megapixels; the limit is {limits.MaxPixels / 1e6:0.#} (ImageLimits.MaxPixels)");
 
             var origin = codec.EncodedOrigin;
-            var decoded = DecodedSize(codec, ExifOrientation.SwapsAxes(origin) ? new ImageSize(target.Height, target.Width) : target);
+            var decoded = target is not { } size ? codec.Info.Size
+                : DecodedSize(codec, ExifOrientation.SwapsAxes(origin) ? new ImageSize(size.Height, size.Width) : size);
             if ((long)decoded.Width * decoded.Height <= LargeDecodePixels) return ExifOrientation.Apply(DecodeWhole(codec, decoded), origin);
             LargeDecodes.Wait();
             try

@@ -38,6 +38,17 @@ public class BottleneckFeaturizerTests
     }
 
     [Fact]
+    public void The_cache_is_keyed_by_the_preprocessing_version_so_no_feature_of_0_4_0_s_resizing_is_reused()
+    {
+        using var folder = TestImages.NewFolder();
+        using var featurizer = Create(folder);
+
+        var fingerprint = File.ReadAllText(Path.Combine(featurizer.Cache!.Root, "fingerprint.txt"));
+
+        Assert.Contains($"|pixels={ImageClassification.Preprocessing.ImagePreprocessor.Version}@skia3.119|", fingerprint);
+    }
+
+    [Fact]
     public async Task A_corrupt_cache_entry_is_recomputed()
     {
         using var folder = TestImages.NewFolder();
