@@ -34,21 +34,29 @@ internal static class PreprocessBenchmark
         Console.WriteLine($"{images.Length} images ({(synthetic is null ? folder ?? BenchmarkAssets.Root : "synthetic 500x375 JPEG")}) to {size}, one thread");
 
         // Alternating rounds, so that a noisy neighbour hurts both routes alike; the first round is a warm-up.
-        var (skia, library) = (new List<double>(), new List<double>());
+        var decoded = images.Select(bytes => ImageDecoder.Decode(bytes, size)).ToArray();
+        var (skia, library, decodeOnly, resizeOnly) = (new List<double>(), new List<double>(), new List<double>(), new List<double>());
         for (var round = 0; round < 4; round++)
         {
             var a = Time(images, bytes => SkiaResize(bytes, size));
             var b = Time(images, bytes => ImagePreprocessor.DecodeResized(bytes, size, ImageLimits.Default, resized));
+            var c = Time(images, bytes => ImageDecoder.Decode(bytes, size).Dispose());
+            var d = Time(decoded, bitmap => ImageResizer.Resize(ImageDecoder.PixelBytes(bitmap), bitmap.Width, bitmap.Height, size, resized));
             if (round == 0) continue;
+            resizeOnly.Add(d);
             skia.Add(a);
             library.Add(b);
+            decodeOnly.Add(c);
         }
         Console.WriteLine($"SkiaSharp resize (0.4.0):      {Median(skia),8:F0} img/s");
         Console.WriteLine($"library resize (managed):      {Median(library),8:F0} img/s");
+        Console.WriteLine($"  decoding alone:              {Median(decodeOnly),8:F0} img/s");
+        Console.WriteLine($"  resizing alone:              {Median(resizeOnly),8:F0} img/s");
         Console.WriteLine($"ratio library / SkiaSharp:     {Median(library) / Median(skia),8:F2}");
+        foreach (var bitmap in decoded) bitmap.Dispose();
     }
 
-    private static double Time(byte[][] images, Action<byte[]> preprocess)
+    private static double Time<T>(T[] images, Action<T> preprocess)
     {
         var clock = Stopwatch.StartNew();
         foreach (var image in images) preprocess(image);

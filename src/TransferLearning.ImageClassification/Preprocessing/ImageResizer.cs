@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -17,6 +16,7 @@ namespace TransferLearning.ImageClassification.Preprocessing;
 internal static class ImageResizer
 {
     private const int Channels = 4; // RGBA: one pixel is one Vector128<float>
+    private const int RowsAtOnce = 4; // independent sums in flight: each tap's add waits on the last one otherwise
 
     /// <summary>
     /// Resizes 8-bit RGBA pixels (<paramref name="width"/> × <paramref name="height"/>, row-major) to float RGBA at
@@ -28,26 +28,75 @@ internal static class ImageResizer
         if (destination.Length < size.Area * Channels) throw new ArgumentException("Destination too small.", nameof(destination));
         var horizontal = AxisWeights.For(width, size.Width);
         var vertical = AxisWeights.For(height, size.Height);
-        var rowLength = size.Width * Channels;
+        var (inLength, rowLength) = (width * Channels, size.Width * Channels);
         var temporary = ArrayPool<float>.Shared.Rent(height * rowLength);
-        var row = ArrayPool<float>.Shared.Rent(width * Channels);
+        var rows = ArrayPool<float>.Shared.Rent(RowsAtOnce * inLength);
         try
         {
-            for (var y = 0; y < height; y++)
+            for (var y = 0; y < height; y += RowsAtOnce)
             {
-                var source = row.AsSpan(0, width * Channels);
-                TensorPrimitives.ConvertChecked(rgba.Slice(y * width * Channels, width * Channels), source);
-                var target = temporary.AsSpan(y * rowLength, rowLength);
+                var count = Math.Min(RowsAtOnce, height - y);
+                var source = rows.AsSpan(0, count * inLength);
+                ToFloats(rgba.Slice(y * inLength, count * inLength), source);
+                var target = temporary.AsSpan(y * rowLength, count * rowLength);
                 if (width == size.Width) source.CopyTo(target);
-                else ResizeRow(source, target, horizontal);
+                else if (count == RowsAtOnce) ResizeRows(source, inLength, target, rowLength, horizontal);
+                else
+                    for (var r = 0; r < count; r++) ResizeRow(source.Slice(r * inLength, inLength), target.Slice(r * rowLength, rowLength), horizontal);
             }
             if (height == size.Height) temporary.AsSpan(0, size.Area * Channels).CopyTo(destination);
             else ResizeColumns(temporary, destination[..(size.Area * Channels)], rowLength, vertical);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(row);
+            ArrayPool<float>.Shared.Return(rows);
             ArrayPool<float>.Shared.Return(temporary);
+        }
+    }
+
+    /// <summary>Bytes to floats, 16 at a time.</summary>
+    private static void ToFloats(ReadOnlySpan<byte> bytes, Span<float> floats)
+    {
+        ref var from = ref MemoryMarshal.GetReference(bytes);
+        ref var to = ref MemoryMarshal.GetReference(floats);
+        var i = 0;
+        for (; i <= bytes.Length - 16; i += 16)
+        {
+            var (low, high) = Vector128.Widen(Vector128.LoadUnsafe(ref from, (nuint)i));
+            var (a, b) = Vector128.Widen(low);
+            var (c, d) = Vector128.Widen(high);
+            Vector128.ConvertToSingle(a).StoreUnsafe(ref to, (nuint)i);
+            Vector128.ConvertToSingle(b).StoreUnsafe(ref to, (nuint)i + 4);
+            Vector128.ConvertToSingle(c).StoreUnsafe(ref to, (nuint)i + 8);
+            Vector128.ConvertToSingle(d).StoreUnsafe(ref to, (nuint)i + 12);
+        }
+        for (; i < bytes.Length; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
+    }
+
+    /// <summary><see cref="RowsAtOnce"/> rows along the width at once, each summed exactly as <see cref="ResizeRow"/> would.</summary>
+    private static void ResizeRows(ReadOnlySpan<float> source, int inLength, Span<float> target, int outLength, AxisWeights weights)
+    {
+        ref var pixels = ref MemoryMarshal.GetReference(source);
+        ref var output = ref MemoryMarshal.GetReference(target);
+        for (var x = 0; x < weights.Count.Length; x++)
+        {
+            ref var tap = ref weights.FirstTap(x);
+            ref var first = ref Unsafe.Add(ref pixels, weights.Start[x] * Channels);
+            var (sum0, sum1, sum2, sum3) = (Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero);
+            for (var k = 0; k < weights.Count[x]; k++)
+            {
+                ref var at = ref Unsafe.Add(ref first, k * Channels);
+                var w = Unsafe.Add(ref tap, k);
+                sum0 += Vector128.LoadUnsafe(ref at) * w;
+                sum1 += Vector128.LoadUnsafe(ref Unsafe.Add(ref at, inLength)) * w;
+                sum2 += Vector128.LoadUnsafe(ref Unsafe.Add(ref at, 2 * inLength)) * w;
+                sum3 += Vector128.LoadUnsafe(ref Unsafe.Add(ref at, 3 * inLength)) * w;
+            }
+            ref var to = ref Unsafe.Add(ref output, x * Channels);
+            sum0.StoreUnsafe(ref to);
+            sum1.StoreUnsafe(ref Unsafe.Add(ref to, outLength));
+            sum2.StoreUnsafe(ref Unsafe.Add(ref to, 2 * outLength));
+            sum3.StoreUnsafe(ref Unsafe.Add(ref to, 3 * outLength));
         }
     }
 
@@ -55,14 +104,15 @@ internal static class ImageResizer
     private static void ResizeRow(ReadOnlySpan<float> source, Span<float> target, AxisWeights weights)
     {
         ref var pixels = ref MemoryMarshal.GetReference(source);
+        ref var output = ref MemoryMarshal.GetReference(target);
         for (var x = 0; x < weights.Count.Length; x++)
         {
-            var taps = weights.Taps(x);
+            ref var tap = ref weights.FirstTap(x);
             ref var first = ref Unsafe.Add(ref pixels, weights.Start[x] * Channels);
             var sum = Vector128<float>.Zero;
-            for (var k = 0; k < taps.Length; k++)
-                sum += Vector128.LoadUnsafe(ref Unsafe.Add(ref first, k * Channels)) * taps[k];
-            sum.CopyTo(target.Slice(x * Channels, Channels));
+            for (var k = 0; k < weights.Count[x]; k++)
+                sum += Vector128.LoadUnsafe(ref Unsafe.Add(ref first, k * Channels)) * Unsafe.Add(ref tap, k);
+            sum.StoreUnsafe(ref Unsafe.Add(ref output, x * Channels));
         }
     }
 
@@ -70,23 +120,26 @@ internal static class ImageResizer
     private static void ResizeColumns(float[] rows, Span<float> target, int rowLength, AxisWeights weights)
     {
         var width = Vector<float>.Count;
+        ref var input = ref MemoryMarshal.GetArrayDataReference(rows);
         for (var y = 0; y < weights.Count.Length; y++)
         {
-            var taps = weights.Taps(y);
-            var first = weights.Start[y] * rowLength;
-            var output = target.Slice(y * rowLength, rowLength);
+            ref var tap = ref weights.FirstTap(y);
+            var taps = weights.Count[y];
+            ref var first = ref Unsafe.Add(ref input, weights.Start[y] * rowLength);
+            ref var output = ref MemoryMarshal.GetReference(target.Slice(y * rowLength, rowLength));
             var j = 0;
             for (; j <= rowLength - width; j += width)
             {
                 var sum = Vector<float>.Zero;
-                for (var k = 0; k < taps.Length; k++) sum += new Vector<float>(rows, first + k * rowLength + j) * taps[k];
-                sum.CopyTo(output[j..]);
+                for (var k = 0; k < taps; k++)
+                    sum += Vector.LoadUnsafe(ref Unsafe.Add(ref first, k * rowLength + j)) * Unsafe.Add(ref tap, k);
+                sum.StoreUnsafe(ref Unsafe.Add(ref output, j));
             }
             for (; j < rowLength; j++)
             {
                 var sum = 0f;
-                for (var k = 0; k < taps.Length; k++) sum += rows[first + k * rowLength + j] * taps[k];
-                output[j] = sum;
+                for (var k = 0; k < taps; k++) sum += Unsafe.Add(ref first, k * rowLength + j) * Unsafe.Add(ref tap, k);
+                Unsafe.Add(ref output, j) = sum;
             }
         }
     }
@@ -107,7 +160,8 @@ internal static class ImageResizer
 
         public int[] Count { get; }
 
-        public ReadOnlySpan<float> Taps(int output) => _weights.AsSpan(output * _window, Count[output]);
+        /// <summary>The first of the <see cref="Count"/>[<paramref name="output"/>] weights of an output index.</summary>
+        public ref float FirstTap(int output) => ref _weights[output * _window];
 
         /// <summary>
         /// ONNX Runtime's <c>SetupUpsampleFilterAntiAlias</c> for the linear filter, operation for operation in float
