@@ -11,6 +11,12 @@ namespace TransferLearning.ImageClassification.Preprocessing;
 /// </summary>
 internal static class ImageDecoder
 {
+    /// <summary>
+    /// Longest side accepted, JPEG's own limit: the resize's weights grow with the side, and a 1 x 89-megapixel strip
+    /// (under <see cref="ImageLimits.MaxPixels"/>) would need hundreds of megabytes of them.
+    /// </summary>
+    internal const int MaxSide = 65_535;
+
     /// <summary>Decodes of more pixels than this (64 MB of RGBA) take turns, process-wide.</summary>
     internal const long LargeDecodePixels = 16 << 20;
 
@@ -43,6 +49,8 @@ internal static class ImageDecoder
             if ((long)width * height > limits.MaxPixels)
                 throw new ImageDecodeException(
                     $"{width}x{height} is {(long)width * height / 1e6:0.#} megapixels; the limit is {limits.MaxPixels / 1e6:0.#} (ImageLimits.MaxPixels)");
+            if (Math.Max(width, height) > MaxSide)
+                throw new ImageDecodeException($"{width}x{height} has a side over {MaxSide} pixels, the longest this library resizes");
 
             var origin = codec.EncodedOrigin;
             var decoded = target is not { } size ? codec.Info.Size

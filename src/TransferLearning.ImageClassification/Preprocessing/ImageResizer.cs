@@ -11,12 +11,15 @@ namespace TransferLearning.ImageClassification.Preprocessing;
 /// coordinate_transformation_mode=half_pixel)</c> (exclude_outside=0) is in ONNX Runtime, so that the exported graph and
 /// the library give the same tensor: a triangle filter whose support widens by the downscale factor (PIL's and
 /// torchvision's <c>antialias=True</c>), weights normalised per output pixel, borders replicated. Separable: the width
-/// first, then the height, accumulating taps in the same order and in float, as ONNX Runtime does.
+/// first, then the height; every output value is 0 plus its taps in increasing order, in float, as in ONNX Runtime.
+/// Memory stays small whatever the shape (a 1 x 89-megapixel strip included): input rows are read in
+/// <see cref="SegmentPixels"/>-wide pieces and added into the output rows they feed, never held whole.
 /// </summary>
 internal static class ImageResizer
 {
     private const int Channels = 4; // RGBA: one pixel is one Vector128<float>
     private const int RowsAtOnce = 4; // independent sums in flight: each tap's add waits on the last one otherwise
+    private const int SegmentPixels = 4096; // input pixels of a row converted to floats at once (64 KB)
 
     /// <summary>
     /// Resizes 8-bit RGBA pixels (<paramref name="width"/> × <paramref name="height"/>, row-major) to float RGBA at
@@ -24,33 +27,78 @@ internal static class ImageResizer
     /// </summary>
     public static void Resize(ReadOnlySpan<byte> rgba, int width, int height, ImageSize size, Span<float> destination)
     {
-        if (rgba.Length < width * height * Channels) throw new ArgumentException("Fewer pixels than the dimensions say.", nameof(rgba));
+        var (inLength, outLength) = ((long)width * Channels, size.Width * Channels);
+        if (rgba.Length < inLength * height) throw new ArgumentException("Fewer pixels than the dimensions say.", nameof(rgba));
         if (destination.Length < size.Area * Channels) throw new ArgumentException("Destination too small.", nameof(destination));
         var horizontal = AxisWeights.For(width, size.Width);
         var vertical = AxisWeights.For(height, size.Height);
-        var (inLength, rowLength) = (width * Channels, size.Width * Channels);
-        var temporary = ArrayPool<float>.Shared.Rent(height * rowLength);
-        var rows = ArrayPool<float>.Shared.Rent(RowsAtOnce * inLength);
+        var output = destination[..(size.Area * Channels)];
+        output.Clear();
+        var pieceLength = Math.Min(width, Math.Max(SegmentPixels, horizontal.Window)) * Channels;
+        var piece = ArrayPool<float>.Shared.Rent(RowsAtOnce * pieceLength);
+        var resized = ArrayPool<float>.Shared.Rent(RowsAtOnce * outLength);
         try
         {
+            var firstOpen = 0; // the first output row whose window has not been passed yet
             for (var y = 0; y < height; y += RowsAtOnce)
             {
                 var count = Math.Min(RowsAtOnce, height - y);
-                var source = rows.AsSpan(0, count * inLength);
-                ToFloats(rgba.Slice(y * inLength, count * inLength), source);
-                var target = temporary.AsSpan(y * rowLength, count * rowLength);
-                if (width == size.Width) source.CopyTo(target);
-                else if (count == RowsAtOnce) ResizeRows(source, inLength, target, rowLength, horizontal);
-                else
-                    for (var r = 0; r < count; r++) ResizeRow(source.Slice(r * inLength, inLength), target.Slice(r * rowLength, rowLength), horizontal);
+                var rows = resized.AsSpan(0, count * outLength);
+                var source = rgba.Slice((int)(y * inLength), (int)(count * inLength));
+                if (width == size.Width) ToFloats(source, rows);
+                else AlongWidth(source, count, (int)inLength, rows, horizontal, piece.AsSpan(0, count * pieceLength));
+                for (var r = 0; r < count; r++)
+                {
+                    var row = rows.Slice(r * outLength, outLength);
+                    if (height == size.Height) row.CopyTo(output.Slice((y + r) * outLength, outLength));
+                    else AddToOutputRows(row, y + r, output, vertical, ref firstOpen);
+                }
             }
-            if (height == size.Height) temporary.AsSpan(0, size.Area * Channels).CopyTo(destination);
-            else ResizeColumns(temporary, destination[..(size.Area * Channels)], rowLength, vertical);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(rows);
-            ArrayPool<float>.Shared.Return(temporary);
+            ArrayPool<float>.Shared.Return(resized);
+            ArrayPool<float>.Shared.Return(piece);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> rows along the width into <paramref name="target"/>, a piece of the input at a time:
+    /// each piece covers whole windows of consecutive output pixels.
+    /// </summary>
+    private static void AlongWidth(ReadOnlySpan<byte> rows, int count, int inLength, Span<float> target, AxisWeights weights, Span<float> piece)
+    {
+        var (outputs, outLength) = (weights.Count.Length, target.Length / count);
+        for (var x0 = 0; x0 < outputs;)
+        {
+            var low = weights.Start[x0];
+            var x1 = x0 + 1;
+            while (x1 < outputs && weights.End(x1) - low <= SegmentPixels) x1++;
+            var span = (weights.End(x1 - 1) - low) * Channels;
+            for (var r = 0; r < count; r++)
+                ToFloats(rows.Slice(r * inLength + low * Channels, span), piece.Slice(r * span, span));
+            if (count == RowsAtOnce) FourRows(piece, span, target, outLength, weights, x0, x1, low);
+            else
+                for (var r = 0; r < count; r++)
+                    OneRow(piece.Slice(r * span, span), target.Slice(r * outLength, outLength), weights, x0, x1, low);
+            x0 = x1;
+        }
+    }
+
+    /// <summary>Adds input row <paramref name="y"/> (already resized along the width), weighted, to each output row whose window holds it.</summary>
+    private static void AddToOutputRows(ReadOnlySpan<float> row, int y, Span<float> output, AxisWeights weights, ref int firstOpen)
+    {
+        var outLength = row.Length;
+        while (firstOpen < weights.Count.Length && weights.End(firstOpen) <= y) firstOpen++;
+        for (var o = firstOpen; o < weights.Count.Length && weights.Start[o] <= y; o++)
+        {
+            var weight = Unsafe.Add(ref weights.FirstTap(o), y - weights.Start[o]);
+            ref var to = ref MemoryMarshal.GetReference(output.Slice(o * outLength, outLength));
+            ref var from = ref MemoryMarshal.GetReference(row);
+            var j = 0;
+            for (; j <= outLength - Vector<float>.Count; j += Vector<float>.Count)
+                (Vector.LoadUnsafe(ref to, (nuint)j) + Vector.LoadUnsafe(ref from, (nuint)j) * weight).StoreUnsafe(ref to, (nuint)j);
+            for (; j < outLength; j++) Unsafe.Add(ref to, j) += Unsafe.Add(ref from, j) * weight;
         }
     }
 
@@ -73,24 +121,27 @@ internal static class ImageResizer
         for (; i < bytes.Length; i++) Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
     }
 
-    /// <summary><see cref="RowsAtOnce"/> rows along the width at once, each summed exactly as <see cref="ResizeRow"/> would.</summary>
-    private static void ResizeRows(ReadOnlySpan<float> source, int inLength, Span<float> target, int outLength, AxisWeights weights)
+    /// <summary>
+    /// Output pixels <paramref name="x0"/> to <paramref name="x1"/> of <see cref="RowsAtOnce"/> rows at once, each
+    /// summed exactly as <see cref="OneRow"/> would; <paramref name="piece"/> starts at input pixel <paramref name="low"/>.
+    /// </summary>
+    private static void FourRows(ReadOnlySpan<float> piece, int stride, Span<float> target, int outLength, AxisWeights weights, int x0, int x1, int low)
     {
-        ref var pixels = ref MemoryMarshal.GetReference(source);
+        ref var pixels = ref MemoryMarshal.GetReference(piece);
         ref var output = ref MemoryMarshal.GetReference(target);
-        for (var x = 0; x < weights.Count.Length; x++)
+        for (var x = x0; x < x1; x++)
         {
             ref var tap = ref weights.FirstTap(x);
-            ref var first = ref Unsafe.Add(ref pixels, weights.Start[x] * Channels);
+            ref var first = ref Unsafe.Add(ref pixels, (weights.Start[x] - low) * Channels);
             var (sum0, sum1, sum2, sum3) = (Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero);
             for (var k = 0; k < weights.Count[x]; k++)
             {
                 ref var at = ref Unsafe.Add(ref first, k * Channels);
                 var w = Unsafe.Add(ref tap, k);
                 sum0 += Vector128.LoadUnsafe(ref at) * w;
-                sum1 += Vector128.LoadUnsafe(ref Unsafe.Add(ref at, inLength)) * w;
-                sum2 += Vector128.LoadUnsafe(ref Unsafe.Add(ref at, 2 * inLength)) * w;
-                sum3 += Vector128.LoadUnsafe(ref Unsafe.Add(ref at, 3 * inLength)) * w;
+                sum1 += Vector128.LoadUnsafe(ref Unsafe.Add(ref at, stride)) * w;
+                sum2 += Vector128.LoadUnsafe(ref Unsafe.Add(ref at, 2 * stride)) * w;
+                sum3 += Vector128.LoadUnsafe(ref Unsafe.Add(ref at, 3 * stride)) * w;
             }
             ref var to = ref Unsafe.Add(ref output, x * Channels);
             sum0.StoreUnsafe(ref to);
@@ -100,15 +151,15 @@ internal static class ImageResizer
         }
     }
 
-    /// <summary>One row along the width: each output pixel is the weighted sum of its window, four channels at once.</summary>
-    private static void ResizeRow(ReadOnlySpan<float> source, Span<float> target, AxisWeights weights)
+    /// <summary>Output pixels <paramref name="x0"/> to <paramref name="x1"/> of one row: each the weighted sum of its window, four channels at once.</summary>
+    private static void OneRow(ReadOnlySpan<float> piece, Span<float> target, AxisWeights weights, int x0, int x1, int low)
     {
-        ref var pixels = ref MemoryMarshal.GetReference(source);
+        ref var pixels = ref MemoryMarshal.GetReference(piece);
         ref var output = ref MemoryMarshal.GetReference(target);
-        for (var x = 0; x < weights.Count.Length; x++)
+        for (var x = x0; x < x1; x++)
         {
             ref var tap = ref weights.FirstTap(x);
-            ref var first = ref Unsafe.Add(ref pixels, weights.Start[x] * Channels);
+            ref var first = ref Unsafe.Add(ref pixels, (weights.Start[x] - low) * Channels);
             var sum = Vector128<float>.Zero;
             for (var k = 0; k < weights.Count[x]; k++)
                 sum += Vector128.LoadUnsafe(ref Unsafe.Add(ref first, k * Channels)) * Unsafe.Add(ref tap, k);
@@ -116,52 +167,29 @@ internal static class ImageResizer
         }
     }
 
-    /// <summary>Along the height: each output row is the weighted sum of its window of rows, vectorised across the row.</summary>
-    private static void ResizeColumns(float[] rows, Span<float> target, int rowLength, AxisWeights weights)
-    {
-        var width = Vector<float>.Count;
-        ref var input = ref MemoryMarshal.GetArrayDataReference(rows);
-        for (var y = 0; y < weights.Count.Length; y++)
-        {
-            ref var tap = ref weights.FirstTap(y);
-            var taps = weights.Count[y];
-            ref var first = ref Unsafe.Add(ref input, weights.Start[y] * rowLength);
-            ref var output = ref MemoryMarshal.GetReference(target.Slice(y * rowLength, rowLength));
-            var j = 0;
-            for (; j <= rowLength - width; j += width)
-            {
-                var sum = Vector<float>.Zero;
-                for (var k = 0; k < taps; k++)
-                    sum += Vector.LoadUnsafe(ref Unsafe.Add(ref first, k * rowLength + j)) * Unsafe.Add(ref tap, k);
-                sum.StoreUnsafe(ref Unsafe.Add(ref output, j));
-            }
-            for (; j < rowLength; j++)
-            {
-                var sum = 0f;
-                for (var k = 0; k < taps; k++) sum += Unsafe.Add(ref first, k * rowLength + j) * Unsafe.Add(ref tap, k);
-                Unsafe.Add(ref output, j) = sum;
-            }
-        }
-    }
-
     /// <summary>For each output index along one axis: the first input index and the normalised weights of its window.</summary>
     private sealed class AxisWeights
     {
         private readonly float[] _weights;
-        private readonly int _window;
 
         private AxisWeights(int outputs, int window)
         {
-            (_window, _weights) = (window, new float[outputs * window]);
+            (Window, _weights) = (window, new float[outputs * window]);
             (Start, Count) = (new int[outputs], new int[outputs]);
         }
+
+        /// <summary>Most taps an output index has.</summary>
+        public int Window { get; }
 
         public int[] Start { get; }
 
         public int[] Count { get; }
 
+        /// <summary>One past the last input index of an output's window.</summary>
+        public int End(int output) => Start[output] + Count[output];
+
         /// <summary>The first of the <see cref="Count"/>[<paramref name="output"/>] weights of an output index.</summary>
-        public ref float FirstTap(int output) => ref _weights[output * _window];
+        public ref float FirstTap(int output) => ref _weights[output * Window];
 
         /// <summary>
         /// ONNX Runtime's <c>SetupUpsampleFilterAntiAlias</c> for the linear filter, operation for operation in float

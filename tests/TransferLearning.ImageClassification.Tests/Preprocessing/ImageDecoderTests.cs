@@ -104,6 +104,16 @@ public class ImageDecoderTests
         Assert.Equal(40, bitmap.Width);
     }
 
+    [Theory]
+    [InlineData(100_000, 1)]
+    [InlineData(1, 70_000)]
+    public void A_strip_under_the_pixel_limit_but_over_the_side_limit_is_refused_before_decoding(int width, int height)
+    {
+        var error = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(HostileImages.PngClaiming(width, height), Size));
+
+        Assert.Contains($"{width}x{height} has a side over 65535 pixels", error.Message);
+    }
+
     [Fact]
     public void A_header_that_fits_but_pixel_data_that_does_not_is_a_reason_not_a_crash()
     {

@@ -19,6 +19,8 @@ public class ImageResizerTests
             data.Add(width, height, 100, 37, false);
         }
         data.Add(28, 28, 28, 28, true);   // no resize at all
+        data.Add(9000, 3, 224, 224, false); // wider than one piece of a row, and enlarged the other way
+        data.Add(3, 20000, 37, 100, true);  // many input rows per output row
         data.Add(224, 100, 224, 300, false); // one axis kept, the other enlarged
         return data;
     }
