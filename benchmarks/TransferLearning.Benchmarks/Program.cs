@@ -5,6 +5,7 @@
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- compare [--synthetic N] [--backbones a,b]
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- serve [--seconds S]
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- preprocess [FOLDER] [--synthetic N] [--size S]
+//   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- explain [--images N]
 using TransferLearning.Benchmarks;
 
 if (args is ["heads", .. var synthetic] && synthetic.Contains("--synthetic")) SyntheticHeadBenchmark.Run(synthetic);
@@ -12,4 +13,5 @@ else if (args is ["heads", .. var headArgs]) await HeadBenchmark.RunAsync(headAr
 else if (args is ["compare", .. var compareArgs]) await CompareBenchmark.RunAsync(compareArgs);
 else if (args is ["serve", .. var serveArgs]) await ServeBenchmark.RunAsync(serveArgs);
 else if (args is ["preprocess", .. var preprocessArgs]) PreprocessBenchmark.Run(preprocessArgs);
+else if (args is ["explain", .. var explainArgs]) await ExplainBenchmark.RunAsync(explainArgs);
 else await FeaturizeBenchmark.RunAsync(args is ["featurize", .. var rest] ? rest : args);

@@ -15,14 +15,16 @@ public sealed class BackboneRunner : IDisposable
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames = [OnnxGraphRewriter.OutputName];
+    private readonly string[]? _withMapNames; // features and the pooled map, when the graph pools
 
-    private BackboneRunner(BackboneSpec spec, string modelSha256, InferenceSession session, ExecutionDevice device, string inputName)
+    private BackboneRunner(BackboneSpec spec, string modelSha256, InferenceSession session, ExecutionDevice device, OnnxGraphRewriter.Result rewrite)
     {
         Spec = spec;
         ModelSha256 = modelSha256;
         Device = device;
         _session = session;
-        _inputNames = [inputName];
+        _inputNames = [rewrite.InputName];
+        _withMapNames = rewrite.Pools ? [OnnxGraphRewriter.OutputName, rewrite.PooledTensor] : null;
         FeatureSize = Probe(spec.FeatureSize);
     }
 
@@ -66,12 +68,12 @@ public sealed class BackboneRunner : IDisposable
             throw new BackboneNotFoundException(
                 $"Backbone '{spec.Name}': '{path}' has SHA-256 {sha256}, expected {expected}. The file is damaged or a different model; restore it from {spec.Download?.Url.ToString() ?? spec.Source}.");
 
-        var (model, inputName, _, _) = OnnxGraphRewriter.ToFeatureExtractor(bytes, spec);
+        var rewrite = OnnxGraphRewriter.ToFeatureExtractor(bytes, spec);
         if ((device ?? ExecutionDevice.Cpu).CudaDeviceId is { } cudaDevice)
         {
             try
             {
-                return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice), device!, inputName);
+                return new BackboneRunner(spec, sha256, CreateSession(rewrite.Model, intraOpThreads, cudaDevice), device!, rewrite);
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
@@ -80,7 +82,7 @@ public sealed class BackboneRunner : IDisposable
                 (logger ?? NullLogger.Instance).LogWarning("{Reason}. Running on the CPU instead.", reason);
             }
         }
-        return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice: null), ExecutionDevice.Cpu, inputName);
+        return new BackboneRunner(spec, sha256, CreateSession(rewrite.Model, intraOpThreads, cudaDevice: null), ExecutionDevice.Cpu, rewrite);
     }
 
     /// <summary>One blank image through the network: learns the feature size and fails early on an input size the graph cannot take.</summary>
@@ -130,7 +132,30 @@ public sealed class BackboneRunner : IDisposable
         return features;
     }
 
+    /// <summary>
+    /// As <see cref="Run"/>, also returning the map the features pool, [count, channels, height, width], for
+    /// class-activation maps.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The backbone does not pool (<see cref="FeaturePooling.None"/>, or a vector at the cut).</exception>
+    internal (float[] Features, float[] Map, int[] MapShape) RunWithMap(Memory<float> input, int count)
+    {
+        var names = _withMapNames ?? throw new NotSupportedException(
+            $"Backbone '{Spec.Name}' has no spatial map to explain: its features are not pooled from one (FeaturePooling.{Spec.Pooling}).");
+        using var outputs = RunOutputs(input, count, names);
+        var map = outputs[1];
+        var shape = map.GetTensorTypeAndShape().Shape;
+        if (shape.Length != 4)
+            throw new NotSupportedException($"Backbone '{Spec.Name}' pools a tensor of rank {shape.Length}; class-activation maps need [N, C, H, W].");
+        return (outputs[0].GetTensorDataAsSpan<float>().ToArray(), map.GetTensorDataAsSpan<float>().ToArray(), [.. shape.Select(d => (int)d)]);
+    }
+
     private float[] RunUnchecked(Memory<float> input, int count)
+    {
+        using var outputs = RunOutputs(input, count, _outputNames);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    private IDisposableReadOnlyCollection<OrtValue> RunOutputs(Memory<float> input, int count, string[] outputNames)
     {
         var (height, width) = (Spec.InputSize.Height, Spec.InputSize.Width);
         long[] shape = Spec.Layout == Preprocessing.TensorLayout.Nchw ? [count, 3, height, width] : [count, height, width, 3];
@@ -139,8 +164,7 @@ public sealed class BackboneRunner : IDisposable
 
         using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);
         using var runOptions = new RunOptions();
-        using var outputs = _session.Run(runOptions, _inputNames, [tensor], _outputNames);
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        return _session.Run(runOptions, _inputNames, [tensor], outputNames);
     }
 
     /// <inheritdoc />

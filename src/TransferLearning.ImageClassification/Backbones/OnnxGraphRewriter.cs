@@ -14,15 +14,20 @@ internal static class OnnxGraphRewriter
     /// <summary>Bumped whenever the rewrite could change feature values; part of the feature-cache key.</summary>
     public const int Version = 2;
 
-    /// <summary>Name of the one output of the rewritten graph: [N, features].</summary>
+    /// <summary>Name of the features output of the rewritten graph: [N, features].</summary>
     public const string OutputName = "transfer_learning_features";
+
+
 
     private static readonly HashSet<string> Flattening = ["Flatten", "Reshape", "Squeeze", "Dropout", "Identity"];
     private static readonly HashSet<string> Pooled = ["GlobalAveragePool", "GlobalMaxPool"];
     private static readonly HashSet<string> Vectors = ["Flatten", "Reshape", "Squeeze", "Gemm", "MatMul"];
 
-    /// <summary>The rewritten model, its image input, the tensor cut at, and the tensor pooled (the cut, or the map under a pool at the cut).</summary>
-    public sealed record Result(byte[] Model, string InputName, string FeatureTensor, string PooledTensor);
+    /// <summary>
+    /// The rewritten model, its image input, the tensor cut at, and the tensor pooled (the cut, or the map under a pool
+    /// at the cut); when <paramref name="Pools"/>, that map is the graph's second output.
+    /// </summary>
+    public sealed record Result(byte[] Model, string InputName, string FeatureTensor, string PooledTensor, bool Pools);
 
     public static Result ToFeatureExtractor(byte[] model, BackboneSpec spec)
     {
@@ -45,12 +50,14 @@ internal static class OnnxGraphRewriter
         graph.ValueInfo.Clear();
         graph.SetDim();
         MakeSpatialDimsSymbolic(input, spec.Layout);
-        graph.Output.Add(new ValueInfoProto
-        {
-            Name = OutputName,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
-        });
-        return new Result(proto.ToByteArray(), input.Name, cut, pooled);
+        // The pooled map is a second output, fetched only for class-activation maps (it is computed anyway).
+        foreach (var output in pool ? [OutputName, pooled] : new[] { OutputName })
+            graph.Output.Add(new ValueInfoProto
+            {
+                Name = output,
+                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
+            });
+        return new Result(proto.ToByteArray(), input.Name, cut, pooled, pool);
     }
 
     /// <summary>

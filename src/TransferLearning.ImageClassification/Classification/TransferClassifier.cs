@@ -37,6 +37,8 @@ public sealed class TransferClassifier : IDisposable
     /// <summary>Whether predictions average the image and its mirror image.</summary>
     public bool HorizontalFlip => _featurizer.Views == 2;
 
+    internal BottleneckFeaturizer Featurizer => _featurizer;
+
     /// <summary>The trained head (a <see cref="DenseHead"/> or an <see cref="MLNetHead"/>).</summary>
     public IClassifierHead Head { get; }
 

@@ -162,6 +162,19 @@ public sealed class BottleneckFeaturizer : IDisposable
         return await FeaturizationPipeline.RunAsync(featurizers, paths, progress, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The features of every view of one image (as <see cref="FeaturizeEncoded"/> gives them) and the map the
+    /// features pool, [views, channels, height, width], for class-activation maps.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
+    /// <exception cref="NotSupportedException">The backbone does not pool a spatial map.</exception>
+    internal (float[] Views, float[] Map, int[] MapShape) FeaturizeWithMap(byte[] encoded)
+    {
+        var input = new float[ImageFloats];
+        WriteViews(encoded, input);
+        return _runner.RunWithMap(input, Views);
+    }
+
     internal FeaturizerOptions Options => _options;
 
     internal ImagePreprocessor Preprocessor => _preprocessor;

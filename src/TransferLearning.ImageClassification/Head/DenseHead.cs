@@ -53,6 +53,37 @@ public sealed class DenseHead : IClassifierHead
         return probabilities;
     }
 
+    /// <summary>
+    /// The gradient, with respect to <paramref name="features"/>, of class <paramref name="target"/>'s score relative
+    /// to the mean score (<c>z_target − mean z</c>: what the softmax sees, and for two classes the negation of the
+    /// other class's), by backpropagation through the layers and their ReLUs.
+    /// </summary>
+    internal float[] ScoreGradient(ReadOnlySpan<float> features, int target)
+    {
+        var activations = new float[ActivationCount(_sizes)];
+        Forward(_sizes, _parameters, features, activations);
+        var delta = new float[ClassCount];
+        delta.AsSpan().Fill(-1f / ClassCount);
+        delta[target] += 1f;
+        var (offset, produced) = (_parameters.Length, activations.Length);
+        for (var layer = _sizes.Length - 2; layer >= 0; layer--)
+        {
+            var (inSize, outSize) = (_sizes[layer], _sizes[layer + 1]);
+            (offset, produced) = (offset - (inSize + 1) * outSize, produced - outSize);
+            var back = new float[inSize];
+            for (var o = 0; o < outSize; o++)
+                TensorPrimitives.MultiplyAdd(_parameters.AsSpan(offset + o * inSize, inSize), delta[o], back, back);
+            if (layer > 0)
+            {
+                var input = activations.AsSpan(produced - inSize, inSize); // the ReLU output feeding this layer
+                for (var j = 0; j < inSize; j++)
+                    if (input[j] <= 0) back[j] = 0;
+            }
+            delta = back;
+        }
+        return delta;
+    }
+
     /// <summary>Weights and biases the layers need; checked, so absurd sizes fail instead of wrapping around.</summary>
     internal static long ParameterCount(IReadOnlyList<int> sizes) =>
         Enumerable.Range(0, sizes.Count - 1).Sum(l => checked(((long)sizes[l] + 1) * sizes[l + 1]));

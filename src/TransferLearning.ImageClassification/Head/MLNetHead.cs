@@ -40,6 +40,35 @@ public sealed class MLNetHead : IClassifierHead
         score.CopyTo(probabilities);
     }
 
+    /// <summary>
+    /// The model as one linear map on the raw features, [classes × features] row-major (the mean/variance normaliser
+    /// folded in), when the trainer is linear: the maximum-entropy trainers (softmax of W·x + b). Null otherwise.
+    /// </summary>
+    internal float[]? LinearWeights()
+    {
+        if (Model is not IEnumerable<ITransformer> chain) return null;
+        var parts = chain.ToArray();
+        if (parts.OfType<ISingleFeaturePredictionTransformer<object>>().LastOrDefault()?.Model is not Microsoft.ML.Trainers.MaximumEntropyModelParameters linear)
+            return null;
+        VBuffer<float>[] rows = [];
+        linear.GetWeights(ref rows, out var classes);
+        if (classes != ClassCount) return null; // a class without training examples: Predict refuses this head too
+        var scale = parts.OfType<Microsoft.ML.Transforms.NormalizingTransformer>().FirstOrDefault()?.GetNormalizerModelParameters(0) switch
+        {
+            null => null,
+            Microsoft.ML.Transforms.NormalizingTransformer.AffineNormalizerModelParameters<System.Collections.Immutable.ImmutableArray<float>> affine => affine.Scale,
+            _ => (System.Collections.Immutable.ImmutableArray<float>?)default,
+        };
+        if (scale is { IsDefault: true }) return null; // a normaliser that is not affine per feature
+        var weights = new float[classes * FeatureSize];
+        for (var c = 0; c < classes; c++)
+        {
+            var row = rows[c].DenseValues().ToArray();
+            for (var k = 0; k < FeatureSize; k++) weights[c * FeatureSize + k] = row[k] * (scale is { } s ? s[k] : 1f);
+        }
+        return weights;
+    }
+
     /// <summary>Writes the model in ML.NET's format.</summary>
     internal void Save(Stream stream) => _ml.Model.Save(Model, _ml.Data.LoadFromEnumerable(Array.Empty<Row>(), RowSchema(FeatureSize)).Schema, stream);
 

@@ -73,6 +73,17 @@ internal static class ImageDecoder
         }
     }
 
+    /// <summary>The image's size once upright (its EXIF orientation applied), from the header alone.</summary>
+    /// <exception cref="ImageDecodeException">The bytes are not an image in a supported format.</exception>
+    public static ImageSize UprightSize(ReadOnlySpan<byte> encoded)
+    {
+        using var data = SKData.CreateCopy(encoded);
+        using var codec = SKCodec.Create(new SKMemoryStream(data), out var status)
+            ?? throw new ImageDecodeException($"not a supported image format ({status})");
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        return ExifOrientation.SwapsAxes(codec.EncodedOrigin) ? new ImageSize(height, width) : new ImageSize(width, height);
+    }
+
     /// <summary>The size to decode at: the full size, or a JPEG DCT scale still at least twice <paramref name="stored"/> (in stored orientation).</summary>
     private static SKSizeI DecodedSize(SKCodec codec, ImageSize stored)
     {

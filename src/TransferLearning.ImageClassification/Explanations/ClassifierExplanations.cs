@@ -1,0 +1,54 @@
+using TransferLearning.ImageClassification.Classification;
+using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Preprocessing;
+
+namespace TransferLearning.ImageClassification.Explanations;
+
+/// <summary>Class-activation heatmaps for a <see cref="TransferClassifier"/>: what it looks at, and where it fails.</summary>
+public static class ClassifierExplanations
+{
+    /// <summary>
+    /// Classifies one encoded image and shows why: the class-activation heatmap of <paramref name="target"/> (by default
+    /// the predicted class). One backbone pass, as <see cref="TransferClassifier.Predict(byte[])"/> takes, plus the
+    /// head's gradient; with mirror-image averaging the heatmap explains the image as it is, not its mirror image.
+    /// </summary>
+    /// <param name="classifier">The classifier to explain.</param>
+    /// <param name="image">The encoded image (JPEG, PNG, BMP, GIF or WebP).</param>
+    /// <param name="target">The class to explain, one of <see cref="TransferClassifier.Classes"/>; null for the predicted class.</param>
+    /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
+    /// <exception cref="ArgumentException"><paramref name="target"/> is not one of the classifier's classes.</exception>
+    /// <exception cref="NotSupportedException">
+    /// The head is neither a <see cref="DenseHead"/> nor a linear ML.NET head, or the backbone's features are not pooled
+    /// from a spatial map (<see cref="Backbones.FeaturePooling.None"/>); the message names which.
+    /// </exception>
+    public static Explanation Explain(this TransferClassifier classifier, byte[] image, string? target = null)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(image);
+        var (prediction, activation) = Activation(classifier, image, target);
+        var heat = new float[activation.Values.Length];
+        for (var i = 0; i < heat.Length; i++) heat[i] = Math.Max(activation.Values[i], 0f); // Grad-CAM's ReLU
+        var size = ImageDecoder.UprightSize(image);
+        return new Explanation(prediction, activation.Target, new Heatmap(activation.Width, activation.Height, heat), size.Width, size.Height);
+    }
+
+    /// <summary>The prediction and the class-activation map before the ReLU (signed), with what it was computed from.</summary>
+    internal static (Prediction Prediction, SignedMap Activation) Activation(TransferClassifier classifier, byte[] image, string? target)
+    {
+        var head = classifier.Head;
+        var (views, map, shape) = classifier.Featurizer.FeaturizeWithMap(image);
+        var prediction = Prediction.From(head.PredictMean(views), classifier.Classes);
+        var index = classifier.IndexOf(target ?? prediction.Label);
+        if (index < 0)
+            throw new ArgumentException($"'{target}' is not a class of this classifier; its classes are {string.Join(", ", classifier.Classes)}.", nameof(target));
+        var features = views.AsSpan(0, head.FeatureSize);
+        var gradient = ClassScoreGradient.Of(head, features, index);
+        var (channels, height, width) = (shape[1], shape[2], shape[3]);
+        var first = map.AsSpan(0, channels * height * width); // the image itself, not its mirror image
+        var values = ClassActivation.Map(first, channels, height * width, classifier.Backbone.Pooling, gradient);
+        return (prediction, new SignedMap(index, width, height, values, features.ToArray(), gradient));
+    }
+
+    /// <summary>A class-activation map before the ReLU, with the features and gradient it came from.</summary>
+    internal sealed record SignedMap(int Target, int Width, int Height, float[] Values, float[] Features, float[] Gradient);
+}
