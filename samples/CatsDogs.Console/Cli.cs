@@ -118,6 +118,14 @@ internal static class Cli
         var predict = new Command("predict", "Classify image files with a saved model.") { model, output, models, json, top, gpu, cpuFallback, images };
         predict.SetAction(Guarded((r, token) => PredictCommand.RunAsync(ModelPath(r), Runtime(r), r.GetValue(images)!, r.GetValue(json), r.GetValue(top), token)));
 
+        var explanations = new Option<DirectoryInfo>("--out") { Description = "Folder for the overlays, one <image name>.png per image.", DefaultValueFactory = _ => new DirectoryInfo("explanations") };
+        var explain = new Command("explain", "Show why: per image, the prediction and its class-activation heatmap over the image (Grad-CAM), as a PNG.")
+        {
+            model, explanations, models, json, gpu, cpuFallback, images,
+        };
+        explain.SetAction(Guarded((r, token) => ExplainCommand.RunAsync(
+            r.GetValue(model) ?? new FileInfo(Path.Combine("out", "model.zip")), Runtime(r), r.GetValue(images)!, r.GetValue(explanations)!, r.GetValue(json), token)));
+
         var onnx = new Option<FileInfo>("--onnx") { Description = "The ONNX file to write: uint8 RGB [N, H, W, 3] in, probabilities and label out.", Required = true };
         var export = new Command("export", "Write a saved model as one ONNX file (resize, normalisation, backbone, head inside) for any ONNX runtime.") { model, output, models, onnx };
         export.SetAction(Guarded((r, token) => ExportCommand.RunAsync(ModelPath(r), Runtime(r), r.GetValue(onnx)!)));
@@ -163,7 +171,7 @@ internal static class Cli
 
         var root = new RootCommand("Transfer-learning image classification: a frozen ImageNet backbone + a trained dense head.")
         {
-            train, featurize, evaluate, predict, export, compare, download, backbones, dataset,
+            train, featurize, evaluate, predict, explain, export, compare, download, backbones, dataset,
         };
         root.SetAction((_, token) => root.Parse(["train"]).InvokeAsync(cancellationToken: token));
         return root;

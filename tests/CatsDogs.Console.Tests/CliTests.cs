@@ -99,6 +99,34 @@ public sealed class CliTests : IDisposable
         Assert.Equal("""["Ankle_boot","Bag"]""", session.ModelMetadata.CustomMetadataMap["classes"]);
     }
 
+    [Fact]
+    public async Task Explain_writes_an_overlay_per_image_named_after_it_and_the_heatmaps_as_json()
+    {
+        var train = CopySlice("train", classes: 2, perClass: 12);
+        var output = Path.Combine(_root, "out");
+        Assert.Equal(0, (await CliRun.RunAsync("train", "--data", train, "--out", output, "--cache", Path.Combine(_root, "cache"))).Code);
+        var images = Directory.GetFiles(Path.Combine(train, "Bag")).Order(StringComparer.Ordinal).Take(2).ToArray();
+        var broken = Path.Combine(_root, "broken.png");
+        File.WriteAllText(broken, "not an image");
+        var overlays = Path.Combine(_root, "overlays");
+
+        var (code, json) = await CliRun.RunAsync(["explain", "--model", Path.Combine(output, "model.zip"), "--out", overlays, "--json", .. images, broken]);
+
+        Assert.Equal(1, code); // the broken file costs its own row only
+        using var rows = JsonDocument.Parse(json);
+        for (var i = 0; i < images.Length; i++)
+        {
+            var row = rows.RootElement[i];
+            Assert.Contains(row.GetProperty("label").GetString(), new[] { "Ankle_boot", "Bag" });
+            var heatmap = row.GetProperty("heatmap");
+            Assert.Equal((14, 14, 196), (heatmap.GetProperty("width").GetInt32(), heatmap.GetProperty("height").GetInt32(), heatmap.GetProperty("values").GetArrayLength()));
+            var overlay = Path.Combine(overlays, Path.GetFileNameWithoutExtension(images[i]) + ".png");
+            Assert.Equal(overlay, row.GetProperty("overlay").GetString());
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(overlay)[..4]);
+        }
+        Assert.Contains("not a supported image format", rows.RootElement[2].GetProperty("error").GetString());
+    }
+
     [Theory]
     [InlineData("--gpu takes a CUDA device number", "predict", "--gpu", "abc", "x.png")]
     [InlineData("--top must be 1 or more", "predict", "--top", "0", "x.png")]
