@@ -202,4 +202,9 @@ internal sealed record DataChoice(DirectoryInfo? Data, DirectoryInfo? TestData, 
     public DirectoryInfo TrainFolder => Data ?? Assets.FashionMnist("train");
 
     public DirectoryInfo? TestFolder => TestData ?? (Data is null ? Assets.FashionMnist("test") : null);
+
+    /// <summary>The images train holds out for testing: a separate test folder, or the test part of the same seeded split.</summary>
+    public IReadOnlyList<LabeledImage> TestImages() => TestFolder is { } test
+        ? ImageDataset.FromFolder(test.FullName).Images
+        : ImageDataset.FromFolder(TrainFolder.FullName).Split(SplitRatios.Default, Seed).Test;
 }

@@ -16,10 +16,7 @@ internal static class EvaluateCommand
         OutputFiles.CheckFile(report.FullName, "--report");
         using var classifier = TransferClassifier.Load(
             model.FullName, backbone, runtime with { CacheDirectory = data.Cache.FullName }, Output.Logger);
-        // The same images train held out: a separate test folder, or the test part of the same seeded split.
-        var images = data.TestFolder is { } test
-            ? ImageDataset.FromFolder(test.FullName).Images
-            : ImageDataset.FromFolder(data.TrainFolder.FullName).Split(SplitRatios.Default, data.Seed).Test;
+        var images = data.TestImages();
         AnsiConsole.MarkupLineInterpolated($"[bold]Evaluating[/] [blue]{model.FullName}[/] on {images.Count} images");
 
         var result = await Output.WithProgressAsync("Featurizing", progress => classifier.EvaluateAsync(images, progress, token));
@@ -27,7 +24,8 @@ internal static class EvaluateCommand
         Output.PrintSkipped(result.Skipped);
         Output.PrintWarnings(result.Warnings);
         await JsonReport.WriteAsync(report.FullName, result, token);
-        AnsiConsole.MarkupLineInterpolated($"Report: [blue]{report.FullName}[/]");
+        var topLosses = await Pictures.TopLossesAsync(classifier, images, Path.GetDirectoryName(report.FullName)!, token);
+        AnsiConsole.MarkupLineInterpolated($"Report: [blue]{report.FullName}[/], pictures: [blue]{Path.GetFileName(topLosses)}[/]");
         return 0;
     }
 }

@@ -1,4 +1,6 @@
+using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Explanations;
 using TransferLearning.ImageClassification.Experiments;
 using TransferLearning.ImageClassification.Plots;
 using TransferLearning.ImageClassification.Training;
@@ -25,6 +27,13 @@ internal static class Pictures
         foreach (var entry in result.Entries)
             written.AddRange(ForTraining(entry.Report, trainFolder, folder, $"-{entry.Backbone}-{entry.Head}"));
         return written;
+    }
+
+    /// <summary>top-losses.png: the test images the classifier got most confidently wrong, each with its heatmap.</summary>
+    public static async Task<string> TopLossesAsync(TransferClassifier classifier, IReadOnlyList<LabeledImage> testImages, string folder, CancellationToken token)
+    {
+        var losses = await classifier.TopLossesAsync(testImages, count: 9, token);
+        return PlotFile.SavePng(TopLossesPlot.Create(classifier, losses), Path.Combine(folder, "top-losses.png"), 900, 1000);
     }
 
     private static string Preview(DirectoryInfo trainFolder, string folder) =>

@@ -36,6 +36,8 @@ internal static class TrainCommand
         }
 
         var pictures = Pictures.ForTraining(result.Report, data.TrainFolder, Path.GetDirectoryName(reportPath)!);
+        if (result.Report.Test is not null)
+            pictures.Add(await Pictures.TopLossesAsync(classifier, data.TestImages(), Path.GetDirectoryName(reportPath)!, token));
 
         Output.PrintReport(result.Report);
         AnsiConsole.MarkupLineInterpolated($"Model:    [blue]{modelPath}[/]");

@@ -17,20 +17,21 @@ public static class HistoryPlot
 
         var figure = new Multiplot();
         figure.AddPlots(2);
+        // Legends where no curve runs: loss falls away from the upper right, accuracy climbs away from the lower right.
         Panel(figure.GetPlot(0), $"{report.Backbone} + {report.Head}: loss", "cross-entropy", epochs,
-            [.. history.Select(e => e.TrainLoss)], [.. history.Select(e => e.ValidationLoss ?? double.NaN)]);
+            [.. history.Select(e => e.TrainLoss)], [.. history.Select(e => e.ValidationLoss ?? double.NaN)], Alignment.UpperRight);
         Panel(figure.GetPlot(1), "Accuracy", "accuracy", epochs,
-            [.. history.Select(e => e.TrainAccuracy)], [.. history.Select(e => e.ValidationAccuracy ?? double.NaN)]);
+            [.. history.Select(e => e.TrainAccuracy)], [.. history.Select(e => e.ValidationAccuracy ?? double.NaN)], Alignment.LowerRight);
         return figure;
     }
 
-    private static void Panel(Plot plot, string title, string yLabel, double[] epochs, double[] train, double[] validation)
+    private static void Panel(Plot plot, string title, string yLabel, double[] epochs, double[] train, double[] validation, Alignment legend)
     {
         plot.Add.Scatter(epochs, train).LegendText = "training";
         if (validation.Any(double.IsFinite)) plot.Add.Scatter(epochs, validation).LegendText = "validation";
         plot.Title(title);
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(legend);
     }
 }

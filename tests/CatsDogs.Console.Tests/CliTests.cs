@@ -67,12 +67,13 @@ public sealed class CliTests : IDisposable
         foreach (var field in new[] { "featurizeSeconds", "featurizeImagesPerSecond", "trainSeconds" })
             Assert.True(root.GetProperty("timings").TryGetProperty(field, out _), field);
 
-        foreach (var picture in new[] { "history.png", "confusion.png", "preview.png" })
+        foreach (var picture in new[] { "history.png", "confusion.png", "preview.png", "top-losses.png" })
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(output, picture))[..4]);
 
         var evaluation = Path.Combine(_root, "evaluation.json");
         Assert.Equal(0, (await CliRun.RunAsync("evaluate", "--out", output, "--test-data", test, "--cache", cache, "--report", evaluation)).Code);
         using var evaluated = JsonDocument.Parse(File.ReadAllText(evaluation));
+        Assert.True(File.Exists(Path.Combine(_root, "top-losses.png")), "evaluate writes top-losses.png beside its report");
         Assert.Equal(
             root.GetProperty("test").GetProperty("accuracy").GetDouble(),
             evaluated.RootElement.GetProperty("metrics").GetProperty("accuracy").GetDouble());

@@ -19,4 +19,19 @@ public sealed record ClassificationMetrics(
     IReadOnlyList<ClassMetrics> PerClass,
     IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix,
     int Count,
-    BinaryMetrics? Binary = null);
+    BinaryMetrics? Binary = null)
+{
+    /// <summary>
+    /// The (true class, predicted class) pairs mistaken for each other at least <paramref name="minimum"/> times, most
+    /// often first (fastai's <c>most_confused</c>), read off <see cref="ConfusionMatrix"/>.
+    /// </summary>
+    public IReadOnlyList<ConfusedPair> MostConfused(int minimum = 1) =>
+    [
+        .. from actual in Enumerable.Range(0, ConfusionMatrix.Count)
+           from predicted in Enumerable.Range(0, ConfusionMatrix.Count)
+           let count = ConfusionMatrix[actual][predicted]
+           where actual != predicted && count >= Math.Max(minimum, 1)
+           orderby count descending, actual, predicted
+           select new ConfusedPair(PerClass[actual].Label, PerClass[predicted].Label, count),
+    ];
+}

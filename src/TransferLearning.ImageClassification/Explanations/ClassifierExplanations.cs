@@ -1,4 +1,5 @@
 using TransferLearning.ImageClassification.Classification;
+using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Preprocessing;
 
@@ -30,6 +31,36 @@ public static class ClassifierExplanations
         for (var i = 0; i < heat.Length; i++) heat[i] = Math.Max(activation.Values[i], 0f); // Grad-CAM's ReLU
         var size = ImageDecoder.UprightSize(image);
         return new Explanation(prediction, activation.Target, new Heatmap(activation.Width, activation.Height, heat), size.Width, size.Height);
+    }
+
+    /// <summary>
+    /// The <paramref name="count"/> images of <paramref name="images"/> with the highest loss (the true class's
+    /// cross-entropy), highest first: the confident mistakes, to look at with <see cref="Explain"/>. Features come
+    /// from the classifier's feature cache when it has one; unusable images are passed over.
+    /// </summary>
+    /// <exception cref="ArgumentException">An image has a class the classifier does not know.</exception>
+    public static async Task<IReadOnlyList<TopLoss>> TopLossesAsync(
+        this TransferClassifier classifier, IReadOnlyList<LabeledImage> images, int count = 9, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (images.FirstOrDefault(i => classifier.IndexOf(i.Label) < 0) is { } unknown)
+            throw new ArgumentException($"'{unknown.Path}' is labelled '{unknown.Label}', which the classifier does not know.", nameof(images));
+        var result = await classifier.Featurizer.FeaturizeAsync([.. images.Select(i => i.Path)], cancellationToken: cancellationToken).ConfigureAwait(false);
+        return
+        [
+            .. Enumerable.Range(0, images.Count)
+                .Where(i => result.Features[i] is not null)
+                .Select(i =>
+                {
+                    var probabilities = classifier.Head.PredictMean(result.Views(i));
+                    var truth = probabilities[classifier.IndexOf(images[i].Label)];
+                    return new TopLoss(images[i], Prediction.From(probabilities, classifier.Classes), -Math.Log(Math.Max(truth, 1e-30)));
+                })
+                .OrderByDescending(l => l.Loss)
+                .Take(count),
+        ];
     }
 
     /// <summary>The prediction and the class-activation map before the ReLU (signed), with what it was computed from.</summary>
