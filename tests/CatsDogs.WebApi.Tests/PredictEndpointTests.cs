@@ -81,6 +81,53 @@ public sealed class PredictEndpointTests(TwoModelsFixture models) : IClassFixtur
     }
 
     [Fact]
+    public async Task Explain_answers_the_prediction_the_heatmap_and_an_overlay_png_or_the_png_alone()
+    {
+        await using var app = Serve(models.TwoClasses);
+        using var client = app.CreateClient();
+        var image = models.Images[0];
+
+        using var response = await client.PostAsync("/explain", Form(image));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await Json(response);
+        var expected = models.Reference.Predict(image);
+        Assert.Equal(expected.Label, json.GetProperty("prediction").GetProperty("label").GetString());
+        Assert.Equal(expected.Label, json.GetProperty("target").GetString());
+        var heatmap = json.GetProperty("heatmap");
+        Assert.Equal((7, 7, 49), (heatmap.GetProperty("width").GetInt32(), heatmap.GetProperty("height").GetInt32(), heatmap.GetProperty("values").GetArrayLength()));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], Convert.FromBase64String(json.GetProperty("overlay").GetString()!)[..4]);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/explain") { Content = Form(image) };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/png"));
+        using var png = await client.SendAsync(request);
+        Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], (await png.Content.ReadAsByteArrayAsync())[..4]);
+
+        using var unknown = await client.PostAsync("/explain?target=zebra", Form(image));
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Openapi_describes_every_endpoint_and_metrics_serve_the_meter_in_prometheus_text()
+    {
+        await using var app = Serve(models.TwoClasses);
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/predict", Form(models.Images[0]))).StatusCode);
+
+        var openApi = await Json(await client.GetAsync("/openapi/v1.json"));
+        var metrics = await client.GetStringAsync("/metrics");
+
+        var paths = openApi.GetProperty("paths");
+        foreach (var path in new[] { "/predict", "/explain", "/model" }) Assert.True(paths.TryGetProperty(path, out _), $"{path} not in {openApi.GetRawText()[..Math.Min(600, openApi.GetRawText().Length)]}");
+        Assert.Contains("application/problem+json", paths.GetProperty("/explain").GetRawText());
+        var schemas = openApi.GetProperty("components").GetProperty("schemas");
+        Assert.True(schemas.TryGetProperty("ExplanationResponse", out _), string.Join(", ", schemas.EnumerateObject().Select(p => p.Name)));
+        Assert.Contains("classifier_predictions", metrics);
+        Assert.Contains("classifier_batch_size", metrics);
+    }
+
+    [Fact]
     public async Task Predict_answers_the_label_probability_and_every_score_as_the_library_does()
     {
         await using var app = Serve(models.TwoClasses);
