@@ -15,8 +15,11 @@ public sealed class ClassifierOptions
     /// <summary>Most images in one batch (default 32).</summary>
     public int MaxBatchSize { get; set; } = 32;
 
-    /// <summary>Longest a prediction waits for others to join its batch (default 2 ms).</summary>
-    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>
+    /// How long a batch that is not full waits for more images before it runs (default zero: it runs at once, and
+    /// requests arriving meanwhile form the next batch, so a lone request never waits).
+    /// </summary>
+    public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>Largest request body accepted (default 20 MB); larger ones get 413.</summary>
     public long MaxRequestBytes { get; set; } = 20_000_000;

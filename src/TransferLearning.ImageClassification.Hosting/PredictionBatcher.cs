@@ -7,9 +7,11 @@ using TransferLearning.ImageClassification.Classification;
 namespace TransferLearning.ImageClassification.Hosting;
 
 /// <summary>
-/// Gathers concurrent predictions into backbone batches: the first waiting image opens a batch, which closes at
-/// <see cref="ClassifierOptions.MaxBatchSize"/> images or after <see cref="ClassifierOptions.MaxBatchDelay"/>. One
-/// batch runs at a time, on all cores, on the model leased when it closed.
+/// Gathers concurrent predictions into backbone batches. One batch runs at a time, on all cores, on the model leased
+/// when it closed; while it runs, the next one gathers. When none is running, what is queued runs at once, so a lone
+/// request never waits for company. Up to <see cref="ClassifierOptions.MaxBatchSize"/> images a batch; a
+/// <see cref="ClassifierOptions.MaxBatchDelay"/> above zero also waits that long for more before running a batch that
+/// is not full.
 /// </summary>
 internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metrics, IOptions<ClassifierOptions> options) : BackgroundService
 {
@@ -43,15 +45,17 @@ internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metric
         while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
         {
             batch.Clear();
-            using (var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+            while (batch.Count < maxSize && _queue.Reader.TryRead(out var queued)) batch.Add(queued);
+            if (batch.Count < maxSize && maxDelay > TimeSpan.Zero)
             {
+                using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 window.CancelAfter(maxDelay);
                 try
                 {
                     while (batch.Count < maxSize)
                     {
                         if (_queue.Reader.TryRead(out var next)) batch.Add(next);
-                        else if (batch.Count == 0 || !await _queue.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false)) break;
+                        else if (!await _queue.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false)) break;
                     }
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
@@ -59,7 +63,7 @@ internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metric
                     // The window closed: run what has come.
                 }
             }
-            Run(batch);
+            if (batch.Count > 0) Run(batch);
         }
     }
 
