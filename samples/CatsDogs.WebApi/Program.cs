@@ -8,7 +8,7 @@ using TransferLearning.ImageClassification.Plots;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Training;
 
-// The served classifier: POST /predict and POST /explain (multipart, one file field "image"), GET /model, GET /health,
+// The served classifier: a page to try it at GET /, POST /predict and POST /explain (multipart, one file field "image"), GET /model, GET /health,
 // GET /metrics (Prometheus), GET /openapi/v1.json. The model comes from Classifier:ModelPath (environment
 // Classifier__ModelPath), by default the main job's out/model.zip.
 var builder = WebApplication.CreateBuilder(args);
@@ -54,7 +54,7 @@ app.MapPost("/explain", async (HttpRequest request, ServedClassifier classifier,
     {
         return Problem(501, e.Message);
     }
-    var width = Math.Min(640, Math.Max(160, explanation.ImageWidth));
+    var width = Math.Min(640, Math.Max(400, explanation.ImageWidth));
     var height = (int)Math.Round(width * (double)explanation.ImageHeight / explanation.ImageWidth) + 60; // + the title
     var png = ExplanationPlot.Create(image, explanation).GetImageBytes(width, Math.Clamp(height, 160, 2000), ScottPlot.ImageFormat.Png);
     if (request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("image/png", StringComparison.OrdinalIgnoreCase)))
@@ -76,6 +76,8 @@ app.MapGet("/model", (ServedClassifier classifier) => classifier.Model is { } mo
     .ProducesProblem(503)
     .WithSummary("The model being served: its classes, backbone and input size.");
 
+app.UseDefaultFiles(); // GET /: wwwroot/index.html, a page to drop an image on
+app.UseStaticFiles();
 app.MapHealthChecks("/health");
 app.MapOpenApi();
 app.MapPrometheusScrapingEndpoint();
