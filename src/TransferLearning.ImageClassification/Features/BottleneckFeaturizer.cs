@@ -22,8 +22,8 @@ public sealed class BottleneckFeaturizer : IDisposable
         var spec = runner.Spec;
         _preprocessor = new ImagePreprocessor(spec.InputSize, spec.Layout, spec.Normalization, options.ImageLimits);
         Views = options.HorizontalFlip ? 2 : 1;
-        var fingerprint = spec.Fingerprint(runner.ModelSha256) + $"|mean={_preprocessor.MeanFingerprint}|pixels={ImagePreprocessor.Version}@skia{ImageDecoder.SkiaVersion}|views={Views}";
-        _cache = options.CacheDirectory is { } directory ? new FeatureCache(directory, fingerprint) : null;
+        Fingerprint = spec.Fingerprint(runner.ModelSha256) + $"|mean={_preprocessor.MeanFingerprint}|pixels={ImagePreprocessor.Version}@skia{ImageDecoder.SkiaVersion}|views={Views}";
+        _cache = options.CacheDirectory is { } directory ? new FeatureCache(directory, Fingerprint) : null;
     }
 
     /// <summary>Loads the backbone and prepares the pipeline.</summary>
@@ -174,6 +174,9 @@ public sealed class BottleneckFeaturizer : IDisposable
         WriteViews(encoded, input);
         return _runner.RunWithMap(input, Views);
     }
+
+    /// <summary>Everything that shapes the features (backbone file, cut, size, normalisation, preprocessing version, views): the cache key and the shards' check.</summary>
+    internal string Fingerprint { get; }
 
     internal FeaturizerOptions Options => _options;
 

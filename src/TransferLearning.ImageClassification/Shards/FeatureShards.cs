@@ -61,7 +61,7 @@ public static class FeatureShards
         var spec = featurizer.Backbone;
         var metadata = new ShardMetadata(
             shard, spec.Name, featurizer.BackboneSha256, spec.InputSize.ToString(), spec.Normalization.Fingerprint, spec.Pooling.ToString(),
-            featurizer.FeatureSize, spec.Fingerprint(featurizer.BackboneSha256), ShardMetadata.CurrentLibraryVersion,
+            featurizer.FeatureSize, featurizer.Fingerprint, ShardMetadata.CurrentLibraryVersion,
             result.Skipped.Select(s => s with { Path = relative.GetValueOrDefault(s.Path, s.Path) }).ToArray());
 
         await AtomicFile.WriteAsync(output, stream => ParquetSerializer.SerializeAsync(

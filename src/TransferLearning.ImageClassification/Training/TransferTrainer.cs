@@ -32,9 +32,9 @@ public sealed class TransferTrainer
             FeaturizationResult features;
             if (s.Features is { } shards)
             {
-                if (featurizer.Backbone.Fingerprint(featurizer.BackboneSha256) is var fingerprint && fingerprint != shards.Fingerprint)
+                if (featurizer.Fingerprint is var fingerprint && fingerprint != shards.Fingerprint)
                     throw new BackboneNotFoundException(
-                        $"The shards' features were made as {shards.Fingerprint}; this backbone would make them as {fingerprint}. Use the shards' backbone and size.");
+                        $"The shards' features were made as {shards.Fingerprint}; this backbone would make them as {fingerprint}. Use the shards' backbone and size, with this library's preprocessing (re-featurize shards written by 0.4.0).");
                 features = FromShards(shards, s.TestFeatures, split);
             }
             else
