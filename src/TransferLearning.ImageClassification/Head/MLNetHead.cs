@@ -53,18 +53,20 @@ public sealed class MLNetHead : IClassifierHead
         VBuffer<float>[] rows = [];
         linear.GetWeights(ref rows, out var classes);
         if (classes != ClassCount) return null; // a class without training examples: Predict refuses this head too
-        var scale = parts.OfType<Microsoft.ML.Transforms.NormalizingTransformer>().FirstOrDefault()?.GetNormalizerModelParameters(0) switch
+        // The normaliser's offset only moves the bias; its per-feature scale multiplies the weights.
+        var scale = Enumerable.Repeat(1f, FeatureSize).ToArray();
+        if (parts.OfType<Microsoft.ML.Transforms.NormalizingTransformer>().FirstOrDefault() is { } normalizer)
         {
-            null => null,
-            Microsoft.ML.Transforms.NormalizingTransformer.AffineNormalizerModelParameters<System.Collections.Immutable.ImmutableArray<float>> affine => affine.Scale,
-            _ => (System.Collections.Immutable.ImmutableArray<float>?)default,
-        };
-        if (scale is { IsDefault: true }) return null; // a normaliser that is not affine per feature
+            if (normalizer.GetNormalizerModelParameters(0) is not
+                Microsoft.ML.Transforms.NormalizingTransformer.AffineNormalizerModelParameters<System.Collections.Immutable.ImmutableArray<float>> affine)
+                return null; // not affine per feature
+            scale = [.. affine.Scale];
+        }
         var weights = new float[classes * FeatureSize];
         for (var c = 0; c < classes; c++)
         {
             var row = rows[c].DenseValues().ToArray();
-            for (var k = 0; k < FeatureSize; k++) weights[c * FeatureSize + k] = row[k] * (scale is { } s ? s[k] : 1f);
+            for (var k = 0; k < FeatureSize; k++) weights[c * FeatureSize + k] = row[k] * scale[k];
         }
         return weights;
     }

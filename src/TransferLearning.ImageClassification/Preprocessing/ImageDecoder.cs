@@ -4,8 +4,9 @@ namespace TransferLearning.ImageClassification.Preprocessing;
 
 /// <summary>
 /// Decodes JPEG, PNG, BMP, GIF (first frame) and WebP with SkiaSharp to upright 8-bit RGBA (grayscale and palette
-/// images come out as RGB; alpha is ignored later; the EXIF orientation is applied). Decoding is SkiaSharp's only job: resizing is the library's own (<see cref="ImageResizer"/>), so the
-/// SkiaSharp version an app resolves cannot change a prediction. Untrusted bytes are the normal case: dimensions are
+/// images come out as RGB; alpha is ignored later; the EXIF orientation is applied). Decoding is SkiaSharp's only
+/// job: resizing is the library's own (<see cref="ImageResizer"/>), so the SkiaSharp version an app resolves cannot
+/// change a prediction. Untrusted bytes are the normal case: dimensions are
 /// checked against <see cref="ImageLimits"/> from the header before any pixel memory is taken, large whole decodes
 /// take turns, and every failure of the native decoder becomes an <see cref="ImageDecodeException"/>.
 /// </summary>

@@ -12,7 +12,7 @@ namespace TransferLearning.ImageClassification.Preprocessing;
 /// the library give the same tensor: a triangle filter whose support widens by the downscale factor (PIL's and
 /// torchvision's <c>antialias=True</c>), weights normalised per output pixel, borders replicated. Separable: the width
 /// first, then the height; every output value is 0 plus its taps in increasing order, in float, as in ONNX Runtime.
-/// Memory stays small whatever the shape (a 1 x 89-megapixel strip included): input rows are read in
+/// Memory stays small whatever the shape (a 65,535-pixel strip included): input rows are read in
 /// <see cref="SegmentPixels"/>-wide pieces and added into the output rows they feed, never held whole.
 /// </summary>
 internal static class ImageResizer
