@@ -25,6 +25,7 @@ public sealed class BackboneRunner : IDisposable
         _session = session;
         _inputNames = [rewrite.InputName];
         _withMapNames = rewrite.Pools ? [OnnxGraphRewriter.OutputName, rewrite.PooledTensor] : null;
+        MapGrid = rewrite.Grid;
         FeatureSize = Probe(spec.FeatureSize);
     }
 
@@ -39,6 +40,9 @@ public sealed class BackboneRunner : IDisposable
 
     /// <summary>Features per image, as the network gives them.</summary>
     public int FeatureSize { get; }
+
+    /// <summary>Where the cells of the map that <see cref="RunWithMap"/> returns sit over the input; null when the graph does not say.</summary>
+    internal MapGrid? MapGrid { get; }
 
     /// <summary>
     /// Loads <paramref name="spec"/>'s model, checks its hash, cuts it at the feature tensor (pooled, flattened,

@@ -25,9 +25,10 @@ internal static class OnnxGraphRewriter
 
     /// <summary>
     /// The rewritten model, its image input, the tensor cut at, and the tensor pooled (the cut, or the map under a pool
-    /// at the cut); when <paramref name="Pools"/>, that map is the graph's second output.
+    /// at the cut); when <paramref name="Pools"/>, that map is the graph's second output, its cells placed over the
+    /// input by <paramref name="Grid"/> (null when the graph does not say).
     /// </summary>
-    public sealed record Result(byte[] Model, string InputName, string FeatureTensor, string PooledTensor, bool Pools);
+    public sealed record Result(byte[] Model, string InputName, string FeatureTensor, string PooledTensor, bool Pools, MapGrid? Grid);
 
     public static Result ToFeatureExtractor(byte[] model, BackboneSpec spec)
     {
@@ -41,6 +42,7 @@ internal static class OnnxGraphRewriter
                 $"Backbone '{spec.Name}': the ONNX graph has no node output '{cut}'. Its outputs: {string.Join(", ", graph.Output.Select(o => o.Name))}.");
 
         var (pooled, pool) = ChoosePooling(producer, cut, spec.Pooling);
+        var grid = pool ? MapGrid.Of(graph, pooled, input.Name) : null;
         Append(graph, "Flatten", pool ? AppendPooling(graph, pooled, spec.Pooling) : pooled, OutputName,
             OnnxNodes.Int("axis", 1));
 
@@ -57,7 +59,7 @@ internal static class OnnxGraphRewriter
                 Name = output,
                 Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
             });
-        return new Result(proto.ToByteArray(), input.Name, cut, pooled, pool);
+        return new Result(proto.ToByteArray(), input.Name, cut, pooled, pool, grid);
     }
 
     /// <summary>

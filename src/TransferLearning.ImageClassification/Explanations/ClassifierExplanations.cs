@@ -30,7 +30,8 @@ public static class ClassifierExplanations
         var heat = new float[activation.Values.Length];
         for (var i = 0; i < heat.Length; i++) heat[i] = Math.Max(activation.Values[i], 0f); // Grad-CAM's ReLU
         var size = ImageDecoder.UprightSize(image);
-        return new Explanation(prediction, activation.Target, new Heatmap(activation.Width, activation.Height, heat), size.Width, size.Height);
+        var centres = CellCentres.Of(classifier.Featurizer.MapGrid, classifier.Backbone.InputSize, activation.Width, activation.Height);
+        return new Explanation(prediction, activation.Target, new Heatmap(activation.Width, activation.Height, heat, centres), size.Width, size.Height);
     }
 
     /// <summary>

@@ -30,7 +30,7 @@ internal static class OnnxExporter
     {
         var head = classifier.Head;
         var spec = classifier.Backbone;
-        var (cutModel, cutInput, _, _, _) = OnnxGraphRewriter.ToFeatureExtractor(backboneFile, spec);
+        var (cutModel, cutInput, _, _, _, _) = OnnxGraphRewriter.ToFeatureExtractor(backboneFile, spec);
         var backbone = ModelProto.Parser.ParseFrom(cutModel);
         OpsetUpgrade.To(backbone, Opset, spec.Name);
 

@@ -168,6 +168,9 @@ public sealed class BottleneckFeaturizer : IDisposable
     /// </summary>
     /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
     /// <exception cref="NotSupportedException">The backbone does not pool a spatial map.</exception>
+    /// <summary>Where the cells of <see cref="FeaturizeWithMap"/>'s map sit over the input; null when the graph does not say.</summary>
+    internal MapGrid? MapGrid => _runner.MapGrid;
+
     internal (float[] Views, float[] Map, int[] MapShape) FeaturizeWithMap(byte[] encoded)
     {
         var input = new float[ImageFloats];
