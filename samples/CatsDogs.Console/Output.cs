@@ -73,7 +73,7 @@ internal static class Output
         foreach (var c in metrics.PerClass)
             table.AddRow(Markup.Escape(c.Label), $"{c.Precision:F3}", $"{c.Recall:F3}", $"{c.F1:F3}", $"{c.Support}");
         AnsiConsole.Write(table);
-        var confused = metrics.MostConfused(minimum: 2).Take(5).ToArray();
+        var confused = metrics.MostConfused.Where(p => p.Count >= 2).Take(5).ToArray();
         if (confused.Length > 0)
             AnsiConsole.MarkupLineInterpolated($"  most confused (actual → predicted): {string.Join(", ", confused.Select(c => $"{c.Actual} → {c.Predicted} {c.Count}"))}");
     }

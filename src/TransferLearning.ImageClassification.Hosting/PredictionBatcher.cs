@@ -9,17 +9,32 @@ namespace TransferLearning.ImageClassification.Hosting;
 /// <summary>
 /// Gathers concurrent predictions into backbone batches. One batch runs at a time, on all cores, on the model leased
 /// when it closed; while it runs, the next one gathers. When none is running, what is queued runs at once, so a lone
-/// request never waits for company. Up to <see cref="ClassifierOptions.MaxBatchSize"/> images a batch; a
+/// request never waits for company; a request that finds nothing running and nothing queued runs on its own thread,
+/// without the hand-over to the batching loop and back. Up to <see cref="ClassifierOptions.MaxBatchSize"/> images a batch; a
 /// <see cref="ClassifierOptions.MaxBatchDelay"/> above zero also waits that long for more before running a batch that
 /// is not full.
 /// </summary>
 internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metrics, IOptions<ClassifierOptions> options) : BackgroundService
 {
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(); // not SingleReader: that one cannot count
+    private readonly SemaphoreSlim _running = new(1, 1); // one batch at a time, inline or from the loop
 
     public Task<BatchPrediction> EnqueueAsync(byte[] image, CancellationToken cancellationToken)
     {
         var pending = new Pending(image, Stopwatch.GetTimestamp(), new TaskCompletionSource<BatchPrediction>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_queue.Reader.Completion.IsCompleted) throw new InvalidOperationException("The service is stopping.");
+        if (options.Value.MaxBatchDelay == TimeSpan.Zero && _queue.Reader.Count == 0 && _running.Wait(0))
+        {
+            try
+            {
+                Run([pending]);
+            }
+            finally
+            {
+                _running.Release(); // a waiting loop gets it first: what queued meanwhile runs next
+            }
+            return pending.Answer.Task;
+        }
         if (!_queue.Writer.TryWrite(pending)) throw new InvalidOperationException("The service is stopping.");
         return pending.Answer.Task.WaitAsync(cancellationToken);
     }
@@ -44,27 +59,41 @@ internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metric
         var batch = new List<Pending>(maxSize);
         while (await _queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
         {
-            batch.Clear();
-            while (batch.Count < maxSize && _queue.Reader.TryRead(out var queued)) batch.Add(queued);
-            if (batch.Count < maxSize && maxDelay > TimeSpan.Zero)
+            await _running.WaitAsync(stoppingToken).ConfigureAwait(false);
+            try
             {
-                using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                window.CancelAfter(maxDelay);
-                try
+                await GatherAndRunAsync(batch, maxSize, maxDelay, stoppingToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _running.Release();
+            }
+        }
+    }
+
+    /// <summary>Runs what is queued, up to a full batch (after the gathering window, when there is one).</summary>
+    private async Task GatherAndRunAsync(List<Pending> batch, int maxSize, TimeSpan maxDelay, CancellationToken stoppingToken)
+    {
+        batch.Clear();
+        while (batch.Count < maxSize && _queue.Reader.TryRead(out var queued)) batch.Add(queued);
+        if (batch.Count < maxSize && maxDelay > TimeSpan.Zero)
+        {
+            using var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            window.CancelAfter(maxDelay);
+            try
+            {
+                while (batch.Count < maxSize)
                 {
-                    while (batch.Count < maxSize)
-                    {
-                        if (_queue.Reader.TryRead(out var next)) batch.Add(next);
-                        else if (!await _queue.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false)) break;
-                    }
-                }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // The window closed: run what has come.
+                    if (_queue.Reader.TryRead(out var next)) batch.Add(next);
+                    else if (!await _queue.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false)) break;
                 }
             }
-            if (batch.Count > 0) Run(batch);
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The window closed: run what has come.
+            }
         }
+        if (batch.Count > 0) Run(batch);
     }
 
     /// <summary>Predicts one batch; without batching, each request calls this with its own image.</summary>

@@ -59,7 +59,7 @@ public sealed class CliTests : IDisposable
         Assert.EndsWith("broken.png", root.GetProperty("skipped")[0].GetProperty("path").GetString());
         Assert.Contains("60000x60000", root.GetProperty("skipped")[1].GetProperty("reason").GetString());
         foreach (var field in new[] { "accuracy", "logLoss" }) Assert.True(root.GetProperty("initial").TryGetProperty(field, out _), field);
-        foreach (var field in new[] { "accuracy", "macroAccuracy", "logLoss", "perClass", "confusionMatrix", "binary" })
+        foreach (var field in new[] { "accuracy", "macroAccuracy", "logLoss", "perClass", "confusionMatrix", "mostConfused", "binary" })
             Assert.True(root.GetProperty("test").TryGetProperty(field, out _), field);
         var epoch = root.GetProperty("history")[0];
         foreach (var field in new[] { "epoch", "trainLoss", "trainAccuracy", "validationLoss", "validationAccuracy" })

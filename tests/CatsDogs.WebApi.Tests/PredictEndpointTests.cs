@@ -202,7 +202,18 @@ public sealed class PredictEndpointTests(TwoModelsFixture models) : IClassFixtur
             Assert.Equal(wanted.Label, r.Json.GetProperty("label").GetString());
             Assert.Equal(wanted.Probability, r.Json.GetProperty("probability").GetSingle(), 1e-4);
         });
+        // With batching on, the requests that queue while one runs share a backbone batch.
+        var metrics = await client.GetStringAsync("/metrics");
+        var (images, batches) = (Histogram(metrics, "sum"), Histogram(metrics, "count"));
+        Assert.Equal(64, images);
+        if (batching) Assert.True(batches < images, $"{batches} batches for {images} images");
+        else Assert.Equal(images, batches);
     }
+
+    /// <summary>The sum or count of the batch-size histogram, from the Prometheus text.</summary>
+    private static double Histogram(string prometheus, string part) =>
+        double.Parse(System.Text.RegularExpressions.Regex.Match(prometheus, $@"^classifier_batch_size\w*_{part}(\{{[^}}]*\}})? (\S+)", System.Text.RegularExpressions.RegexOptions.Multiline).Groups[2].Value,
+            System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task Model_and_health_describe_what_is_served()

@@ -49,7 +49,7 @@ public sealed class BackboneRunner : IDisposable
     /// batch and spatial dimensions symbolic) and runs one image through it to check the input size fits.
     /// </summary>
     /// <param name="spec">The backbone to load.</param>
-    /// <param name="intraOpThreads">Threads ONNX Runtime may use inside one batch (0: its default, all cores).</param>
+    /// <param name="intraOpThreads">Threads ONNX Runtime may use inside one batch (0: as many as the process has processors).</param>
     /// <param name="device">Where to run it (default the CPU).</param>
     /// <param name="logger">Receives the warning when a GPU is unusable and the CPU is used instead.</param>
     /// <param name="modelDirectory">Folder of downloaded backbones (default <see cref="ModelStoreOptions.DefaultDirectory"/>).</param>
@@ -116,7 +116,9 @@ public sealed class BackboneRunner : IDisposable
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = intraOpThreads,
+            // Not ONNX Runtime's default (0), which counts cores its own way: it ran one thread on a 2-vCPU VM, at half
+            // the images per second (docs/benchmarks.md).
+            IntraOpNumThreads = intraOpThreads > 0 ? intraOpThreads : Environment.ProcessorCount,
         };
         // Spinning intra-op threads would steal the cores the decode workers need between batches.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");

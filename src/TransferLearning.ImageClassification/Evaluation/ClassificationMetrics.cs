@@ -22,15 +22,15 @@ public sealed record ClassificationMetrics(
     BinaryMetrics? Binary = null)
 {
     /// <summary>
-    /// The (true class, predicted class) pairs mistaken for each other at least <paramref name="minimum"/> times, most
-    /// often first (fastai's <c>most_confused</c>), read off <see cref="ConfusionMatrix"/>.
+    /// The (true class, predicted class) pairs mistaken for each other, most often first (fastai's
+    /// <c>most_confused</c>), read off <see cref="ConfusionMatrix"/>; part of the JSON report.
     /// </summary>
-    public IReadOnlyList<ConfusedPair> MostConfused(int minimum = 1) =>
+    public IReadOnlyList<ConfusedPair> MostConfused =>
     [
         .. from actual in Enumerable.Range(0, ConfusionMatrix.Count)
            from predicted in Enumerable.Range(0, ConfusionMatrix.Count)
            let count = ConfusionMatrix[actual][predicted]
-           where actual != predicted && count >= Math.Max(minimum, 1)
+           where actual != predicted && count > 0
            orderby count descending, actual, predicted
            select new ConfusedPair(PerClass[actual].Label, PerClass[predicted].Label, count),
     ];

@@ -21,7 +21,7 @@ public sealed record FeaturizerOptions
     /// <summary>Where the backbone runs (default the CPU; see <see cref="Backbones.ExecutionDevice.Cuda"/>).</summary>
     public Backbones.ExecutionDevice Device { get; init; } = Backbones.ExecutionDevice.Cpu;
 
-    /// <summary>Threads ONNX Runtime uses per batch (0: all cores).</summary>
+    /// <summary>Threads ONNX Runtime uses per batch (0: <see cref="Environment.ProcessorCount"/>).</summary>
     public int InferenceThreads { get; init; }
 
     /// <summary>What one image may cost (file size, pixels) before it is skipped with a reason instead of decoded.</summary>

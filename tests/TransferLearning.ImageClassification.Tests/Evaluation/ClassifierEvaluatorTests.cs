@@ -25,6 +25,22 @@ public class ClassifierEvaluatorTests
         var b = metrics.PerClass[1];
         Assert.Equal(("b", 2.0 / 3, 1.0, 0.8, 2), (b.Label, b.Precision, b.Recall, b.F1, b.Support));
         Assert.Equal(0, metrics.PerClass[2].F1);
+        Assert.Equal([new ConfusedPair("a", "b", 1), new ConfusedPair("c", "a", 1)], metrics.MostConfused);
+    }
+
+    [Fact]
+    public void The_most_confused_pairs_come_most_often_first_and_are_part_of_the_json_report()
+    {
+        // true: a a a b b c ; predicted: c c b a a a
+        var metrics = ClassifierEvaluator.Evaluate([0, 0, 0, 1, 1, 2], [.. new[] { 2, 2, 1, 0, 0, 0 }.Select(OneHot)], ["a", "b", "c"]);
+
+        Assert.Equal(
+            [new ConfusedPair("a", "c", 2), new ConfusedPair("b", "a", 2), new ConfusedPair("a", "b", 1), new ConfusedPair("c", "a", 1)],
+            metrics.MostConfused);
+        var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(metrics, TransferLearning.ImageClassification.Training.JsonReport.Options));
+        Assert.Equal("c", json.RootElement.GetProperty("mostConfused")[0].GetProperty("predicted").GetString());
+
+        static float[] OneHot(int k) => [.. Enumerable.Range(0, 3).Select(c => c == k ? 0.9f : 0.05f)];
     }
 
     [Fact]
