@@ -57,10 +57,38 @@ public sealed class BackboneRunner : IDisposable
     /// <exception cref="ExecutionDeviceException">The GPU cannot be used and <see cref="ExecutionDevice.FallbackToCpu"/> is off.</exception>
     /// <exception cref="InvalidDataException">The graph has no such input or feature node, or cannot take the input size.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The input size is outside <see cref="BackboneSpec.MinInputSide"/>..<see cref="BackboneSpec.MaxInputSide"/>.</exception>
-    public static BackboneRunner Load(BackboneSpec spec, int intraOpThreads = 0, ExecutionDevice? device = null, ILogger? logger = null, string? modelDirectory = null)
+    public static BackboneRunner Load(BackboneSpec spec, int intraOpThreads = 0, ExecutionDevice? device = null, ILogger? logger = null, string? modelDirectory = null) =>
+        Load(spec, intraOpThreads, device, logger, modelDirectory, rebuild: null);
+
+    /// <summary>As the public overload; <paramref name="rebuild"/> turns the cut graph into the one to run (e.g. its int8 form).</summary>
+    internal static BackboneRunner Load(BackboneSpec spec, int intraOpThreads, ExecutionDevice? device, ILogger? logger, string? modelDirectory,
+        Func<OnnxGraphRewriter.Result, string, byte[]>? rebuild)
     {
         ArgumentNullException.ThrowIfNull(spec);
         BackboneSpec.CheckInputSize(spec.InputSize);
+        var (bytes, sha256) = ReadModel(spec, modelDirectory);
+        var rewrite = OnnxGraphRewriter.ToFeatureExtractor(bytes, spec);
+        var model = rebuild?.Invoke(rewrite, sha256) ?? rewrite.Model;
+        if ((device ?? ExecutionDevice.Cpu).CudaDeviceId is { } cudaDevice)
+        {
+            try
+            {
+                return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice), device!, rewrite);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                var reason = $"CUDA device {cudaDevice} cannot run backbone '{spec.Name}': {CudaProvider.Diagnose() ?? e.Message}";
+                if (!device!.FallbackToCpu) throw new ExecutionDeviceException(reason, e);
+                (logger ?? NullLogger.Instance).LogWarning("{Reason}. Running on the CPU instead.", reason);
+            }
+        }
+        return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice: null), ExecutionDevice.Cpu, rewrite);
+    }
+
+    /// <summary>The backbone's ONNX file and its SHA-256, checked against <see cref="BackboneSpec.Sha256"/>.</summary>
+    /// <exception cref="BackboneNotFoundException">The file is missing or not the expected one.</exception>
+    internal static (byte[] Bytes, string Sha256) ReadModel(BackboneSpec spec, string? modelDirectory)
+    {
         var path = ModelStore.At(modelDirectory).PathOf(spec);
         if (!File.Exists(path))
             throw new BackboneNotFoundException(spec.Download is { } download && spec.ModelPath is null
@@ -71,22 +99,7 @@ public sealed class BackboneRunner : IDisposable
         if (spec.Sha256 is { } expected && !string.Equals(expected, sha256, StringComparison.OrdinalIgnoreCase))
             throw new BackboneNotFoundException(
                 $"Backbone '{spec.Name}': '{path}' has SHA-256 {sha256}, expected {expected}. The file is damaged or a different model; restore it from {spec.Download?.Url.ToString() ?? spec.Source}.");
-
-        var rewrite = OnnxGraphRewriter.ToFeatureExtractor(bytes, spec);
-        if ((device ?? ExecutionDevice.Cpu).CudaDeviceId is { } cudaDevice)
-        {
-            try
-            {
-                return new BackboneRunner(spec, sha256, CreateSession(rewrite.Model, intraOpThreads, cudaDevice), device!, rewrite);
-            }
-            catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
-            {
-                var reason = $"CUDA device {cudaDevice} cannot run backbone '{spec.Name}': {CudaProvider.Diagnose() ?? e.Message}";
-                if (!device!.FallbackToCpu) throw new ExecutionDeviceException(reason, e);
-                (logger ?? NullLogger.Instance).LogWarning("{Reason}. Running on the CPU instead.", reason);
-            }
-        }
-        return new BackboneRunner(spec, sha256, CreateSession(rewrite.Model, intraOpThreads, cudaDevice: null), ExecutionDevice.Cpu, rewrite);
+        return (bytes, sha256);
     }
 
     /// <summary>One blank image through the network: learns the feature size and fails early on an input size the graph cannot take.</summary>
@@ -110,7 +123,7 @@ public sealed class BackboneRunner : IDisposable
         return features.Length;
     }
 
-    private static InferenceSession CreateSession(byte[] model, int intraOpThreads, int? cudaDevice)
+    internal static InferenceSession CreateSession(byte[] model, int intraOpThreads, int? cudaDevice)
     {
         using var options = new SessionOptions
         {

@@ -32,7 +32,7 @@ internal static class OnnxExporter
         var spec = classifier.Backbone;
         var (cutModel, cutInput, _, _, _, _) = OnnxGraphRewriter.ToFeatureExtractor(backboneFile, spec);
         var backbone = ModelProto.Parser.ParseFrom(cutModel);
-        OpsetUpgrade.To(backbone, Opset, spec.Name);
+        OpsetUpgrade.To(backbone, Opset, spec.Name, "exporting to one ONNX file");
 
         var graph = new GraphProto { Name = "transfer_learning_classifier" };
         var nchw = spec.Layout == TensorLayout.Nchw;
@@ -119,7 +119,7 @@ internal static class OnnxExporter
         const string Scores = "Score.output", Features = "Features";
         OnnxGraphRewriter.Prune(converted.Graph, Scores, Features);
         if (converted.Graph.Node.Any(n => n.Domain is "" or "ai.onnx" && n.OpType != "Identity"))
-            OpsetUpgrade.To(converted, Opset, "ML.NET head"); // the converter's own default-domain operators, if any
+            OpsetUpgrade.To(converted, Opset, "ML.NET head", "exporting to one ONNX file"); // the converter's own default-domain operators, if any
         var scores = Merge(graph, converted.Graph, HeadPrefix, Features, features, HeadPrefix + Scores);
         return (scores, [.. converted.OpsetImport.Where(o => o.Domain is not ("" or "ai.onnx"))]);
     }

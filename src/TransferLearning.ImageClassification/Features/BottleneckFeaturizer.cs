@@ -1,5 +1,6 @@
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Preprocessing;
+using TransferLearning.ImageClassification.Quantization;
 
 namespace TransferLearning.ImageClassification.Features;
 
@@ -22,7 +23,8 @@ public sealed class BottleneckFeaturizer : IDisposable
         var spec = runner.Spec;
         _preprocessor = new ImagePreprocessor(spec.InputSize, spec.Layout, spec.Normalization, options.ImageLimits);
         Views = options.HorizontalFlip ? 2 : 1;
-        Fingerprint = spec.Fingerprint(runner.ModelSha256) + $"|mean={_preprocessor.MeanFingerprint}|pixels={ImagePreprocessor.Version}@skia{ImageDecoder.SkiaVersion}|views={Views}";
+        Fingerprint = spec.Fingerprint(runner.ModelSha256) + $"|mean={_preprocessor.MeanFingerprint}|pixels={ImagePreprocessor.Version}@skia{ImageDecoder.SkiaVersion}|views={Views}"
+            + (options.Int8 is { } int8 ? $"|int8={int8.Fingerprint}" : "");
         _cache = options.CacheDirectory is { } directory ? new FeatureCache(directory, Fingerprint) : null;
     }
 
@@ -37,7 +39,10 @@ public sealed class BottleneckFeaturizer : IDisposable
         options ??= new FeaturizerOptions();
         options.Validate();
         WarnAboutLargeInput(backbone, options, logger);
-        return new BottleneckFeaturizer(BackboneRunner.Load(backbone, options.InferenceThreads, options.Device, logger, options.ModelDirectory), options);
+        var int8 = options.Int8;
+        var runner = BackboneRunner.Load(backbone, options.InferenceThreads, options.Device, logger, options.ModelDirectory,
+            int8 is null ? null : (rewrite, sha256) => BackboneQuantizer.Build(rewrite, sha256, backbone, int8));
+        return new BottleneckFeaturizer(runner, options);
     }
 
     /// <summary>

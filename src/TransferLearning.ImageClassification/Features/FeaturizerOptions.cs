@@ -27,6 +27,12 @@ public sealed record FeaturizerOptions
     /// <summary>What one image may cost (file size, pixels) before it is skipped with a reason instead of decoded.</summary>
     public Preprocessing.ImageLimits ImageLimits { get; init; } = Preprocessing.ImageLimits.Default;
 
+    /// <summary>
+    /// Runs the backbone in int8 with these calibrated ranges (see <see cref="Quantization.BackboneQuantizer.CalibrateAsync"/>;
+    /// <c>TransferClassifierBuilder.WithInt8</c> calibrates for you); null (default): float32.
+    /// </summary>
+    public Quantization.Int8Calibration? Int8 { get; init; }
+
     /// <summary>Folder of downloaded backbones (null: <see cref="Downloads.ModelStoreOptions.DefaultDirectory"/>).</summary>
     public string? ModelDirectory { get; init; }
 

@@ -1,11 +1,10 @@
 using Onnx;
-using TransferLearning.ImageClassification.Backbones;
 
-namespace TransferLearning.ImageClassification.Export;
+namespace TransferLearning.ImageClassification.Backbones;
 
 /// <summary>
-/// Lifts a backbone graph to the opset of an exported classifier (18: Resize with antialiasing). Backbones come in
-/// opsets 7 to 13; most of their operators mean the same at 18, a few moved attributes to inputs, and the rest are
+/// Lifts a backbone graph to a later opset: 13 for int8 quantization (per-channel QuantizeLinear), 18 for an exported
+/// classifier (Resize with antialiasing). Backbones come in opsets 7 to 13; most of their operators mean the same at 18, a few moved attributes to inputs, and the rest are
 /// refused by name rather than guessed at.
 /// </summary>
 internal static class OpsetUpgrade
@@ -16,10 +15,15 @@ internal static class OpsetUpgrade
         "Add", "Sub", "Mul", "Div", "Sum", "Relu", "LeakyRelu", "PRelu", "Sigmoid", "Tanh", "Conv", "MaxPool", "AveragePool",
         "GlobalAveragePool", "GlobalMaxPool", "LRN", "Concat", "Flatten", "Gemm", "MatMul", "Identity", "Reshape",
         "Transpose", "Constant", "Shape", "Gather",
+        "QuantizeLinear", "DequantizeLinear", // the same from 13 (per-axis scales) to 18; int8 backbones are built at 13
     ];
 
+    /// <param name="model">The graph, changed in place.</param>
+    /// <param name="opset">The opset to reach.</param>
+    /// <param name="backbone">Named in errors.</param>
+    /// <param name="purpose">What needs the opset, for errors, e.g. "exporting to one ONNX file".</param>
     /// <exception cref="NotSupportedException">The graph uses an operator this upgrade does not know to be safe.</exception>
-    public static void To(ModelProto model, int opset, string backbone)
+    public static void To(ModelProto model, int opset, string backbone, string purpose)
     {
         var from = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(opset).Max();
         if (from >= opset) return;
@@ -49,8 +53,8 @@ internal static class OpsetUpgrade
                     break;
                 default:
                     throw new NotSupportedException(
-                        $"Backbone '{backbone}' uses {node.OpType} at opset {from}; exporting to one ONNX file needs opset {opset}, and this "
-                        + $"exporter does not know that operator to be unchanged. Convert the backbone to opset {opset} (onnx.version_converter) and load it with BackboneSpec.FromOnnxFile.");
+                        $"Backbone '{backbone}' uses {node.OpType} at opset {from}; {purpose} needs opset {opset}, and this "
+                        + $"upgrade does not know that operator to be unchanged. Convert the backbone to opset {opset} (onnx.version_converter) and load it with BackboneSpec.FromOnnxFile.");
             }
         }
         foreach (var old in model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").ToArray()) model.OpsetImport.Remove(old);

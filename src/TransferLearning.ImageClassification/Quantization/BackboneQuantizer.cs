@@ -1,0 +1,126 @@
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Preprocessing;
+
+namespace TransferLearning.ImageClassification.Quantization;
+
+/// <summary>
+/// Static int8 quantization of a backbone, in .NET: calibrate activation ranges on a few hundred images, then build the
+/// QDQ graph that ONNX Runtime runs with integer kernels (<c>QLinearConv</c>). The recipe: batch normalisation folded
+/// into the convolutions, opset 13, uint8 asymmetric activations, int8 symmetric per-channel weights, int32 biases,
+/// ReLU absorbed into the ranges, float pooled features.
+/// </summary>
+public static class BackboneQuantizer
+{
+    private const int CalibrationBatch = 8;
+
+    /// <summary>
+    /// Runs <paramref name="images"/> through the float backbone and records every quantized activation's range.
+    /// Images that cannot be decoded are passed over.
+    /// </summary>
+    /// <param name="backbone">The backbone to quantize (its features must be pooled from a spatial map).</param>
+    /// <param name="images">Calibration image files, e.g. 256 drawn from the training part.</param>
+    /// <param name="options">Method and weight settings (default <see cref="QuantizationOptions"/>).</param>
+    /// <param name="modelDirectory">Folder of downloaded backbones (null: the default).</param>
+    /// <param name="progress">Receives the number of images done.</param>
+    /// <param name="cancellationToken">Stops between batches.</param>
+    /// <exception cref="BackboneNotFoundException">The backbone's file is missing or not the expected one.</exception>
+    /// <exception cref="NotSupportedException">The backbone has no spatial map, or an operator the opset-13 upgrade does not know.</exception>
+    /// <exception cref="InvalidDataException">None of the images could be decoded.</exception>
+    public static async Task<Int8Calibration> CalibrateAsync(
+        BackboneSpec backbone, IReadOnlyList<string> images, QuantizationOptions? options = null, string? modelDirectory = null,
+        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        ArgumentNullException.ThrowIfNull(images);
+        options ??= new QuantizationOptions();
+        options.Validate();
+        var (bytes, sha256) = BackboneRunner.ReadModel(backbone, modelDirectory);
+        var rewrite = OnnxGraphRewriter.ToFeatureExtractor(bytes, backbone);
+        var prepared = Prepare(rewrite, backbone);
+        var tensors = QdqGraph.Tensors(prepared, rewrite.PooledTensor);
+        var collectors = tensors.ToDictionary(t => t, _ => new RangeCollector(options.Method, options.Percentile));
+
+        var measured = prepared.Clone();
+        var fetched = tensors.Where(t => t != rewrite.InputName).ToArray();
+        measured.Graph.Output.Clear();
+        foreach (var tensor in fetched)
+            measured.Graph.Output.Add(new ValueInfoProto { Name = tensor, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } });
+        using var session = BackboneRunner.CreateSession(measured.ToByteArray(), 0, cudaDevice: null);
+        var preprocessor = new ImagePreprocessor(backbone.InputSize, backbone.Layout, backbone.Normalization);
+        var floats = 3 * backbone.InputSize.Area;
+        var decoded = 0;
+        for (var start = 0; start < images.Count; start += CalibrationBatch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var batch = images.Skip(start).Take(CalibrationBatch).ToArray();
+            var files = await Task.WhenAll(batch.Select(path => ReadOrNullAsync(path, cancellationToken))).ConfigureAwait(false);
+            var input = new float[batch.Length * floats];
+            var ok = new bool[batch.Length];
+            Parallel.For(0, batch.Length, i =>
+            {
+                if (files[i] is not { } file) return;
+                try
+                {
+                    preprocessor.Write(file, input.AsSpan(i * floats, floats));
+                    ok[i] = true;
+                }
+                catch (ImageDecodeException)
+                {
+                    // Passed over, as training passes it over.
+                }
+            });
+            var count = ok.Count(o => o);
+            if (count == 0) continue;
+            var packed = Pack(input, ok, floats);
+            decoded += count;
+            if (collectors.TryGetValue(rewrite.InputName, out var image)) image.Add(packed);
+            long[] shape = backbone.Layout == TensorLayout.Nchw ? [count, 3, backbone.InputSize.Height, backbone.InputSize.Width] : [count, backbone.InputSize.Height, backbone.InputSize.Width, 3];
+            using var tensor = OrtValue.CreateTensorValueFromMemory(packed, shape);
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, [rewrite.InputName], [tensor], fetched);
+            for (var i = 0; i < fetched.Length; i++) collectors[fetched[i]].Add(outputs[i].GetTensorDataAsSpan<float>());
+            progress?.Report(start + batch.Length);
+        }
+        if (decoded == 0) throw new InvalidDataException($"None of the {images.Count} calibration images could be decoded.");
+        var reduceRange = options.ReduceRange ?? !QuantizationOptions.CpuHasVnni;
+        return new Int8Calibration(sha256, options.Method, options.Percentile, decoded, options.PerChannelWeights, reduceRange,
+            collectors.ToDictionary(c => c.Key, c => c.Value.Range));
+    }
+
+    /// <summary>The int8 form of a cut backbone graph, for <see cref="BackboneRunner"/>.</summary>
+    /// <exception cref="InvalidDataException">The calibration was made for another backbone file or cut.</exception>
+    internal static byte[] Build(OnnxGraphRewriter.Result rewrite, string sha256, BackboneSpec backbone, Int8Calibration calibration)
+    {
+        if (!string.Equals(sha256, calibration.BackboneSha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"The int8 calibration was made for backbone file {calibration.BackboneSha256}, not '{backbone.Name}' ({sha256}); calibrate again.");
+        return QdqGraph.Build(Prepare(rewrite, backbone), rewrite.PooledTensor, calibration).ToByteArray();
+    }
+
+    private static ModelProto Prepare(OnnxGraphRewriter.Result rewrite, BackboneSpec backbone) => rewrite.Pools
+        ? QdqGraph.Prepare(rewrite.Model, backbone.Name)
+        : throw new NotSupportedException($"Backbone '{backbone.Name}' has no spatial map to quantize (FeaturePooling.{backbone.Pooling}, or a vector at the cut); int8 needs pooled features.");
+
+    private static float[] Pack(float[] input, bool[] ok, int floats)
+    {
+        if (ok.All(o => o)) return input;
+        var packed = new float[ok.Count(o => o) * floats];
+        for (int i = 0, j = 0; i < ok.Length; i++)
+            if (ok[i]) input.AsSpan(i * floats, floats).CopyTo(packed.AsSpan(j++ * floats, floats));
+        return packed;
+    }
+
+    private static async Task<byte[]?> ReadOrNullAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

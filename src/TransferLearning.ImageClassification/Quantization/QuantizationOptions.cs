@@ -1,0 +1,38 @@
+using System.Runtime.Intrinsics.X86;
+
+namespace TransferLearning.ImageClassification.Quantization;
+
+/// <summary>How an int8 backbone is calibrated and built. Immutable; the defaults suit ImageNet CNNs.</summary>
+public sealed record QuantizationOptions
+{
+    /// <summary>Training images whose activations set the ranges, drawn seeded from the training part (never validation or test).</summary>
+    public int CalibrationImages { get; init; } = 256;
+
+    /// <summary>How each range is read off them.</summary>
+    public CalibrationMethod Method { get; init; } = CalibrationMethod.MinMax;
+
+    /// <summary>With <see cref="CalibrationMethod.Percentile"/>: the share of values (in %) each range keeps, e.g. 99.999.</summary>
+    public double Percentile { get; init; } = 99.999;
+
+    /// <summary>One weight scale per output channel (on by default) instead of one per convolution.</summary>
+    public bool PerChannelWeights { get; init; } = true;
+
+    /// <summary>
+    /// 7-bit weights, for CPUs without VNNI, whose uint8×int8 instructions can saturate. Null (default): on exactly when
+    /// this CPU lacks AVX-512 VNNI and AVX-VNNI.
+    /// </summary>
+    public bool? ReduceRange { get; init; }
+
+    /// <summary>Whether this CPU has VNNI (AVX-512 or AVX), the instructions ONNX Runtime's int8 convolutions are fast with.</summary>
+    public static bool CpuHasVnni =>
+        AvxVnni.IsSupported
+        // AVX512_VNNI: CPUID leaf 7, ECX bit 11 (.NET 10 has no class for it), usable when the OS saves AVX-512 state.
+        || Avx512F.IsSupported && (X86Base.CpuId(7, 0).Ecx & (1 << 11)) != 0;
+
+    internal void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(CalibrationImages, 1, nameof(CalibrationImages));
+        if (Percentile is not (> 50 and <= 100)) throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "Percentile must be in (50, 100].");
+        if (!Enum.IsDefined(Method)) throw new ArgumentOutOfRangeException(nameof(Method), Method, "Unknown calibration method.");
+    }
+}
