@@ -18,10 +18,11 @@ internal static class Int8Benchmark
         var count = int.Parse(Option(args, "--images") ?? "640");
         var method = Option(args, "--method") is { } m ? Enum.Parse<CalibrationMethod>(m, ignoreCase: true) : CalibrationMethod.MinMax;
         var train = Directory.GetFiles(Path.Combine(BenchmarkAssets.Root, "train"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
-        var calibration = train.OrderBy(p => p.GetHashCode() & 0).Where((_, i) => i % (train.Length / 256) == 0).Take(256).ToArray();
+        var calibration = train.Where((_, i) => i % (train.Length / 256) == 0).Take(256).ToArray();
+        var test = Directory.GetFiles(Path.Combine(BenchmarkAssets.Root, "test"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
         var folder = Path.Combine(Path.GetTempPath(), "tl-int8-bench");
         var photos = SyntheticImages.WriteJpegs(folder, count);
-        Console.WriteLine($"CPU: {Isa()}; {Environment.ProcessorCount} cores; {count} synthetic 500x375 JPEGs, batch 32; calibration: 256 bundled training images, {method}");
+        Console.WriteLine($"CPU: {Isa()}; {Environment.ProcessorCount} cores; {count} synthetic 500x375 JPEGs, batch 32; calibration: 256 bundled training images, {method}; cosine over the {test.Length} bundled test images");
         Console.WriteLine($"{"backbone",-16} {"calibrate s",11} {"fp32 net",9} {"int8 net",9} {"ratio",6} {"fp32 e2e",9} {"int8 e2e",9} {"ratio",6} {"cosine med",10} {"min",6}");
         foreach (var name in backbones)
         {
@@ -29,10 +30,18 @@ internal static class Int8Benchmark
             var clock = Stopwatch.StartNew();
             var int8 = await BackboneQuantizer.CalibrateAsync(spec, calibration, new QuantizationOptions { Method = method });
             var calibrate = clock.Elapsed.TotalSeconds;
+            if (args.Contains("--probe"))
+            {
+                clock.Restart();
+                await BackboneQuantizer.CalibrateAsync(spec, calibration[..32], new QuantizationOptions { Method = method });
+                Console.WriteLine($"calibrate 32 images: {clock.Elapsed.TotalSeconds:F2} s vs 256: {calibrate:F2} s");
+            }
             var fp32Net = NetworkOnly(spec, null);
             var int8Net = NetworkOnly(spec, int8);
-            var (fp32E2e, fp32Features) = await EndToEndAsync(spec, photos, null);
-            var (int8E2e, int8Features) = await EndToEndAsync(spec, photos, int8);
+            var (fp32E2e, _) = await EndToEndAsync(spec, photos, null);
+            var (int8E2e, _) = await EndToEndAsync(spec, photos, int8);
+            var (_, fp32Features) = await EndToEndAsync(spec, test, null);
+            var (_, int8Features) = await EndToEndAsync(spec, test, int8);
             var cosines = fp32Features.Zip(int8Features, Cosine).Order().ToArray();
             Console.WriteLine($"{name,-16} {calibrate,11:F1} {fp32Net,9:F1} {int8Net,9:F1} {int8Net / fp32Net,6:F2} {fp32E2e,9:F1} {int8E2e,9:F1} {int8E2e / fp32E2e,6:F2} {cosines[cosines.Length / 2],10:F4} {cosines[0],6:F3}");
         }

@@ -34,6 +34,12 @@ internal static class Cli
         var cache = new Option<DirectoryInfo>("--cache") { Description = "Feature cache folder.", DefaultValueFactory = _ => new DirectoryInfo(FeaturizerOptions.DefaultCacheDirectory) };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the model and the report.", DefaultValueFactory = _ => new DirectoryInfo("out") };
         var report = new Option<FileInfo?>("--report") { Description = "JSON report path (default: <out>/report.json, <out>/evaluation.json for evaluate)." };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "Backbone precision: fp32, or int8 (static quantization calibrated on 256 training images; about 3x the images per second on CPUs with VNNI).",
+            DefaultValueFactory = _ => "fp32",
+        };
+        precision.AcceptOnlyFromAmong("fp32", "int8");
         var flip = new Option<bool>("--flip") { Description = "Also featurize each image's mirror image: twice the training data and test-time averaging, twice the backbone work." };
         var model = new Option<FileInfo?>("--model") { Description = "Model file written by train (default: <out>/model.zip)." };
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };
@@ -86,19 +92,20 @@ internal static class Cli
 
         var train = new Command("train", "Featurize, train the head, evaluate before and after, save the model and a JSON report.")
         {
-            data, testData, features, testFeatures, backbone, imageSize, normalization, models, seed, cache, output, report, flip, gpu, cpuFallback,
+            data, testData, features, testFeatures, backbone, imageSize, normalization, models, seed, cache, output, report, flip, precision, gpu, cpuFallback,
         };
         train.Validators.Add(r =>
         {
             if (r.GetValue(features) is null && r.GetValue(testFeatures) is not null) r.AddError("--test-features needs --features.");
             if (r.GetValue(features) is not null && (r.GetValue(data) ?? r.GetValue(testData)) is not null) r.AddError("Give --features or --data/--test-data, not both.");
             if (r.GetValue(features) is not null && r.GetValue(flip)) r.AddError("--flip needs images; shard files hold one view per image.");
+            if (r.GetValue(features) is not null && r.GetValue(precision) == "int8") r.AddError("--precision int8 calibrates on images; it cannot be used with --features.");
         });
         train.SetAction(Guarded((r, token) => r.GetValue(features) is { } featureFolder
             ? TrainCommand.RunOnFeaturesAsync(featureFolder, r.GetValue(testFeatures), r.GetValue(seed), Runtime(r), r.GetValue(output)!, r.GetValue(report), token)
             : TrainCommand.RunAsync(
                 Data(r), BackboneChoice.Resolve(r.GetValue(backbone)!, r.GetValue(imageSize), r.GetValue(normalization)!),
-                r.GetValue(flip), Runtime(r), r.GetValue(output)!, r.GetValue(report), token)));
+                r.GetValue(flip), r.GetValue(precision) == "int8", Runtime(r), r.GetValue(output)!, r.GetValue(report), token)));
 
         var featurize = new Command("featurize", "Featurize one shard of --data into --out/part-K-of-N.parquet (path, label, sha256, features); run N shards side by side, then train --features.")
         {
@@ -132,12 +139,12 @@ internal static class Cli
 
         var compare = new Command("compare", "Train every --backbones × --heads on the same split, decoding each image once; print a table, write a JSON report and PNG figures.")
         {
-            data, testData, backbonesList, heads, imageSize, normalization, models, seed, cache, output, report, flip, gpu, cpuFallback, wide,
+            data, testData, backbonesList, heads, imageSize, normalization, models, seed, cache, output, report, flip, precision, gpu, cpuFallback, wide,
         };
         compare.SetAction(Guarded((r, token) => CompareCommand.RunAsync(
             Data(r),
             [.. List(r.GetValue(backbonesList)!).Select(b => BackboneChoice.Resolve(b, r.GetValue(imageSize), r.GetValue(normalization)!))],
-            List(r.GetValue(heads)!), r.GetValue(flip), Runtime(r), r.GetValue(output)!, r.GetValue(report), r.GetValue(wide), token)));
+            List(r.GetValue(heads)!), r.GetValue(flip), r.GetValue(precision) == "int8", Runtime(r), r.GetValue(output)!, r.GetValue(report), r.GetValue(wide), token)));
 
         var download = new Command("download", "Download catalogue backbones now (size and SHA-256 checked), so later runs work offline.") { names, all, verify, models };
         download.SetAction(Guarded((r, token) => DownloadCommand.RunAsync(r.GetValue(names) ?? [], r.GetValue(all), r.GetValue(verify), r.GetValue(models), token)));

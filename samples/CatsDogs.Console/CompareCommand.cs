@@ -20,7 +20,7 @@ internal static class CompareCommand
     };
 
     public static async Task<int> RunAsync(
-        DataChoice data, IReadOnlyList<BackboneSpec> backbones, IReadOnlyList<string> heads, bool flip, FeaturizerOptions runtime,
+        DataChoice data, IReadOnlyList<BackboneSpec> backbones, IReadOnlyList<string> heads, bool flip, bool int8, FeaturizerOptions runtime,
         DirectoryInfo output, FileInfo? report, bool wide, CancellationToken token)
     {
         var recipes = heads.Select(h => Heads.TryGetValue(h, out var make) ? make(data.Seed)
@@ -31,7 +31,7 @@ internal static class CompareCommand
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]Comparing[/] [green]{string.Join(", ", backbones.Select(b => b.Name))}[/] with heads [green]{string.Join(", ", heads)}[/] on [blue]{data.TrainFolder.FullName}[/]");
         await TrainCommand.EnsureDownloadedAsync(backbones, runtime, token);
-        var builder = TrainCommand.Builder(data, flip, runtime, printEpochs: false);
+        var builder = TrainCommand.Builder(data, flip, int8, runtime, printEpochs: false);
 
         var result = await Output.WithProgressAsync("Featurizing", progress => builder.WithProgress(progress).BuildExperiment(backbones, recipes).RunAsync(token));
         await JsonReport.WriteAsync(reportPath, result, token);

@@ -14,16 +14,16 @@ namespace CatsDogs.Console;
 internal static class TrainCommand
 {
     public static async Task<int> RunAsync(
-        DataChoice data, BackboneSpec backbone, bool flip, FeaturizerOptions runtime, DirectoryInfo output, FileInfo? report, CancellationToken token)
+        DataChoice data, BackboneSpec backbone, bool flip, bool int8, FeaturizerOptions runtime, DirectoryInfo output, FileInfo? report, CancellationToken token)
     {
         var test = data.TestFolder;
         var (modelPath, reportPath) = (Path.Combine(output.FullName, "model.zip"), report?.FullName ?? Path.Combine(output.FullName, "report.json"));
         OutputFiles.CheckFolder(output, "--out");
         OutputFiles.CheckFile(reportPath, "--report");
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]Training[/] [green]{backbone.Name}[/] ({backbone.InputSize}) on [blue]{data.TrainFolder.FullName}[/]{(test is null ? " (test part from its split)" : $", testing on {test.FullName}")}");
+            $"[bold]Training[/] [green]{backbone.Name}[/] ({backbone.InputSize}{(int8 ? ", int8" : "")}) on [blue]{data.TrainFolder.FullName}[/]{(test is null ? " (test part from its split)" : $", testing on {test.FullName}")}");
         await EnsureDownloadedAsync([backbone], runtime, token);
-        var builder = Builder(data, flip, runtime, printEpochs: true).WithBackbone(backbone);
+        var builder = Builder(data, flip, int8, runtime, printEpochs: true).WithBackbone(backbone);
 
         var result = await Output.WithProgressAsync("Featurizing", progress => builder.WithProgress(progress).TrainAsync(token));
         using var classifier = result.Classifier;
@@ -84,8 +84,8 @@ internal static class TrainCommand
     private static void PrintEpoch(EpochMetrics e) => AnsiConsole.MarkupLineInterpolated(
         $"  epoch {e.Epoch,3}: loss {e.TrainLoss:F4} acc {e.TrainAccuracy:F4} | val loss {e.ValidationLoss:F4} val acc {e.ValidationAccuracy:F4}");
 
-    /// <summary>The builder train and compare share: data, split, cache, models, mirror images, head seed, device.</summary>
-    public static TransferClassifierBuilder Builder(DataChoice data, bool flip, FeaturizerOptions runtime, bool printEpochs)
+    /// <summary>The builder train and compare share: data, split, cache, models, mirror images, precision, head seed, device.</summary>
+    public static TransferClassifierBuilder Builder(DataChoice data, bool flip, bool int8, FeaturizerOptions runtime, bool printEpochs)
     {
         var builder = new TransferClassifierBuilder()
             .WithImages(data.TrainFolder.FullName)
@@ -96,6 +96,7 @@ internal static class TrainCommand
             .WithHead(new HeadOptions { Seed = data.Seed })
             .WithLogger(Output.Logger);
         if (printEpochs) builder.OnEpoch(PrintEpoch);
+        if (int8) builder.WithInt8();
         if (data.TestFolder is { } test) builder.WithTestImages(test.FullName);
         if (runtime.Device.CudaDeviceId is { } gpu) builder.UseGpu(gpu, runtime.Device.FallbackToCpu);
         return builder;

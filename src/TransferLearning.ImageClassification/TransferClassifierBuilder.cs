@@ -4,6 +4,7 @@ using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Quantization;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Training;
 
@@ -35,6 +36,7 @@ public sealed class TransferClassifierBuilder
     private ImageSize? _imageSize;
     private IProgress<Downloads.DownloadProgress>? _downloadProgress;
     private FeaturizerOptions _featurizer = new() { CacheDirectory = FeaturizerOptions.DefaultCacheDirectory };
+    private QuantizationOptions? _int8;
     private IHeadRecipe _head = new HeadOptions();
     private Action<EpochMetrics>? _onEpoch;
     private IProgress<FeaturizationProgress>? _progress;
@@ -104,6 +106,13 @@ public sealed class TransferClassifierBuilder
     /// </summary>
     public TransferClassifierBuilder WithHead(IHeadRecipe recipe) => Set(() => _head = recipe ?? throw new ArgumentNullException(nameof(recipe)));
 
+    /// <summary>
+    /// Runs the backbone in int8 (static quantization): before featurizing, <see cref="QuantizationOptions.CalibrationImages"/>
+    /// images drawn seeded from the training part calibrate the activation ranges (never validation or test images);
+    /// the calibration is saved in the model, so prediction, serving and export run the same int8 graph.
+    /// </summary>
+    public TransferClassifierBuilder WithInt8(QuantizationOptions? options = null) => Set(() => _int8 = options ?? new QuantizationOptions());
+
     /// <summary>Called after each training epoch.</summary>
     public TransferClassifierBuilder OnEpoch(Action<EpochMetrics> callback) => Set(() => _onEpoch = callback);
 
@@ -153,6 +162,9 @@ public sealed class TransferClassifierBuilder
             throw new InvalidOperationException("With WithFeatures, give test features with WithTestFeatures, not test images.");
         if (_features is not null && _featurizer.HorizontalFlip)
             throw new InvalidOperationException("Shard files hold one view per image; WithHorizontalFlip cannot be used with WithFeatures.");
+        _int8?.Validate();
+        if (_features is not null && _int8 is not null)
+            throw new InvalidOperationException("WithInt8 calibrates on images; shard files hold features their own backbone made. Featurize the shards in int8 instead, or train on images.");
         if (_testFeatures is not null && _testFeatures.Fingerprint != _features!.Fingerprint)
             throw new InvalidOperationException($"Test features ({_testFeatures.Fingerprint}) were not made like the training features ({_features.Fingerprint}).");
         return new TransferTrainer(new TrainingSettings(
@@ -160,6 +172,7 @@ public sealed class TransferClassifierBuilder
         {
             Features = _features,
             TestFeatures = _testFeatures,
+            Int8 = _int8,
         });
     }
 

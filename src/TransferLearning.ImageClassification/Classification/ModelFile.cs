@@ -18,10 +18,16 @@ namespace TransferLearning.ImageClassification.Classification;
 internal static class ModelFile
 {
     // 3: the manifest records the preprocessing version (0.4.0 and before, reading format 2, would resize differently).
-    public const int FormatVersion = 3;
+    /// <summary>The newest format: 4 adds int8 backbones (<c>int8-calibration.json</c>); float models are still written as 3.</summary>
+    public const int FormatVersion = 4;
+
+    /// <summary>The format float models are written in, so libraries that read format 3 still load them.</summary>
+    public const int Float32FormatVersion = 3;
     private const string ManifestEntry = "model.json";
     private const string ParametersEntry = "head.bin";
     private const string MLNetEntry = "head.mlnet";
+    private const string CalibrationEntry = "int8-calibration.json";
+    private const long MaxCalibrationBytes = 4 << 20;
     private const long MaxManifestBytes = 1 << 20;
     private const long MaxMLNetBytes = 256L << 20;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -47,11 +53,13 @@ internal static class ModelFile
         return buffer.Length;
     }
 
-    public static void Write(string path, ModelManifest manifest, IClassifierHead head) =>
+    public static void Write(string path, ModelManifest manifest, IClassifierHead head, Quantization.Int8Calibration? int8) =>
         AtomicFile.Write(path, file =>
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
             using (var stream = zip.CreateEntry(ManifestEntry).Open()) JsonSerializer.Serialize(stream, manifest, Json);
+            if (int8 is not null)
+                using (var stream = zip.CreateEntry(CalibrationEntry).Open()) stream.Write(int8.ToJson());
             if (head is MLNetHead model)
                 using (var stream = zip.CreateEntry(MLNetEntry).Open()) model.Save(stream);
             else
@@ -60,7 +68,7 @@ internal static class ModelFile
 
     /// <exception cref="InvalidDataException">Not a model file this library can use; the message names the file and why.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static (ModelManifest Manifest, IClassifierHead Head) Read(string path)
+    public static (ModelManifest Manifest, IClassifierHead Head, Quantization.Int8Calibration? Int8) Read(string path)
     {
         try
         {
@@ -69,7 +77,8 @@ internal static class ModelFile
             using (var stream = Open(zip, ManifestEntry, MaxManifestBytes))
                 manifest = JsonSerializer.Deserialize<ModelManifest>(stream, Json) ?? throw new InvalidDataException($"{ManifestEntry} is empty");
             manifest.Validate(FormatVersion);
-            return (manifest, manifest.HeadKind == ModelManifest.MLNetKind ? ReadMLNetHead(zip, manifest) : ReadDenseHead(zip, manifest));
+            var head = manifest.HeadKind == ModelManifest.MLNetKind ? ReadMLNetHead(zip, manifest) : (IClassifierHead)ReadDenseHead(zip, manifest);
+            return (manifest, head, manifest.Precision == ModelManifest.Int8 ? ReadCalibration(zip) : null);
         }
         catch (Exception e) when (e is not (FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or OperationCanceledException))
         {
@@ -77,6 +86,14 @@ internal static class ModelFile
             var reason = e is JsonException json ? $"{ManifestEntry} is not valid ({json.Message.Split(". Path:")[0]})" : e.Message;
             throw new InvalidDataException($"'{path}' is not a usable model file: {reason.ReplaceLineEndings(" ")}", e);
         }
+    }
+
+    private static Quantization.Int8Calibration ReadCalibration(ZipArchive zip)
+    {
+        using var stream = Open(zip, CalibrationEntry, MaxCalibrationBytes);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return Quantization.Int8Calibration.FromJson(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 
     private static DenseHead ReadDenseHead(ZipArchive zip, ModelManifest manifest)

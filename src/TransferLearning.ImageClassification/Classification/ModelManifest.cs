@@ -11,8 +11,11 @@ internal sealed record ModelManifest(
     int FormatVersion, string Backbone, string BackboneSha256, string BackboneSource, bool HorizontalFlip,
     IReadOnlyList<string> Classes, IReadOnlyList<int> LayerSizes,
     ImageSize? InputSize = null, string? FeatureNode = null, FeaturePooling? Pooling = null, string HeadKind = ModelManifest.DenseKind,
-    int PreprocessingVersion = 1)
+    int PreprocessingVersion = 1, string Precision = ModelManifest.Float32)
 {
+    public const string Float32 = "fp32";
+    public const string Int8 = "int8";
+
     public const string DenseKind = "dense";
     public const string MLNetKind = "mlnet";
 
@@ -35,6 +38,8 @@ internal sealed record ModelManifest(
             Fail("'backboneSha256' must be the backbone file's SHA-256 (64 hex digits)");
         if (PreprocessingVersion < 1 || PreprocessingVersion > ImagePreprocessor.Version)
             Fail($"'preprocessingVersion' is {PreprocessingVersion}; this library makes pixels the ways 1 to {ImagePreprocessor.Version}");
+        if (Precision is not (Float32 or Int8)) Fail($"'precision' is '{Precision}'; known precisions are {Float32} and {Int8}");
+        if (Precision == Int8 && FormatVersion < 4) Fail("'precision' int8 needs model format 4");
         if (HeadKind is not (DenseKind or MLNetKind)) Fail($"'headKind' is '{HeadKind}'; known kinds are {DenseKind} and {MLNetKind}");
         ValidateLayers();
         ValidateClasses();

@@ -148,10 +148,12 @@ public sealed class TransferClassifier : IDisposable
     public void Save(string path)
     {
         var (kind, layers) = ModelFile.Describe(Head);
+        var int8 = _featurizer.Options.Int8;
         var manifest = new ModelManifest(
-            ModelFile.FormatVersion, Backbone.Name, BackboneSha256, Backbone.Source, HorizontalFlip, Classes, layers,
-            Backbone.InputSize, Backbone.FeatureNode, Backbone.Pooling, kind, ImagePreprocessor.Version);
-        ModelFile.Write(path, manifest, Head);
+            int8 is null ? ModelFile.Float32FormatVersion : ModelFile.FormatVersion, Backbone.Name, BackboneSha256, Backbone.Source, HorizontalFlip,
+            Classes, layers, Backbone.InputSize, Backbone.FeatureNode, Backbone.Pooling, kind, ImagePreprocessor.Version,
+            int8 is null ? ModelManifest.Float32 : ModelManifest.Int8);
+        ModelFile.Write(path, manifest, Head, int8);
     }
 
     /// <summary>
@@ -178,21 +180,21 @@ public sealed class TransferClassifier : IDisposable
     /// <summary>Loads a classifier saved with <see cref="Save"/>.</summary>
     /// <param name="path">The model file.</param>
     /// <param name="backbone">The backbone to use when it is not a catalogue entry or lives elsewhere; its file must have the recorded SHA-256.</param>
-    /// <param name="options">Batch size, device and feature cache (used by <see cref="EvaluateAsync"/>); the model decides <see cref="FeaturizerOptions.HorizontalFlip"/>.</param>
+    /// <param name="options">Batch size, device and feature cache (used by <see cref="EvaluateAsync"/>); the model decides <see cref="FeaturizerOptions.HorizontalFlip"/> and <see cref="FeaturizerOptions.Int8"/>.</param>
     /// <param name="logger">Receives the warnings when the GPU is unusable and the CPU is used instead, and when the model was trained with an older preprocessing.</param>
     /// <exception cref="BackboneNotFoundException">The backbone is missing or is not the one the model was trained with.</exception>
     /// <exception cref="InvalidDataException">The file is not a model file.</exception>
     public static TransferClassifier Load(
         string path, BackboneSpec? backbone = null, FeaturizerOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
-        var (manifest, head) = ModelFile.Read(path);
+        var (manifest, head, int8) = ModelFile.Read(path);
         if (manifest.PreprocessingVersion < ImagePreprocessor.Version && logger is not null)
             Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger,
                 "'{Path}' was trained with SkiaSharp's resizing (library 0.4.0 and before); this library resizes with its own antialiased bilinear filter, so its probabilities may shift slightly. Retraining removes this warning.",
                 path);
         var spec = ModelFile.ResolveBackbone(manifest, backbone);
         var featurizer = BottleneckFeaturizer.Create(
-            spec, (options ?? new FeaturizerOptions()) with { HorizontalFlip = manifest.HorizontalFlip }, logger);
+            spec, (options ?? new FeaturizerOptions()) with { HorizontalFlip = manifest.HorizontalFlip, Int8 = int8 }, logger);
         if (featurizer.FeatureSize != head.FeatureSize)
         {
             featurizer.Dispose();

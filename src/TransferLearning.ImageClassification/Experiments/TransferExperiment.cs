@@ -45,7 +45,8 @@ public sealed class TransferExperiment
         var featurizers = new List<BottleneckFeaturizer>();
         try
         {
-            foreach (var backbone in Backbones) featurizers.Add(BottleneckFeaturizer.Create(backbone, s.Featurizer, s.Logger));
+            foreach (var backbone in Backbones)
+                featurizers.Add(BottleneckFeaturizer.Create(backbone, await TransferTrainer.FeaturizerOptionsAsync(s, backbone, split, cancellationToken).ConfigureAwait(false), s.Logger));
             var paths = split.Train.Concat(split.Validation).Concat(split.Test).Select(i => i.Path).ToArray();
             s.Logger.LogInformation("Featurizing {Count} images with {Backbones}", paths.Length, string.Join(", ", Backbones.Select(b => b.Name)));
             var features = await BottleneckFeaturizer.FeaturizeManyAsync(featurizers, paths, s.Progress, cancellationToken).ConfigureAwait(false);

@@ -173,6 +173,9 @@ public sealed class BottleneckFeaturizer : IDisposable
     /// </summary>
     /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
     /// <exception cref="NotSupportedException">The backbone does not pool a spatial map.</exception>
+    /// <summary>"int8" when the backbone runs quantized (<see cref="FeaturizerOptions.Int8"/>), else "fp32".</summary>
+    internal string Precision => _options.Int8 is null ? "fp32" : "int8";
+
     /// <summary>Where the cells of <see cref="FeaturizeWithMap"/>'s map sit over the input; null when the graph does not say.</summary>
     internal MapGrid? MapGrid => _runner.MapGrid;
 

@@ -14,7 +14,7 @@ namespace TransferLearning.ImageClassification.Quantization;
 /// </summary>
 public static class BackboneQuantizer
 {
-    private const int CalibrationBatch = 8;
+    private const int CalibrationBatch = 32;
 
     /// <summary>
     /// Runs <paramref name="images"/> through the float backbone and records every quantized activation's range.
@@ -43,7 +43,7 @@ public static class BackboneQuantizer
         var tensors = QdqGraph.Tensors(prepared, rewrite.PooledTensor);
         var collectors = tensors.ToDictionary(t => t, _ => new RangeCollector(options.Method, options.Percentile));
 
-        var measured = prepared.Clone();
+        var measured = prepared; // not needed afterwards: no copy of the weights
         var fetched = tensors.Where(t => t != rewrite.InputName).ToArray();
         measured.Graph.Output.Clear();
         foreach (var tensor in fetched)
@@ -81,7 +81,7 @@ public static class BackboneQuantizer
             using var tensor = OrtValue.CreateTensorValueFromMemory(packed, shape);
             using var runOptions = new RunOptions();
             using var outputs = session.Run(runOptions, [rewrite.InputName], [tensor], fetched);
-            for (var i = 0; i < fetched.Length; i++) collectors[fetched[i]].Add(outputs[i].GetTensorDataAsSpan<float>());
+            Parallel.For(0, fetched.Length, i => collectors[fetched[i]].Add(outputs[i].GetTensorDataAsSpan<float>()));
             progress?.Report(start + batch.Length);
         }
         if (decoded == 0) throw new InvalidDataException($"None of the {images.Count} calibration images could be decoded.");

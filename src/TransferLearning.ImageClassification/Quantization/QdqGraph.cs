@@ -35,7 +35,10 @@ internal static class QdqGraph
     /// </summary>
     public static IReadOnlyList<string> Tensors(ModelProto prepared, string map)
     {
-        var graph = prepared.Graph.Clone();
+        // The nodes only: cloning the graph would copy every weight.
+        var graph = new GraphProto { Input = { prepared.Graph.Input }, Output = { prepared.Graph.Output } };
+        graph.Node.AddRange(prepared.Graph.Node.Select(n => n.Clone()));
+        graph.Initializer.AddRange(prepared.Graph.Initializer.Select(i => new TensorProto { Name = i.Name }));
         Absorb(graph, map);
         return Plan(graph, map).Tensors;
     }

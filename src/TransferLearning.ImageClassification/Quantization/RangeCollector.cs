@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace TransferLearning.ImageClassification.Quantization;
 
 /// <summary>
@@ -13,17 +15,16 @@ internal sealed class RangeCollector(CalibrationMethod method, double percentile
 
     public void Add(ReadOnlySpan<float> values)
     {
-        var (min, max) = (_min, _max);
-        foreach (var v in values)
-        {
-            if (v < min) min = v;
-            if (v > max) max = v;
-        }
-        (_min, _max) = (min, max);
-        if (method != CalibrationMethod.Percentile || values.IsEmpty) return;
-        Widen(Math.Max(Math.Abs(min), Math.Abs(max)));
+        if (values.IsEmpty) return;
+        // NaN would poison min and max: such a tensor's range stays what the finite values gave.
+        var (min, max) = (TensorPrimitives.Min(values), TensorPrimitives.Max(values));
+        if (!float.IsNaN(min)) _min = Math.Min(_min, min);
+        if (!float.IsNaN(max)) _max = Math.Max(_max, max);
+        if (method != CalibrationMethod.Percentile) return;
+        Widen(Math.Max(Math.Abs(_min), Math.Abs(_max)));
         var perBin = Bins / (2 * _radius);
-        foreach (var v in values) _histogram[Math.Clamp((int)((v + _radius) * perBin), 0, Bins - 1)]++;
+        foreach (var v in values)
+            if (float.IsFinite(v)) _histogram[Math.Clamp((int)((v + _radius) * perBin), 0, Bins - 1)]++;
         _count += values.Length;
     }
 

@@ -35,6 +35,7 @@ internal static class HeadRun
             new Timings(features.Elapsed.TotalSeconds, features.ImagesPerSecond, features.Computed, trainSeconds, features.BackboneTime.TotalSeconds))
         {
             Head = recipe.Name,
+            Precision = featurizer.Precision,
             Warnings =
             [
                 .. s.Data.Warnings, .. s.TestData?.Warnings ?? [], .. dropped,

@@ -28,6 +28,9 @@ public sealed record TrainingReport(
     /// <summary>Name of the head recipe, e.g. "dense" or "lbfgs-maxent".</summary>
     public string Head { get; init; } = "dense";
 
+    /// <summary>How the backbone ran: "fp32", or "int8" (TransferClassifierBuilder.WithInt8).</summary>
+    public string Precision { get; init; } = "fp32";
+
     /// <summary>
     /// What trained but deserves a look: folders passed over, classes dropped or missing from a part of the split,
     /// one image filed twice, metrics that are not numbers. Also logged as warnings.

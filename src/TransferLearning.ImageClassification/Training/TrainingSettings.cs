@@ -25,4 +25,7 @@ internal sealed record TrainingSettings(
 
     /// <summary>Precomputed features of <see cref="TestData"/>.</summary>
     public Shards.FeatureShardSet? TestFeatures { get; init; }
+
+    /// <summary>Run the backbone in int8, calibrated on training images this way (WithInt8); null: float32.</summary>
+    public Quantization.QuantizationOptions? Int8 { get; init; }
 }

@@ -25,7 +25,7 @@ public sealed class TransferTrainer
         var s = Settings;
         var split = Split(s);
         await Downloads.ModelStore.At(s.Featurizer.ModelDirectory).EnsureAsync(s.Backbone, s.DownloadProgress, cancellationToken).ConfigureAwait(false);
-        var featurizer = BottleneckFeaturizer.Create(s.Backbone, s.Featurizer, s.Logger);
+        var featurizer = BottleneckFeaturizer.Create(s.Backbone, await FeaturizerOptionsAsync(s, s.Backbone, split, cancellationToken).ConfigureAwait(false), s.Logger);
         try
         {
             var paths = split.Train.Concat(split.Validation).Concat(split.Test).Select(i => i.Path).ToArray();
@@ -53,6 +53,20 @@ public sealed class TransferTrainer
             featurizer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The featurizer's options; with int8, calibrated first on a seeded draw from the training part.</summary>
+    internal static async Task<FeaturizerOptions> FeaturizerOptionsAsync(TrainingSettings s, BackboneSpec backbone, DatasetSplit split, CancellationToken cancellationToken)
+    {
+        if (s.Int8 is not { } quantization) return s.Featurizer;
+        var images = split.Train.Select(i => i.Path).ToArray();
+        new Random(s.Seed).Shuffle(images);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var calibration = await Quantization.BackboneQuantizer.CalibrateAsync(
+            backbone, images[..Math.Min(images.Length, quantization.CalibrationImages)], quantization, s.Featurizer.ModelDirectory,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        s.Logger.LogInformation("Calibrated int8 {Backbone} on {Count} training images in {Seconds:F1} s", backbone.Name, calibration.Images, clock.Elapsed.TotalSeconds);
+        return s.Featurizer with { Int8 = calibration };
     }
 
     /// <summary>The shards' features in split order (train, validation, test), as featurizing the images would give them.</summary>
