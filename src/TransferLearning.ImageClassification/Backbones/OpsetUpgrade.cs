@@ -48,6 +48,8 @@ internal static class OpsetUpgrade
                 case "Clip" when from < 11:
                     AttributeToInputs(graph, node, ("min", float.MinValue), ("max", float.MaxValue));
                     break;
+                case "Clip":
+                    break; // from 11 on, min and max are inputs; later versions only add types
                 case "Squeeze" or "Unsqueeze" when from < 13:
                     AxesToInput(graph, node);
                     break;

@@ -173,7 +173,7 @@ public sealed class TransferClassifier : IDisposable
         var bytes = File.Exists(backboneFile) ? File.ReadAllBytes(backboneFile) : throw new BackboneNotFoundException($"Backbone file '{backboneFile}' is gone.");
         if (!string.Equals(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), BackboneSha256, StringComparison.OrdinalIgnoreCase))
             throw new BackboneNotFoundException($"Backbone file '{backboneFile}' changed since the classifier was loaded (SHA-256 differs from {BackboneSha256}).");
-        var model = Export.OnnxExporter.Build(this, bytes, _featurizer.Preprocessor, _featurizer.Views);
+        var model = Export.OnnxExporter.Build(this, bytes, _featurizer.Preprocessor, _featurizer.Views, _featurizer.Options.Int8);
         AtomicFile.Write(path, stream => Google.Protobuf.MessageExtensions.WriteTo(model, stream));
     }
 

@@ -26,23 +26,34 @@ internal static class OnnxExporter
     private const string BackbonePrefix = "backbone/";
     private const string HeadPrefix = "head/";
 
-    public static ModelProto Build(TransferClassifier classifier, byte[] backboneFile, ImagePreprocessor preprocessor, int views)
+    public static ModelProto Build(TransferClassifier classifier, byte[] backboneFile, ImagePreprocessor preprocessor, int views, Quantization.Int8Calibration? int8)
     {
         var head = classifier.Head;
         var spec = classifier.Backbone;
-        var (cutModel, cutInput, _, _, _, _) = OnnxGraphRewriter.ToFeatureExtractor(backboneFile, spec);
-        var backbone = ModelProto.Parser.ParseFrom(cutModel);
+        var rewrite = OnnxGraphRewriter.ToFeatureExtractor(backboneFile, spec);
+        var cutInput = rewrite.InputName;
+        // An int8 classifier exports the same QDQ graph it runs, so any runtime that fuses QDQ gives its answers.
+        var backbone = ModelProto.Parser.ParseFrom(int8 is null ? rewrite.Model : Quantization.BackboneQuantizer.Build(rewrite, classifier.BackboneSha256, spec, int8));
         OpsetUpgrade.To(backbone, Opset, spec.Name, "exporting to one ONNX file");
 
         var graph = new GraphProto { Name = "transfer_learning_classifier" };
         var nchw = spec.Layout == TensorLayout.Nchw;
-        var (channelAxis, heightAxis, widthAxis) = nchw ? (1L, 2L, 3L) : (3L, 1L, 2L);
+        var (channelAxis, widthAxis) = nchw ? (1L, 3L) : (3L, 2L);
         graph.Input.Add(Value(InputName, TensorProto.Types.DataType.Uint8, "N", "H", "W", 3));
 
         var x = Add(graph, "Cast", [InputName], "pixels", Int("to", (long)TensorProto.Types.DataType.Float));
         if (nchw) x = Add(graph, "Transpose", [x], "pixels_nchw", Ints("perm", 0, 3, 1, 2));
-        x = Add(graph, "Resize", [x, "", "", Int64s(graph, "size", spec.InputSize.Height, spec.InputSize.Width)], "resized",
-            Ints("axes", heightAxis, widthAxis), Text("mode", "linear"), Int("antialias", 1), Text("coordinate_transformation_mode", "half_pixel"));
+        // Sizes for all four axes (batch and channels kept), not "axes": ONNX Runtime 1.31's transpose optimiser breaks
+        // a Resize with axes once layout transforms put Transposes around it, as they do around int8 convolutions.
+        var shape = Add(graph, "Shape", [x], "pixels_shape");
+        var sizes = nchw
+            ? Add(graph, "Concat", [Add(graph, "Slice", [shape, Int64s(graph, "batch_start", 0), Int64s(graph, "channels_end", 2)], "batch_channels"),
+                Int64s(graph, "size", spec.InputSize.Height, spec.InputSize.Width)], "sizes", Int("axis", 0))
+            : Add(graph, "Concat", [Add(graph, "Slice", [shape, Int64s(graph, "batch_start", 0), Int64s(graph, "batch_end", 1)], "batch"),
+                Int64s(graph, "size", spec.InputSize.Height, spec.InputSize.Width),
+                Add(graph, "Slice", [shape, Int64s(graph, "channels_start", 3), Int64s(graph, "channels_end", 4)], "channels")], "sizes", Int("axis", 0));
+        x = Add(graph, "Resize", [x, "", "", sizes], "resized",
+            Text("mode", "linear"), Int("antialias", 1), Text("coordinate_transformation_mode", "half_pixel"));
         var (sourceChannel, scale, mean, inverseStd) = preprocessor.Constants;
         x = Add(graph, "Gather", [x, Int64s(graph, "planes", [.. sourceChannel.Select(c => (long)c)])], "planes", Int("axis", channelAxis));
         x = Add(graph, "Mul", [x, Floats(graph, "scale", [], [scale])], "scaled");
@@ -89,6 +100,7 @@ internal static class OnnxExporter
         Metadata(model, "input_size", spec.InputSize.ToString());
         Metadata(model, "normalization", spec.Normalization.Fingerprint);
         Metadata(model, "horizontal_flip", (views == 2).ToString().ToLowerInvariant());
+        Metadata(model, "precision", int8 is null ? "fp32" : "int8");
         Metadata(model, "input", "upright RGB pixels (EXIF orientation already applied), uint8 [N, H, W, 3], any size");
         Metadata(model, "preprocessing_version", ImagePreprocessor.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Metadata(model, "library_version", model.ProducerVersion);

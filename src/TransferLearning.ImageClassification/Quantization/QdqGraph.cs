@@ -62,7 +62,8 @@ internal static class QdqGraph
         foreach (var pool in nodes.Where(n => n.OpType == "MaxPool")) parameters[pool.Output[0]] = parameters[pool.Input[0]];
 
         var initializers = graph.Initializer.ToDictionary(i => i.Name);
-        var inputScales = nodes.Where(n => n.OpType == "Conv").ToDictionary(n => n, n => parameters[n.Input[0]].Scale); // before inputs are renamed
+        var inputScales = nodes.Where(n => n.OpType == "Conv")
+            .ToDictionary<NodeProto, NodeProto, float>(n => n, n => parameters[n.Input[0]].Scale, ReferenceEqualityComparer.Instance); // before inputs are renamed
         var ordered = new List<NodeProto>();
         foreach (var input in graph.Input.Where(i => parameters.ContainsKey(i.Name)))
             ordered.AddRange(QuantizeGraphInput(graph, input.Name, parameters[input.Name]));
@@ -91,8 +92,11 @@ internal static class QdqGraph
         foreach (var activation in graph.Node.Where(n => Absorbed.Contains(n.OpType) && needed.Contains(n)).ToArray())
         {
             var (input, output) = (activation.Input[0], activation.Output[0]);
-            var quantizedAfter = output == map || consumers[output].All(c => Quantized.Contains(c.OpType));
-            if (!quantizedAfter || !producers.TryGetValue(input, out var producer) || consumers[input].Count() != 1 || outputs.Contains(input)) continue;
+            if (!producers.TryGetValue(input, out var producer) || consumers[input].Count() != 1 || outputs.Contains(input)) continue;
+            // Only where a QuantizeLinear will follow: after a quantized operator, or before quantized operators only.
+            var quantizedAfter = needed.Contains(producer) && Quantized.Contains(producer.OpType)
+                || consumers[output].Any() && consumers[output].All(c => needed.Contains(c) && Quantized.Contains(c.OpType));
+            if (!quantizedAfter) continue;
             producer.Output[producer.Output.IndexOf(input)] = output;
             graph.Node.Remove(activation);
         }
@@ -103,7 +107,7 @@ internal static class QdqGraph
     {
         var constants = graph.Initializer.Select(i => i.Name).Concat(graph.Node.Where(n => n.OpType == "Constant").SelectMany(n => n.Output)).ToHashSet();
         var needed = Ancestors(graph, map);
-        var nodes = graph.Node.Where(n => needed.Contains(n) && Quantized.Contains(n.OpType)).ToHashSet();
+        var nodes = graph.Node.Where(n => needed.Contains(n) && Quantized.Contains(n.OpType)).ToHashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         var tensors = new List<string>();
         var seen = new HashSet<string>();
         foreach (var node in graph.Node.Where(nodes.Contains))
@@ -117,7 +121,8 @@ internal static class QdqGraph
     private static HashSet<NodeProto> Ancestors(GraphProto graph, string tensor)
     {
         var producers = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
-        var found = new HashSet<NodeProto>();
+        // By reference: protobuf messages hash by content, and the quantizer renames nodes' inputs and outputs.
+        var found = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         var pending = new Stack<string>([tensor]);
         while (pending.TryPop(out var name))
             if (producers.TryGetValue(name, out var node) && found.Add(node))
@@ -201,7 +206,9 @@ internal static class QdqGraph
 
     private static NodeProto Node(string op, string[] inputs, string output, params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = op, Name = output, Input = { inputs }, Output = { output } };
+        // Named after the output and the operator: a DequantizeLinear's output keeps the name of the tensor it restores,
+        // which is often also its producer's name.
+        var node = new NodeProto { OpType = op, Name = $"{output}/{op}", Input = { inputs }, Output = { output } };
         node.Attribute.AddRange(attributes);
         return node;
     }

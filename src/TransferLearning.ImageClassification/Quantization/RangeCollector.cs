@@ -16,16 +16,23 @@ internal sealed class RangeCollector(CalibrationMethod method, double percentile
     public void Add(ReadOnlySpan<float> values)
     {
         if (values.IsEmpty) return;
-        // NaN would poison min and max: such a tensor's range stays what the finite values gave.
         var (min, max) = (TensorPrimitives.Min(values), TensorPrimitives.Max(values));
-        if (!float.IsNaN(min)) _min = Math.Min(_min, min);
-        if (!float.IsNaN(max)) _max = Math.Max(_max, max);
+        if (float.IsNaN(min) || float.IsNaN(max)) (min, max) = FiniteExtremes(values); // NaN propagates through the vector kernels
+        (_min, _max) = (Math.Min(_min, min), Math.Max(_max, max));
         if (method != CalibrationMethod.Percentile) return;
         Widen(Math.Max(Math.Abs(_min), Math.Abs(_max)));
         var perBin = Bins / (2 * _radius);
         foreach (var v in values)
             if (float.IsFinite(v)) _histogram[Math.Clamp((int)((v + _radius) * perBin), 0, Bins - 1)]++;
         _count += values.Length;
+    }
+
+    private static (float Min, float Max) FiniteExtremes(ReadOnlySpan<float> values)
+    {
+        var (min, max) = (float.PositiveInfinity, float.NegativeInfinity);
+        foreach (var v in values)
+            if (!float.IsNaN(v)) (min, max) = (Math.Min(min, v), Math.Max(max, v));
+        return (min, max);
     }
 
     /// <summary>The range to quantize over (non-finite values ignored; [0, 0] when nothing was seen).</summary>
