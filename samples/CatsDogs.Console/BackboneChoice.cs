@@ -9,7 +9,7 @@ namespace CatsDogs.Console;
 /// </summary>
 internal static class BackboneChoice
 {
-    public static IReadOnlyList<string> Normalizations { get; } = ["torch", "tf", "caffe"];
+    public static IReadOnlyList<string> Normalizations { get; } = ["torch", "tf", "caffe", "raw"];
 
     public static BackboneSpec Resolve(string backbone, int? imageSize, string normalization)
     {
@@ -25,6 +25,8 @@ internal static class BackboneChoice
         "tf" => PixelNormalization.TensorFlow,
         // The classic Caffe ImageNet means (B, G, R), as in Keras applications' caffe mode.
         "caffe" => PixelNormalization.Caffe(103.939f, 116.779f, 123.68f),
+        // 0..255 RGB as they are: for files with their normalisation inside (quantize writes such files).
+        "raw" => new PixelNormalization(),
         _ => throw new ArgumentException($"Unknown normalization '{name}'; use one of {string.Join(", ", Normalizations)}."),
     };
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Quantization;
 using TransferLearning.ImageClassification.Shards;
 
 namespace CatsDogs.Console;
@@ -21,7 +22,7 @@ internal static class Cli
             if (r.GetValueOrDefault<int?>() is { } size and (< BackboneSpec.MinInputSide or > BackboneSpec.MaxInputSide))
                 r.AddError($"--image-size must be between {BackboneSpec.MinInputSide} and {BackboneSpec.MaxInputSide} (got {size}).");
         });
-        var normalization = new Option<string>("--normalization") { Description = "What an .onnx --backbone expects: torch, tf or caffe.", DefaultValueFactory = _ => "torch" };
+        var normalization = new Option<string>("--normalization") { Description = "What an .onnx --backbone expects: torch, tf, caffe, or raw (0..255 RGB, as quantize's files).", DefaultValueFactory = _ => "torch" };
         normalization.AcceptOnlyFromAmong([.. BackboneChoice.Normalizations]);
         var models = new Option<DirectoryInfo?>("--models") { Description = $"Folder of downloaded backbones (default: ${TransferLearning.ImageClassification.Downloads.ModelStoreOptions.DirectoryVariable} or the user cache)." };
         var all = new Option<bool>("--all") { Description = "Every downloadable backbone." };
@@ -137,6 +138,27 @@ internal static class Cli
         var export = new Command("export", "Write a saved model as one ONNX file (resize, normalisation, backbone, head inside) for any ONNX runtime.") { model, output, models, onnx };
         export.SetAction(Guarded((r, token) => ExportCommand.RunAsync(ModelPath(r), Runtime(r), r.GetValue(onnx)!)));
 
+        var calibrationImages = new Option<int>("--images") { Description = "Training images to calibrate on.", DefaultValueFactory = _ => 256 };
+        calibrationImages.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError($"--images must be 1 or more (got {r.GetValueOrDefault<int>()}).");
+        });
+        var method = new Option<string>("--method") { Description = "How activation ranges are read: minmax or percentile (99.999).", DefaultValueFactory = _ => "minmax" };
+        method.AcceptOnlyFromAmong("minmax", "percentile");
+        var quantizedOut = new Option<FileInfo>("--out") { Description = "The int8 backbone file to write (.onnx).", Required = true };
+        var quantize = new Command("quantize", "Calibrate a backbone on --data's training images and write a stand-alone int8 backbone (0..255 RGB in, feature map out) that works as --backbone FILE.onnx --normalization raw.")
+        {
+            backbone, featureData, quantizedOut, calibrationImages, method, imageSize, normalization, seed, models,
+        };
+        quantize.SetAction(Guarded((r, token) => QuantizeCommand.RunAsync(
+            BackboneChoice.Resolve(r.GetValue(backbone)!, r.GetValue(imageSize), r.GetValue(normalization)!), r.GetValue(featureData)!, r.GetValue(quantizedOut)!,
+            new QuantizationOptions
+            {
+                CalibrationImages = r.GetValue(calibrationImages),
+                Method = r.GetValue(method) == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MinMax,
+            },
+            r.GetValue(seed), Runtime(r), token)));
+
         var compare = new Command("compare", "Train every --backbones × --heads on the same split, decoding each image once; print a table, write a JSON report and PNG figures.")
         {
             data, testData, backbonesList, heads, imageSize, normalization, models, seed, cache, output, report, flip, precision, gpu, cpuFallback, wide,
@@ -178,7 +200,7 @@ internal static class Cli
 
         var root = new RootCommand("Transfer-learning image classification: a frozen ImageNet backbone + a trained dense head.")
         {
-            train, featurize, evaluate, predict, explain, export, compare, download, backbones, dataset,
+            train, featurize, evaluate, predict, explain, export, compare, quantize, download, backbones, dataset,
         };
         root.SetAction((_, token) => root.Parse(["train"]).InvokeAsync(cancellationToken: token));
         return root;

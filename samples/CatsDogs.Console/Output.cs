@@ -48,7 +48,7 @@ internal static class Output
         AnsiConsole.MarkupLineInterpolated(
             $"Images: train {report.Counts.Train}, validation {report.Counts.Validation}, test {report.Counts.Test}, skipped {report.Counts.Skipped}");
         AnsiConsole.MarkupLineInterpolated(
-            $"Featurized on {report.Device}{(report.Precision == "fp32" ? "" : $" ({report.Precision})")} in {report.Timings.FeaturizeSeconds:F1} s ({report.Timings.FeaturizeImagesPerSecond:F1} img/s, {report.Timings.ImagesComputed} computed)");
+            $"Featurized on {report.Device}{(report.Precision == "fp32" ? "" : $" ({report.Precision}, calibrated in {report.Timings.CalibrateSeconds:F1} s)")} in {report.Timings.FeaturizeSeconds:F1} s ({report.Timings.FeaturizeImagesPerSecond:F1} img/s, {report.Timings.ImagesComputed} computed)");
         AnsiConsole.MarkupLineInterpolated($"Head trained in {report.Timings.TrainSeconds:F1} s over {report.History.Count} epochs");
         if (report.Initial is { } initial)
             AnsiConsole.MarkupLineInterpolated($"Before training: accuracy {initial.Accuracy:F4}, log-loss {initial.LogLoss:F4}");

@@ -101,6 +101,27 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_with_precision_int8_saves_an_int8_model_that_predict_runs_and_refuses_it_with_features()
+    {
+        var train = CopySlice("train", classes: 2, perClass: 10);
+        var output = Path.Combine(_root, "int8");
+
+        var (code, text) = await CliRun.RunAsync("train", "--data", train, "--precision", "int8", "--out", output, "--cache", Path.Combine(_root, "cache"));
+
+        Assert.Equal(0, code);
+        Assert.Contains("(int8)", text, StringComparison.Ordinal);
+        using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json"))))
+            Assert.Equal("int8", report.RootElement.GetProperty("precision").GetString());
+        var image = Directory.GetFiles(Path.Combine(train, "Bag"))[0];
+        var predicted = await CliRun.RunAsync("predict", "--model", Path.Combine(output, "model.zip"), "--json", image);
+        Assert.Equal(0, predicted.Code);
+        Assert.Contains("\"label\"", predicted.Output, StringComparison.Ordinal);
+        var refused = await CliRun.RunAsync("train", "--features", Path.Combine(_root, "none"), "--precision", "int8");
+        Assert.NotEqual(0, refused.Code);
+        Assert.Contains("--precision int8", refused.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_writes_an_overlay_per_image_named_after_it_and_the_heatmaps_as_json()
     {
         var train = CopySlice("train", classes: 2, perClass: 12);

@@ -14,7 +14,7 @@ internal sealed record MapGrid(double StrideX, double OffsetX, double StrideY, d
     [
         "Relu", "LeakyRelu", "PRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Elu", "Selu", "Gelu", "Erf",
         "BatchNormalization", "InstanceNormalization", "LRN", "Add", "Sub", "Mul", "Div", "Sum", "Max", "Min", "Concat",
-        "Identity", "Dropout", "Cast", "Transpose",
+        "Identity", "Dropout", "Cast", "Transpose", "QuantizeLinear", "DequantizeLinear",
     ];
 
     private static readonly HashSet<string> Windows = ["Conv", "MaxPool", "AveragePool"];
@@ -30,7 +30,7 @@ internal sealed record MapGrid(double StrideX, double OffsetX, double StrideY, d
         var path = new List<NodeProto>();
         for (var tensor = map; tensor != input;)
         {
-            if (!producers.TryGetValue(tensor, out var node) || !(InPlace.Contains(node.OpType) || Windows.Contains(node.OpType)))
+            if (!producers.TryGetValue(tensor, out var node) || !(InPlace.Contains(node.OpType) || Windows.Contains(node.OpType) || ChannelGather(node)))
                 return null;
             path.Add(node);
             // The data input: the first one computed from the image (not a weight or a constant).
@@ -48,6 +48,10 @@ internal sealed record MapGrid(double StrideX, double OffsetX, double StrideY, d
         }
         return new MapGrid(x.Stride, x.Offset, y.Stride, y.Offset);
     }
+
+    /// <summary>A Gather along NCHW's channel axis reorders planes (RGB to BGR), not positions.</summary>
+    private static bool ChannelGather(NodeProto node) =>
+        node.OpType == "Gather" && node.Attribute.FirstOrDefault(a => a.Name == "axis")?.I == 1;
 
     private sealed record WindowShape(long[] Kernel, long[] Strides, long[] Dilations, double[] PadBegin);
 

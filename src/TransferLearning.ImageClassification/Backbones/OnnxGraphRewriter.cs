@@ -83,12 +83,15 @@ internal static class OnnxGraphRewriter
             $"Backbone '{spec.Name}': the ONNX graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => i.Name))}); say which takes the image with InputName.");
     }
 
-    /// <summary>The input of the last Gemm/MatMul, followed back through flattening to the map or pool that feeds it.</summary>
+    /// <summary>
+    /// The input of the last Gemm/MatMul, followed back through flattening to the map or pool that feeds it; in a graph
+    /// without a classifier (a feature extractor, such as BackboneQuantizer.WriteInt8Backbone's), its first output.
+    /// </summary>
     private static string FindAutoFeatureTensor(GraphProto graph, Dictionary<string, NodeProto> producers)
     {
-        var classifier = graph.Node.LastOrDefault(n => n.OpType is "Gemm" or "MatMul")
-            ?? throw new InvalidDataException("The ONNX graph has no Gemm or MatMul to find the features before; name the FeatureNode.");
-        var tensor = classifier.Input[0];
+        var classifier = graph.Node.LastOrDefault(n => n.OpType is "Gemm" or "MatMul");
+        var tensor = classifier?.Input[0] ?? graph.Output.FirstOrDefault()?.Name
+            ?? throw new InvalidDataException("The ONNX graph has no output and no Gemm or MatMul to find the features before; name the FeatureNode.");
         while (producers.TryGetValue(tensor, out var node) && Flattening.Contains(node.OpType)) tensor = node.Input[0];
         return tensor;
     }

@@ -54,12 +54,7 @@ internal static class OnnxExporter
                 Add(graph, "Slice", [shape, Int64s(graph, "channels_start", 3), Int64s(graph, "channels_end", 4)], "channels")], "sizes", Int("axis", 0));
         x = Add(graph, "Resize", [x, "", "", sizes], "resized",
             Text("mode", "linear"), Int("antialias", 1), Text("coordinate_transformation_mode", "half_pixel"));
-        var (sourceChannel, scale, mean, inverseStd) = preprocessor.Constants;
-        x = Add(graph, "Gather", [x, Int64s(graph, "planes", [.. sourceChannel.Select(c => (long)c)])], "planes", Int("axis", channelAxis));
-        x = Add(graph, "Mul", [x, Floats(graph, "scale", [], [scale])], "scaled");
-        x = Add(graph, "Sub", [x, Floats(graph, "mean", nchw ? [1, 3, spec.InputSize.Height, spec.InputSize.Width] : [1, spec.InputSize.Height, spec.InputSize.Width, 3],
-            nchw ? mean : Interleave(mean))], "centred");
-        x = Add(graph, "Mul", [x, Floats(graph, "inverse_std", nchw ? [1, 3, 1, 1] : [1, 1, 1, 3], inverseStd)], "normalized");
+        x = NormalizationGraph.Append(graph, x, preprocessor, spec, prefix: "", constantPrefix: "const/");
         if (views == 2)
         {
             var mirrored = Add(graph, "Slice", [x, Int64s(graph, "flip_start", -1), Int64s(graph, "flip_end", long.MinValue), Int64s(graph, "flip_axis", widthAxis), Int64s(graph, "flip_step", -1)], "mirrored");
@@ -167,16 +162,6 @@ internal static class OnnxExporter
         var (inSize, outSize) = (head.LayerSizes[layer], head.LayerSizes[layer + 1]);
         var parameters = head.Parameters;
         return (parameters.Slice(offset, inSize * outSize).ToArray(), parameters.Slice(offset + inSize * outSize, outSize).ToArray());
-    }
-
-    /// <summary>Planar [3, H·W] values as interleaved [H·W, 3], for NHWC graphs.</summary>
-    private static float[] Interleave(float[] planar)
-    {
-        var area = planar.Length / 3;
-        var result = new float[planar.Length];
-        for (var p = 0; p < 3; p++)
-            for (var i = 0; i < area; i++) result[i * 3 + p] = planar[p * area + i];
-        return result;
     }
 
     private static string Floats(GraphProto graph, string name, long[] dims, float[] values) =>

@@ -90,6 +90,56 @@ public static class BackboneQuantizer
             collectors.ToDictionary(c => c.Key, c => c.Value.Range));
     }
 
+    /// <summary>
+    /// Writes a stand-alone int8 backbone to <paramref name="path"/> (temp file, then renamed): 0..255 RGB pixels in
+    /// (input <c>pixels</c>, in the backbone's layout and input size), the normalisation and the quantized network inside,
+    /// the feature map out. Any ONNX runtime runs it; this library loads it as a custom backbone with the returned
+    /// specification (or <c>BackboneSpec.FromOnnxFile(path, size, new PixelNormalization())</c>).
+    /// </summary>
+    /// <returns>The specification that loads the file, and how many convolutions ONNX Runtime runs in int8.</returns>
+    /// <exception cref="InvalidDataException">The calibration was made for another backbone file or cut.</exception>
+    public static QuantizedBackbone WriteInt8Backbone(BackboneSpec backbone, Int8Calibration calibration, string path, string? modelDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        ArgumentNullException.ThrowIfNull(calibration);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var (bytes, sha256) = BackboneRunner.ReadModel(backbone, modelDirectory);
+        var rewrite = OnnxGraphRewriter.ToFeatureExtractor(bytes, backbone);
+        var quantized = Build(rewrite, sha256, backbone, calibration);
+        var fusion = FusionCount.Of(quantized);
+
+        var model = ModelProto.Parser.ParseFrom(quantized);
+        var graph = model.Graph;
+        var input = graph.Input.Single(i => i.Name == rewrite.InputName);
+        var pixels = new ValueInfoProto { Name = "pixels", Type = input.Type.Clone() };
+        var normalization = new GraphProto();
+        var normalized = NormalizationGraph.Append(normalization, pixels.Name, new ImagePreprocessor(backbone.InputSize, backbone.Layout, backbone.Normalization), backbone,
+            prefix: "pixels/", constantPrefix: "pixels/const/");
+        normalization.Node.Last().Output[0] = rewrite.InputName; // the network reads the normalised pixels under its old input's name
+        var network = graph.Node.ToArray();
+        graph.Node.Clear();
+        graph.Node.AddRange(normalization.Node.Concat(network));
+        graph.Initializer.AddRange(normalization.Initializer);
+        graph.Input.Remove(input);
+        graph.Input.Insert(0, pixels);
+        graph.Output.Clear();
+        graph.Output.Add(new ValueInfoProto { Name = rewrite.PooledTensor, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } });
+        OnnxGraphRewriter.Prune(graph, rewrite.PooledTensor, pixels.Name);
+        foreach (var (key, value) in new[] { ("source_backbone", backbone.Name), ("source_sha256", sha256), ("precision", "int8"), ("int8_calibration", calibration.Fingerprint), ("input", "0..255 RGB pixels") })
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        AtomicFile.Write(path, stream => model.WriteTo(stream));
+
+        var spec = BackboneSpec.FromOnnxFile(path, backbone.InputSize, new PixelNormalization(), backbone.Layout) with
+        {
+            Name = backbone.Name + "-int8",
+            InputName = pixels.Name,
+            FeatureNode = rewrite.PooledTensor,
+            Pooling = backbone.Pooling,
+            FeatureSize = backbone.FeatureSize,
+        };
+        return new QuantizedBackbone(spec, fusion.IntegerConvolutions, fusion.FloatConvolutions);
+    }
+
     /// <summary>The int8 form of a cut backbone graph, for <see cref="BackboneRunner"/>.</summary>
     /// <exception cref="InvalidDataException">The calibration was made for another backbone file or cut.</exception>
     internal static byte[] Build(OnnxGraphRewriter.Result rewrite, string sha256, BackboneSpec backbone, Int8Calibration calibration)

@@ -60,4 +60,7 @@ public sealed record Timings(double FeaturizeSeconds, double FeaturizeImagesPerS
 {
     /// <summary>Images computed per second of backbone time: the network's own throughput in this run.</summary>
     public double BackboneImagesPerSecond => BackboneSeconds > 0 ? ImagesComputed / BackboneSeconds : 0;
+
+    /// <summary>Calibrating the int8 backbone before featurizing (0 in float32).</summary>
+    public double CalibrateSeconds { get; init; }
 }

@@ -25,7 +25,10 @@ public sealed class TransferTrainer
         var s = Settings;
         var split = Split(s);
         await Downloads.ModelStore.At(s.Featurizer.ModelDirectory).EnsureAsync(s.Backbone, s.DownloadProgress, cancellationToken).ConfigureAwait(false);
-        var featurizer = BottleneckFeaturizer.Create(s.Backbone, await FeaturizerOptionsAsync(s, s.Backbone, split, cancellationToken).ConfigureAwait(false), s.Logger);
+        var calibration = System.Diagnostics.Stopwatch.StartNew();
+        var options = await FeaturizerOptionsAsync(s, s.Backbone, split, cancellationToken).ConfigureAwait(false);
+        var calibrateSeconds = options.Int8 is null ? 0 : calibration.Elapsed.TotalSeconds;
+        var featurizer = BottleneckFeaturizer.Create(s.Backbone, options, s.Logger);
         try
         {
             var paths = split.Train.Concat(split.Validation).Concat(split.Test).Select(i => i.Path).ToArray();
@@ -45,6 +48,7 @@ public sealed class TransferTrainer
             HeadRun.LogSkipped(s.Logger, features);
 
             var (head, classes, report) = HeadRun.Fit(s, s.Head, featurizer, split, features, cancellationToken);
+            report = report with { Timings = report.Timings with { CalibrateSeconds = calibrateSeconds } };
             HeadRun.LogWarnings(s.Logger, report);
             return new TrainingResult(new TransferClassifier(featurizer, head, classes), report);
         }

@@ -107,6 +107,7 @@ public sealed class FeatureShardsTests : IDisposable
         TransferClassifierBuilder Builder() => new TransferClassifierBuilder().WithFeatures(shards);
 
         Assert.Throws<InvalidOperationException>(() => Builder().WithHorizontalFlip().Build());
+        Assert.Contains("WithInt8", Assert.Throws<InvalidOperationException>(() => Builder().WithInt8().Build()).Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => Builder().WithTestImages(_folder.Combine("data")).Build());
         Assert.Throws<InvalidOperationException>(() => Builder().BuildExperiment([Backbone]));
         Assert.Throws<InvalidOperationException>(() => new TransferClassifierBuilder().WithImages(_folder.Combine("data")).WithTestFeatures(shards).Build());
