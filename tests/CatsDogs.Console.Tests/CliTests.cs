@@ -109,16 +109,31 @@ public sealed class CliTests : IDisposable
         var (code, text) = await CliRun.RunAsync("train", "--data", train, "--precision", "int8", "--out", output, "--cache", Path.Combine(_root, "cache"));
 
         Assert.Equal(0, code);
-        Assert.Contains("(int8)", text, StringComparison.Ordinal);
+        Assert.Contains("(int8, calibrated in", text, StringComparison.Ordinal);
         using (var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "report.json"))))
             Assert.Equal("int8", report.RootElement.GetProperty("precision").GetString());
         var image = Directory.GetFiles(Path.Combine(train, "Bag"))[0];
         var predicted = await CliRun.RunAsync("predict", "--model", Path.Combine(output, "model.zip"), "--json", image);
         Assert.Equal(0, predicted.Code);
         Assert.Contains("\"label\"", predicted.Output, StringComparison.Ordinal);
-        var refused = await CliRun.RunAsync("train", "--features", Path.Combine(_root, "none"), "--precision", "int8");
+        var refused = await CliRun.RunCapturingErrorsAsync("train", "--features", Path.Combine(_root, "none"), "--precision", "int8");
         Assert.NotEqual(0, refused.Code);
-        Assert.Contains("--precision int8", refused.Output, StringComparison.Ordinal);
+        Assert.Contains("--precision int8 calibrates on images", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quantize_writes_an_int8_backbone_file_that_trains_as_a_custom_backbone()
+    {
+        var train = CopySlice("train", classes: 2, perClass: 10);
+        var file = Path.Combine(_root, "resnet18-layer3-int8.onnx");
+
+        var (code, text) = await CliRun.RunAsync("quantize", "--backbone", "resnet18-layer3", "--data", train, "--out", file, "--images", "8");
+        var trained = await CliRun.RunAsync("train", "--data", train, "--backbone", file, "--normalization", "raw", "--out", Path.Combine(_root, "custom"), "--cache", Path.Combine(_root, "cache"));
+
+        Assert.Equal(0, code);
+        Assert.Contains("15 of 15 convolutions run as QLinearConv (0 left in float)", text, StringComparison.Ordinal);
+        Assert.Equal(0, trained.Code);
+        Assert.True(File.Exists(Path.Combine(_root, "custom", "model.zip")));
     }
 
     [Fact]
