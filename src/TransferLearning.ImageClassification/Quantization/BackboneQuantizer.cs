@@ -85,7 +85,8 @@ public static class BackboneQuantizer
             progress?.Report(start + batch.Length);
         }
         if (decoded == 0) throw new InvalidDataException($"None of the {images.Count} calibration images could be decoded.");
-        var reduceRange = options.ReduceRange ?? !QuantizationOptions.CpuHasVnni;
+        // Saturation is an x86 matter (vpmaddubsw without VNNI); Arm's dot-product kernels do not need 7-bit weights.
+        var reduceRange = options.ReduceRange ?? (System.Runtime.Intrinsics.X86.X86Base.IsSupported && !QuantizationOptions.CpuHasVnni);
         return new Int8Calibration(sha256, options.Method, options.Percentile, decoded, options.PerChannelWeights, reduceRange,
             collectors.ToDictionary(c => c.Key, c => c.Value.Range));
     }

@@ -18,8 +18,10 @@ public sealed record QuantizationOptions
     public bool PerChannelWeights { get; init; } = true;
 
     /// <summary>
-    /// 7-bit weights, for CPUs without VNNI, whose uint8×int8 instructions can saturate. Null (default): on exactly when
-    /// this CPU lacks AVX-512 VNNI and AVX-VNNI.
+    /// 7-bit weights, for x86 CPUs without VNNI, whose uint8×int8 instructions can saturate. Null (default): on exactly
+    /// when the calibrating CPU is x86 without AVX-512 VNNI or AVX-VNNI. The choice is saved with the calibration, so a
+    /// model keeps its weights wherever it runs: set true for a model that must give the same answers on CPUs without
+    /// VNNI too (ONNX Runtime's 8-bit kernels there can saturate and answer differently).
     /// </summary>
     public bool? ReduceRange { get; init; }
 

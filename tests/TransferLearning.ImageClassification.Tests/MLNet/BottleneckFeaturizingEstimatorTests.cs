@@ -106,4 +106,24 @@ public class BottleneckFeaturizingEstimatorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.FeaturizeImages("Features", "ImagePath").Fit(data));
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.FeaturizeImages("Features", "Number").Fit(data));
     }
+
+    [Fact]
+    public async Task With_an_int8_calibration_in_its_options_the_estimator_gives_the_int8_featurizer_s_features()
+    {
+        using var folder = TestImages.NewFolder();
+        var rows = Rows(folder, classes: 2, perClass: 3);
+        var paths = rows.Select(r => r.ImagePath).ToArray();
+        var options = new FeaturizerOptions { CacheDirectory = null, Int8 = await ImageClassification.Quantization.BackboneQuantizer.CalibrateAsync(BackboneCatalog.ResNet18, paths) };
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(rows);
+
+        using var transformer = ml.Transforms.FeaturizeImages("Features", "ImagePath", options: options).Fit(data);
+        var features = transformer.Transform(data).GetColumn<float[]>("Features").ToArray();
+
+        using var featurizer = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18, options);
+        var expected = (await featurizer.FeaturizeAsync(paths)).Features;
+        using var float32 = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18, options with { Int8 = null });
+        Assert.Equal(expected, features);
+        Assert.NotEqual((await float32.FeaturizeAsync(paths)).Features[0], features[0]);
+    }
 }
