@@ -14,7 +14,8 @@ namespace TransferLearning.ImageClassification.Quantization;
 /// </summary>
 public static class BackboneQuantizer
 {
-    private const int CalibrationBatch = 32;
+    // Percentile reads whole activations (about 10 MB an image for ResNet18 at 224), MinMax two numbers per activation.
+    private const int MinMaxBatch = 32, PercentileBatch = 8;
 
     /// <summary>
     /// Runs <paramref name="images"/> through the float backbone and records every quantized activation's range.
@@ -44,18 +45,17 @@ public static class BackboneQuantizer
         var collectors = tensors.ToDictionary(t => t, _ => new RangeCollector(options.Method, options.Percentile));
 
         var measured = prepared; // not needed afterwards: no copy of the weights
-        var fetched = tensors.Where(t => t != rewrite.InputName).ToArray();
-        measured.Graph.Output.Clear();
-        foreach (var tensor in fetched)
-            measured.Graph.Output.Add(new ValueInfoProto { Name = tensor, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } });
+        var activations = tensors.Where(t => t != rewrite.InputName).ToArray();
+        var fetched = MeasureOutputs(measured.Graph, activations, options.Method);
         using var session = BackboneRunner.CreateSession(measured.ToByteArray(), 0, cudaDevice: null);
         var preprocessor = new ImagePreprocessor(backbone.InputSize, backbone.Layout, backbone.Normalization);
         var floats = 3 * backbone.InputSize.Area;
         var decoded = 0;
-        for (var start = 0; start < images.Count; start += CalibrationBatch)
+        var batchSize = options.Method == CalibrationMethod.Percentile ? PercentileBatch : MinMaxBatch;
+        for (var start = 0; start < images.Count; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = images.Skip(start).Take(CalibrationBatch).ToArray();
+            var batch = images.Skip(start).Take(batchSize).ToArray();
             var files = await Task.WhenAll(batch.Select(path => ReadOrNullAsync(path, cancellationToken))).ConfigureAwait(false);
             var input = new float[batch.Length * floats];
             var ok = new bool[batch.Length];
@@ -81,7 +81,13 @@ public static class BackboneQuantizer
             using var tensor = OrtValue.CreateTensorValueFromMemory(packed, shape);
             using var runOptions = new RunOptions();
             using var outputs = session.Run(runOptions, [rewrite.InputName], [tensor], fetched);
-            Parallel.For(0, fetched.Length, i => collectors[fetched[i]].Add(outputs[i].GetTensorDataAsSpan<float>()));
+            // MinMax fetches each activation's batch minimum and maximum, Percentile the activation itself.
+            Parallel.For(0, activations.Length, i =>
+            {
+                var collector = collectors[activations[i]];
+                if (fetched.Length == activations.Length) collector.Add(outputs[i].GetTensorDataAsSpan<float>());
+                else collector.Add([outputs[2 * i].GetTensorDataAsSpan<float>()[0], outputs[2 * i + 1].GetTensorDataAsSpan<float>()[0]]);
+            });
             progress?.Report(start + batch.Length);
         }
         if (decoded == 0) throw new InvalidDataException($"None of the {images.Count} calibration images could be decoded.");
@@ -148,6 +154,25 @@ public static class BackboneQuantizer
         if (!string.Equals(sha256, calibration.BackboneSha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"The int8 calibration was made for backbone file {calibration.BackboneSha256}, not '{backbone.Name}' ({sha256}); calibrate again.");
         return QdqGraph.Build(Prepare(rewrite, backbone), rewrite.PooledTensor, calibration).ToByteArray();
+    }
+
+    /// <summary>
+    /// Makes the graph's outputs what calibration reads: with MinMax, a ReduceMin and a ReduceMax per activation (two
+    /// numbers each, so ONNX Runtime keeps its fused, blocked layouts and reuses the activations' memory); with
+    /// Percentile, the activations themselves.
+    /// </summary>
+    private static string[] MeasureOutputs(GraphProto graph, string[] activations, CalibrationMethod method)
+    {
+        graph.Output.Clear();
+        var outputs = method == CalibrationMethod.Percentile ? activations
+            : [.. activations.SelectMany(t => new[]
+            {
+                OnnxNodes.Add(graph, "ReduceMin", [t], t + "/calibration_min", OnnxNodes.Int("keepdims", 0)),
+                OnnxNodes.Add(graph, "ReduceMax", [t], t + "/calibration_max", OnnxNodes.Int("keepdims", 0)),
+            })];
+        foreach (var output in outputs)
+            graph.Output.Add(new ValueInfoProto { Name = output, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } });
+        return outputs;
     }
 
     private static ModelProto Prepare(OnnxGraphRewriter.Result rewrite, BackboneSpec backbone) => rewrite.Pools

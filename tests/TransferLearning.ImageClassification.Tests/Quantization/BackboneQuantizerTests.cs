@@ -84,6 +84,23 @@ public sealed class BackboneQuantizerTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public async Task Percentile_ranges_lie_within_the_min_max_ranges_of_the_same_images()
+    {
+        var images = Bundled(TestImages.Train, 8);
+        var minMax = await BackboneQuantizer.CalibrateAsync(BackboneCatalog.ResNet18Layer3, images);
+        var percentile = await BackboneQuantizer.CalibrateAsync(BackboneCatalog.ResNet18Layer3, images, new QuantizationOptions { Method = CalibrationMethod.Percentile, Percentile = 99.9 });
+
+        Assert.Equal(minMax.Ranges.Keys.Order(), percentile.Ranges.Keys.Order());
+        Assert.All(minMax.Ranges, r =>
+        {
+            var (min, max) = percentile.Ranges[r.Key];
+            Assert.InRange(min, r.Value.Min, r.Value.Max);
+            Assert.InRange(max, min, r.Value.Max);
+        });
+        Assert.Contains(minMax.Ranges, r => percentile.Ranges[r.Key].Max < r.Value.Max); // the tails were cut somewhere
+    }
+
+    [Fact]
     public async Task A_calibration_for_another_backbone_file_is_refused_by_name()
     {
         var calibration = await BackboneQuantizer.CalibrateAsync(BackboneCatalog.ResNet18Layer3, Bundled(TestImages.Train, 4));
