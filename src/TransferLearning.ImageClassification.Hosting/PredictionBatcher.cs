@@ -9,8 +9,8 @@ namespace TransferLearning.ImageClassification.Hosting;
 /// <summary>
 /// Gathers concurrent predictions into backbone batches. One batch runs at a time, on all cores, on the model leased
 /// when it closed; while it runs, the next one gathers. When none is running, what is queued runs at once, so a lone
-/// request never waits for company; a request that finds nothing running and nothing queued runs on its own thread,
-/// without the hand-over to the batching loop and back. Up to <see cref="ClassifierOptions.MaxBatchSize"/> images a batch; a
+/// request never waits for company; a request that finds nothing running and nothing queued runs straight away on the
+/// thread pool, without the hand-over to the batching loop and back. Up to <see cref="ClassifierOptions.MaxBatchSize"/> images a batch; a
 /// <see cref="ClassifierOptions.MaxBatchDelay"/> above zero also waits that long for more before running a batch that
 /// is not full.
 /// </summary>
@@ -22,21 +22,27 @@ internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metric
     public Task<BatchPrediction> EnqueueAsync(byte[] image, CancellationToken cancellationToken)
     {
         var pending = new Pending(image, Stopwatch.GetTimestamp(), new TaskCompletionSource<BatchPrediction>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<BatchPrediction>(cancellationToken);
         if (_queue.Reader.Completion.IsCompleted) throw new InvalidOperationException("The service is stopping.");
         if (options.Value.MaxBatchDelay == TimeSpan.Zero && _queue.Reader.Count == 0 && _running.Wait(0))
-        {
-            try
-            {
-                Run([pending]);
-            }
-            finally
-            {
-                _running.Release(); // a waiting loop gets it first: what queued meanwhile runs next
-            }
-            return pending.Answer.Task;
-        }
+            return RunAloneAsync(pending); // holds the turn already: calls that follow, even from this thread, queue behind it
         if (!_queue.Writer.TryWrite(pending)) throw new InvalidOperationException("The service is stopping.");
         return pending.Answer.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>A request that found nothing running or queued: one hop to the thread pool, not two through the loop.</summary>
+    private async Task<BatchPrediction> RunAloneAsync(Pending pending)
+    {
+        try
+        {
+            await Task.Yield(); // the caller gets its task back first and may send more, which gather into the next batch
+            Run([pending]);
+        }
+        finally
+        {
+            _running.Release(); // a waiting loop gets it first: what queued meanwhile runs next
+        }
+        return await pending.Answer.Task.ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -91,6 +97,12 @@ internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metric
             catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
             {
                 // The window closed: run what has come.
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: what was already taken from the queue gets its answer too (cancelled), not a hang.
+                foreach (var taken in batch) taken.Answer.TrySetCanceled(stoppingToken);
+                throw;
             }
         }
         if (batch.Count > 0) Run(batch);

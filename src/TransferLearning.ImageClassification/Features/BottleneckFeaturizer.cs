@@ -167,18 +167,18 @@ public sealed class BottleneckFeaturizer : IDisposable
         return await FeaturizationPipeline.RunAsync(featurizers, paths, progress, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The features of every view of one image (as <see cref="FeaturizeEncoded"/> gives them) and the map the
-    /// features pool, [views, channels, height, width], for class-activation maps.
-    /// </summary>
-    /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
-    /// <exception cref="NotSupportedException">The backbone does not pool a spatial map.</exception>
     /// <summary>"int8" when the backbone runs quantized (<see cref="FeaturizerOptions.Int8"/>), else "fp32".</summary>
     internal string Precision => _options.Int8 is null ? "fp32" : "int8";
 
     /// <summary>Where the cells of <see cref="FeaturizeWithMap"/>'s map sit over the input; null when the graph does not say.</summary>
     internal MapGrid? MapGrid => _runner.MapGrid;
 
+    /// <summary>
+    /// The features of every view of one image (as <see cref="FeaturizeEncoded"/> gives them) and the map the
+    /// features pool, [views, channels, height, width], for class-activation maps.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
+    /// <exception cref="NotSupportedException">The backbone does not pool a spatial map.</exception>
     internal (float[] Views, float[] Map, int[] MapShape) FeaturizeWithMap(byte[] encoded)
     {
         var input = new float[ImageFloats];

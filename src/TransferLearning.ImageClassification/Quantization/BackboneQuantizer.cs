@@ -18,8 +18,9 @@ public static class BackboneQuantizer
     private const int MinMaxBatch = 32, PercentileBatch = 8;
 
     /// <summary>
-    /// Runs <paramref name="images"/> through the float backbone and records every quantized activation's range.
-    /// Images that cannot be decoded are passed over.
+    /// Runs every one of <paramref name="images"/> through the float backbone and records each quantized activation's
+    /// range (<see cref="TransferClassifierBuilder.WithInt8"/> draws <see cref="QuantizationOptions.CalibrationImages"/>
+    /// of the training part for it). Images that cannot be decoded are passed over.
     /// </summary>
     /// <param name="backbone">The backbone to quantize (its features must be pooled from a spatial map).</param>
     /// <param name="images">Calibration image files, e.g. 256 drawn from the training part.</param>
@@ -99,11 +100,17 @@ public static class BackboneQuantizer
 
     /// <summary>
     /// Writes a stand-alone int8 backbone to <paramref name="path"/> (temp file, then renamed): 0..255 RGB pixels in
-    /// (input <c>pixels</c>, in the backbone's layout and input size), the normalisation and the quantized network inside,
+    /// (input <c>pixels</c>, in the backbone's layout and at its input size), the normalisation and the quantized network inside,
     /// the feature map out. Any ONNX runtime runs it; this library loads it as a custom backbone with the returned
-    /// specification (or <c>BackboneSpec.FromOnnxFile(path, size, new PixelNormalization())</c>).
+    /// specification (or <c>BackboneSpec.FromOnnxFile(path, size, new PixelNormalization(), layout)</c>).
     /// </summary>
+    /// <param name="backbone">The float backbone that was calibrated.</param>
+    /// <param name="calibration">Its calibration (<see cref="CalibrateAsync"/>).</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="modelDirectory">Folder of downloaded backbones (null: the default).</param>
     /// <returns>The specification that loads the file, and how many convolutions ONNX Runtime runs in int8.</returns>
+    /// <exception cref="BackboneNotFoundException">The backbone's file is missing or not the expected one.</exception>
+    /// <exception cref="NotSupportedException">The backbone has no spatial map, or an operator the opset-13 upgrade does not know.</exception>
     /// <exception cref="InvalidDataException">The calibration was made for another backbone file or cut.</exception>
     public static QuantizedBackbone WriteInt8Backbone(BackboneSpec backbone, Int8Calibration calibration, string path, string? modelDirectory = null)
     {
@@ -118,7 +125,7 @@ public static class BackboneQuantizer
         var model = ModelProto.Parser.ParseFrom(quantized);
         var graph = model.Graph;
         var input = graph.Input.Single(i => i.Name == rewrite.InputName);
-        var pixels = new ValueInfoProto { Name = "pixels", Type = input.Type.Clone() };
+        var pixels = new ValueInfoProto { Name = rewrite.InputName == "pixels" ? "rgb_pixels" : "pixels", Type = input.Type.Clone() };
         var normalization = new GraphProto();
         var normalized = NormalizationGraph.Append(normalization, pixels.Name, new ImagePreprocessor(backbone.InputSize, backbone.Layout, backbone.Normalization), backbone,
             prefix: "pixels/", constantPrefix: "pixels/const/");

@@ -58,16 +58,19 @@ public sealed class Int8Calibration
         {
             throw new InvalidDataException($"The int8 calibration is not valid JSON: {e.Message}", e);
         }
-        if (stored is not { Version: 1, Ranges: { } ranges } || !Enum.TryParse<CalibrationMethod>(stored.Method, out var method)
-            || ranges.Any(r => r.Tensor is null || !float.IsFinite(r.Min) || !float.IsFinite(r.Max) || r.Min > r.Max))
-            throw new InvalidDataException("The int8 calibration is damaged or from a newer version (expected version 1 with finite ranges).");
-        return new Int8Calibration(stored.BackboneSha256 ?? "", method, stored.Percentile, stored.Images, stored.PerChannelWeights, stored.ReduceRange,
-            ranges.ToDictionary(r => r.Tensor, r => (r.Min, r.Max)));
+        if (stored is not { Version: 1, Ranges: { } ranges, BackboneSha256: { } sha256, PerChannelWeights: { } perChannel, ReduceRange: { } reduceRange }
+            || !Enum.TryParse<CalibrationMethod>(stored.Method, out var method) || !Enum.IsDefined(method)
+            || ranges.Any(r => r?.Tensor is null || !float.IsFinite(r.Min) || !float.IsFinite(r.Max) || r.Min > r.Max)
+            || ranges.DistinctBy(r => r.Tensor).Count() != ranges.Length)
+            throw new InvalidDataException(
+                "The int8 calibration is damaged or from a newer version (expected version 1, every field, and one finite range per tensor).");
+        return new Int8Calibration(sha256, method, stored.Percentile, stored.Images, perChannel, reduceRange, ranges.ToDictionary(r => r.Tensor, r => (r.Min, r.Max)));
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private sealed record Stored(int Version, string? BackboneSha256, string? Method, double Percentile, int Images, bool PerChannelWeights, bool ReduceRange, StoredRange[]? Ranges);
+    // Nullable where a missing field must be refused rather than read as false: it would build another graph.
+    private sealed record Stored(int Version, string? BackboneSha256, string? Method, double Percentile, int Images, bool? PerChannelWeights, bool? ReduceRange, StoredRange[]? Ranges);
 
     private sealed record StoredRange(string Tensor, float Min, float Max);
 }

@@ -35,10 +35,10 @@ internal static class QdqGraph
     /// </summary>
     public static IReadOnlyList<string> Tensors(ModelProto prepared, string map)
     {
-        // The nodes only: cloning the graph would copy every weight.
+        // The nodes and the scalars (a Clip's bounds): cloning the graph would copy every weight.
         var graph = new GraphProto { Input = { prepared.Graph.Input }, Output = { prepared.Graph.Output } };
         graph.Node.AddRange(prepared.Graph.Node.Select(n => n.Clone()));
-        graph.Initializer.AddRange(prepared.Graph.Initializer.Select(i => new TensorProto { Name = i.Name }));
+        graph.Initializer.AddRange(prepared.Graph.Initializer.Select(i => i.Dims.Aggregate(1L, (a, b) => a * b) <= 1 ? i : new TensorProto { Name = i.Name }));
         Absorb(graph, map);
         return Plan(graph, map).Tensors;
     }
@@ -93,13 +93,23 @@ internal static class QdqGraph
         {
             var (input, output) = (activation.Input[0], activation.Output[0]);
             if (!producers.TryGetValue(input, out var producer) || consumers[input].Count() != 1 || outputs.Contains(input)) continue;
+            if (activation.OpType == "Clip" && !FloorAtOrBelowZero(activation, graph)) continue; // the range always holds 0: a floor above it would be lost
             // Only where a QuantizeLinear will follow: after a quantized operator, or before quantized operators only.
             var quantizedAfter = needed.Contains(producer) && Quantized.Contains(producer.OpType)
                 || consumers[output].Any() && consumers[output].All(c => needed.Contains(c) && Quantized.Contains(c.OpType));
             if (!quantizedAfter) continue;
             producer.Output[producer.Output.IndexOf(input)] = output;
+            producers[output] = producer; // a second activation in a row now follows the producer
             graph.Node.Remove(activation);
         }
+    }
+
+    /// <summary>Whether a Clip's minimum (an input from opset 11 on) is absent or at most 0.</summary>
+    private static bool FloorAtOrBelowZero(NodeProto clip, GraphProto graph)
+    {
+        if (clip.Input.Count < 2 || clip.Input[1].Length == 0) return true;
+        var minimum = graph.Initializer.FirstOrDefault(i => i.Name == clip.Input[1]);
+        return minimum is not null && OnnxTensors.Floats(minimum) is [<= 0f];
     }
 
     /// <summary>The tensors to quantize and the nodes whose weights to quantize (the quantized operators computing the map).</summary>

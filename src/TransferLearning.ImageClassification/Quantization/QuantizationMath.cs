@@ -18,7 +18,8 @@ internal static class QuantizationMath
 
     /// <summary>
     /// int8 scale for weights whose largest magnitude is <paramref name="maxAbs"/>: ±127, or ±63 with
-    /// <paramref name="reduceRange"/> (7 bits, so u8·s8 pairs cannot saturate vpmaddubsw's int16 sums on CPUs without VNNI).
+    /// <paramref name="reduceRange"/> (7 bits, so u8·s8 pairs cannot saturate vpmaddubsw's int16 sums on CPUs without VNNI;
+    /// ONNX Runtime's quantizer uses −64..64 there, ±63 keeps the range symmetric).
     /// </summary>
     public static float Symmetric(float maxAbs, bool reduceRange) =>
         maxAbs > 1e-30f && float.IsFinite(maxAbs) ? maxAbs / (reduceRange ? 63f : 127f) : 1f;

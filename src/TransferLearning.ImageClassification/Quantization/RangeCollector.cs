@@ -17,21 +17,24 @@ internal sealed class RangeCollector(CalibrationMethod method, double percentile
     {
         if (values.IsEmpty) return;
         var (min, max) = (TensorPrimitives.Min(values), TensorPrimitives.Max(values));
-        if (float.IsNaN(min) || float.IsNaN(max)) (min, max) = FiniteExtremes(values); // NaN propagates through the vector kernels
+        if (!float.IsFinite(min) || !float.IsFinite(max)) (min, max) = FiniteExtremes(values); // one NaN or ∞ would spoil the range
         (_min, _max) = (Math.Min(_min, min), Math.Max(_max, max));
         if (method != CalibrationMethod.Percentile) return;
         Widen(Math.Max(Math.Abs(_min), Math.Abs(_max)));
         var perBin = Bins / (2 * _radius);
         foreach (var v in values)
-            if (float.IsFinite(v)) _histogram[Math.Clamp((int)((v + _radius) * perBin), 0, Bins - 1)]++;
-        _count += values.Length;
+        {
+            if (!float.IsFinite(v)) continue;
+            _histogram[Math.Clamp((int)((v + _radius) * perBin), 0, Bins - 1)]++;
+            _count++;
+        }
     }
 
     private static (float Min, float Max) FiniteExtremes(ReadOnlySpan<float> values)
     {
         var (min, max) = (float.PositiveInfinity, float.NegativeInfinity);
         foreach (var v in values)
-            if (!float.IsNaN(v)) (min, max) = (Math.Min(min, v), Math.Max(max, v));
+            if (float.IsFinite(v)) (min, max) = (Math.Min(min, v), Math.Max(max, v));
         return (min, max);
     }
 

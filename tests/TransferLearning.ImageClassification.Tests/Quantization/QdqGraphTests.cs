@@ -18,13 +18,14 @@ public sealed class QdqGraphTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    public static TheoryData<string> Structures => ["residual", "pre-activation", "inception", "depthwise"];
+    public static TheoryData<string> Structures => ["residual", "pre-activation", "inception", "depthwise", "stacked activations"];
 
     private static byte[] Graph(string structure) => structure switch
     {
         "residual" => QuantizableGraphs.Residual(),
         "pre-activation" => QuantizableGraphs.PreActivation(),
         "inception" => QuantizableGraphs.Inception(),
+        "stacked activations" => QuantizableGraphs.StackedActivations(),
         _ => QuantizableGraphs.Depthwise(),
     };
 

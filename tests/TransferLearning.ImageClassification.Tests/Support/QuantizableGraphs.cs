@@ -59,6 +59,13 @@ internal sealed class QuantizableGraphs
         return g.Op("Add", [projected, x]);
     });
 
+    /// <summary>Activations in a row (ReLU then ReLU6) and a Clip whose floor is above 0, which no uint8 range can absorb.</summary>
+    public static byte[] StackedActivations() => Build(g =>
+    {
+        var x = g.Clip(g.Relu(g.Conv("x", 3, 16, 3, stride: 2, bias: true)));
+        return g.Clip(g.Conv(x, 16, 16, 3, bias: true), floor: 0.5f, ceiling: 4f);
+    });
+
     private static byte[] Build(Func<QuantizableGraphs, string> body)
     {
         var g = new QuantizableGraphs(seed: 7);
@@ -111,11 +118,11 @@ internal sealed class QuantizableGraphs
 
     private string Relu(string input) => Op("Relu", [input]);
 
-    private string Clip(string input)
+    private string Clip(string input, float floor = 0f, float ceiling = 6f)
     {
         var name = $"clip{_next++}";
-        _graph.Initializer.Add(Values(name + "_min", 0, () => 0f));
-        _graph.Initializer.Add(Values(name + "_max", 0, () => 6f));
+        _graph.Initializer.Add(Values(name + "_min", 0, () => floor));
+        _graph.Initializer.Add(Values(name + "_max", 0, () => ceiling));
         _graph.Node.Add(Node("Clip", [input, name + "_min", name + "_max"], name));
         _channels[name] = _channels[input];
         return name;
