@@ -6,7 +6,7 @@
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- serve [--seconds S]
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- preprocess [FOLDER] [--synthetic N] [--size S]
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- explain [--images N]
-//   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- int8 [--backbones a,b] [--images N] [--method minmax|percentile]
+//   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- int8 [--backbones a,b] [--images N] [--method minmax|percentile] [--probe]
 using TransferLearning.Benchmarks;
 
 if (args is ["heads", .. var synthetic] && synthetic.Contains("--synthetic")) SyntheticHeadBenchmark.Run(synthetic);
