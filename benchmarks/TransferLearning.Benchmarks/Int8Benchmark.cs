@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Diagnostics;
 using System.Runtime.Intrinsics.X86;
 using TransferLearning.ImageClassification.Backbones;
@@ -42,7 +43,7 @@ internal static class Int8Benchmark
             var (int8E2e, _) = await EndToEndAsync(spec, photos, int8);
             var (_, fp32Features) = await EndToEndAsync(spec, test, null);
             var (_, int8Features) = await EndToEndAsync(spec, test, int8);
-            var cosines = fp32Features.Zip(int8Features, Cosine).Order().ToArray();
+            var cosines = fp32Features.Zip(int8Features, (a, b) => (double)TensorPrimitives.CosineSimilarity(a, b)).Order().ToArray();
             Console.WriteLine($"{name,-16} {calibrate,11:F1} {fp32Net,9:F1} {int8Net,9:F1} {int8Net / fp32Net,6:F2} {fp32E2e,9:F1} {int8E2e,9:F1} {int8E2e / fp32E2e,6:F2} {cosines[cosines.Length / 2],10:F4} {cosines[0],6:F3}");
         }
     }
@@ -66,13 +67,6 @@ internal static class Int8Benchmark
         var clock = Stopwatch.StartNew();
         var result = await featurizer.FeaturizeAsync(paths);
         return (paths.Length / clock.Elapsed.TotalSeconds, [.. result.Features.Select(f => f!)]);
-    }
-
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (var i = 0; i < a.Length; i++) (dot, na, nb) = (dot + a[i] * b[i], na + a[i] * a[i], nb + b[i] * b[i]);
-        return dot / Math.Sqrt(na * nb + 1e-30);
     }
 
     public static string Isa() => string.Join(" ", new[]

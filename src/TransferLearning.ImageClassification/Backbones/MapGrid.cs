@@ -25,7 +25,7 @@ internal sealed record MapGrid(double StrideX, double OffsetX, double StrideY, d
     /// </summary>
     public static MapGrid? Of(GraphProto graph, string map, string input)
     {
-        var producers = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+        var producers = OnnxNodes.Producers(graph);
         var initializers = graph.Initializer.ToDictionary(i => i.Name);
         var path = new List<NodeProto>();
         for (var tensor = map; tensor != input;)

@@ -34,7 +34,7 @@ internal static class OnnxGraphRewriter
     {
         var proto = ModelProto.Parser.ParseFrom(model);
         var graph = proto.Graph;
-        var producers = Producers(graph);
+        var producers = OnnxNodes.Producers(graph);
         var input = FindInput(graph, spec);
         var cut = spec.FeatureNode == BackboneSpec.AutoFeatureNode ? FindAutoFeatureTensor(graph, producers) : spec.FeatureNode;
         if (!producers.TryGetValue(cut, out var producer))
@@ -129,7 +129,7 @@ internal static class OnnxGraphRewriter
     /// </summary>
     internal static void Prune(GraphProto graph, string output, string keptInput)
     {
-        var producers = Producers(graph);
+        var producers = OnnxNodes.Producers(graph);
         var needed = new HashSet<string>();
         var keep = new HashSet<NodeProto>();
         var pending = new Stack<string>([output]);
@@ -150,9 +150,6 @@ internal static class OnnxGraphRewriter
         graph.Input.AddRange(inputs);
     }
 
-    /// <summary>Each tensor's producing node.</summary>
-    private static Dictionary<string, NodeProto> Producers(GraphProto graph) =>
-        graph.Node.SelectMany(n => n.Output.Select(o => (Tensor: o, Node: n))).ToDictionary(p => p.Tensor, p => p.Node);
 
     private static void MakeSpatialDimsSymbolic(ValueInfoProto input, TensorLayout layout)
     {

@@ -14,7 +14,7 @@ namespace TransferLearning.ImageClassification.Quantization;
 /// </summary>
 public static class BackboneQuantizer
 {
-    // Percentile reads whole activations (about 10 MB an image for ResNet18 at 224), MinMax two numbers per activation.
+    // Percentile reads whole activations (megabytes an image), MinMax two numbers per activation.
     private const int MinMaxBatch = 32, PercentileBatch = 8;
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Onnx;
+using TransferLearning.ImageClassification.Backbones;
 
 namespace TransferLearning.ImageClassification.Quantization;
 
@@ -13,7 +14,7 @@ internal static class BatchNormFolding
     public static int Fold(GraphProto graph)
     {
         var initializers = graph.Initializer.ToDictionary(i => i.Name);
-        var producers = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+        var producers = OnnxNodes.Producers(graph);
         var consumers = graph.Node.SelectMany(n => n.Input).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
         var outputs = graph.Output.Select(o => o.Name).ToHashSet();
         var folded = 0;
@@ -47,19 +48,9 @@ internal static class BatchNormFolding
             graph.Node.Remove(norm);
             folded++;
         }
-        RemoveUnusedInitializers(graph);
+        OnnxNodes.RemoveUnusedInitializers(graph);
         return folded;
 
         float[] Floats(NodeProto node, int input) => OnnxTensors.Floats(initializers[node.Input[input]]);
-    }
-
-    /// <summary>Drops initializers no node reads, and their graph-input entries (IR version 3 lists weights as inputs too).</summary>
-    public static void RemoveUnusedInitializers(GraphProto graph)
-    {
-        var used = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet();
-        var unused = graph.Initializer.Where(i => !used.Contains(i.Name)).ToArray();
-        var names = unused.Select(i => i.Name).ToHashSet();
-        foreach (var initializer in unused) graph.Initializer.Remove(initializer);
-        foreach (var input in graph.Input.Where(i => names.Contains(i.Name)).ToArray()) graph.Input.Remove(input);
     }
 }

@@ -78,14 +78,14 @@ internal static class QdqGraph
         }
         graph.Node.Clear();
         graph.Node.AddRange(ordered);
-        BatchNormFolding.RemoveUnusedInitializers(graph);
+        OnnxNodes.RemoveUnusedInitializers(graph);
         return model;
     }
 
     /// <summary>Removes each ReLU or Clip whose range the uint8 quantization after its producer applies anyway.</summary>
     private static void Absorb(GraphProto graph, string map)
     {
-        var producers = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+        var producers = OnnxNodes.Producers(graph);
         var consumers = graph.Node.SelectMany(n => n.Input.Select(i => (i, n))).ToLookup(p => p.i, p => p.n);
         var outputs = graph.Output.Select(o => o.Name).ToHashSet();
         var needed = Ancestors(graph, map);
@@ -130,7 +130,7 @@ internal static class QdqGraph
 
     private static HashSet<NodeProto> Ancestors(GraphProto graph, string tensor)
     {
-        var producers = graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
+        var producers = OnnxNodes.Producers(graph);
         // By reference: protobuf messages hash by content, and the quantizer renames nodes' inputs and outputs.
         var found = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         var pending = new Stack<string>([tensor]);
