@@ -3,9 +3,10 @@ using SkiaSharp;
 namespace TransferLearning.ImageClassification.Tests.Support;
 
 /// <summary>
-/// A synthetic set whose class is where a bright square sits: in the "left" or "right" third of dim grey noise. The
-/// square is checkered and coloured by where it is (hue running from red at the left edge to blue at the right), so
-/// what tells the classes apart lies inside it: a pooled head sees what is in an image, not where.
+/// A synthetic set whose class is where a bright square sits: in the "left" or "right" third of dark grey noise. The
+/// square is bright coloured noise, its hue set by where it is (red at the left edge to blue at the right), so what
+/// tells the classes apart lies inside it: a pooled head sees what is in an image, not where. Noise rather than a flat
+/// or checkered fill gives every part of the square the same texture, so the square's edges are not its strongest part.
 /// </summary>
 internal static class BrightSquares
 {
@@ -41,8 +42,7 @@ internal static class BrightSquares
         for (var y = 0; y < Side; y++)
             for (var x = 0; x < Side; x++)
             {
-                var check = ((x - square.Left) / 4 + (y - square.Top) / 4) % 2 == 0; // texture, which a CNN responds to inside a patch
-                var (saturation, value) = square.Contains(x, y) ? (90f, check ? 100f : 60f) : (0f, 30 + 10 * random.NextSingle());
+                var (saturation, value) = square.Contains(x, y) ? (90f, 50 + 50 * random.NextSingle()) : (0f, 10 + 10 * random.NextSingle());
                 var color = SKColor.FromHsv(240f * (square.Left + Square / 2) / Side, saturation, value);
                 var at = (y * Side + x) * 4;
                 (rgba[at], rgba[at + 1], rgba[at + 2]) = (color.Red, color.Green, color.Blue);
