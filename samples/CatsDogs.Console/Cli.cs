@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Downloads;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Quantization;
 using TransferLearning.ImageClassification.Shards;
@@ -216,8 +217,8 @@ internal static class Cli
             {
                 return await action(result, token);
             }
-            catch (Exception e) when (e is DatasetException or BackboneNotFoundException or ExecutionDeviceException or NotSupportedException
-                                          or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
+            catch (Exception e) when (e is DatasetException or BackboneNotFoundException or BackboneMismatchException or DownloadException
+                                          or ExecutionDeviceException or NotSupportedException or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException)
             {
                 await System.Console.Error.WriteLineAsync($"error: {e.Message}");
                 return 2;

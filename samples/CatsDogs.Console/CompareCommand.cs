@@ -4,6 +4,7 @@ using TransferLearning.ImageClassification.Experiments;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Training;
+using TransferLearning.ImageClassification.IO;
 
 namespace CatsDogs.Console;
 

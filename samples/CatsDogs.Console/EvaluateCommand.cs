@@ -4,6 +4,7 @@ using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Training;
+using TransferLearning.ImageClassification.IO;
 
 namespace CatsDogs.Console;
 

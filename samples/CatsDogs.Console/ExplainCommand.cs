@@ -6,6 +6,7 @@ using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Plots;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Training;
+using TransferLearning.ImageClassification.IO;
 
 namespace CatsDogs.Console;
 

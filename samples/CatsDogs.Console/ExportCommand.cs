@@ -1,6 +1,7 @@
 using Spectre.Console;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.Export;
 
 namespace CatsDogs.Console;
 

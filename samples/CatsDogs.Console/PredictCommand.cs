@@ -3,6 +3,7 @@ using Spectre.Console;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Training;
+using TransferLearning.ImageClassification.IO;
 
 namespace CatsDogs.Console;
 

@@ -7,6 +7,7 @@ using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Shards;
 using TransferLearning.ImageClassification.Training;
+using TransferLearning.ImageClassification.IO;
 
 namespace CatsDogs.Console;
 

@@ -7,6 +7,7 @@ using TransferLearning.ImageClassification.Hosting;
 using TransferLearning.ImageClassification.Plots;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Training;
+using TransferLearning.ImageClassification.IO;
 
 // The served classifier: a page to try it at GET /, POST /predict and POST /explain (multipart, one file field "image"), GET /model, GET /health,
 // GET /metrics (Prometheus), GET /openapi/v1.json. The model comes from Classifier:ModelPath (environment

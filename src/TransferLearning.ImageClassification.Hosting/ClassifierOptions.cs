@@ -29,13 +29,4 @@ public sealed class ClassifierOptions
 
     /// <summary>Folder of downloaded backbones (null: the default model store).</summary>
     public string? ModelDirectory { get; set; }
-
-    internal void Validate()
-    {
-        if (string.IsNullOrWhiteSpace(ModelPath)) throw new InvalidOperationException($"Set {Section}:ModelPath to a model file written by TransferClassifier.Save.");
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, $"{Section}:{nameof(MaxBatchSize)}");
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchDelay, TimeSpan.Zero, $"{Section}:{nameof(MaxBatchDelay)}");
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBytes, 1, $"{Section}:{nameof(MaxRequestBytes)}");
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ReloadCheckInterval, TimeSpan.Zero, $"{Section}:{nameof(ReloadCheckInterval)}");
-    }
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace TransferLearning.ImageClassification.Hosting;
@@ -11,7 +13,9 @@ public static class ClassifierServiceCollectionExtensions
     /// Serves the model named by the configuration section <c>Classifier</c> (<c>ModelPath</c>, <c>Batching</c>,
     /// <c>MaxBatchSize</c>, <c>MaxBatchDelay</c>, <c>MaxRequestBytes</c>, <c>ReloadCheckInterval</c>): registers
     /// <see cref="ServedClassifier"/>, the model watcher and batcher (hosted services), the health check "classifier"
-    /// and the meter "TransferLearning.ImageClassification.Hosting".
+    /// and the meter "TransferLearning.ImageClassification.Hosting". Bad settings fail at start-up with an
+    /// <see cref="OptionsValidationException"/> that lists every one. A second call adds its settings, not a second
+    /// classifier.
     /// </summary>
     public static IServiceCollection AddTransferClassifier(this IServiceCollection services, IConfiguration configuration)
     {
@@ -23,16 +27,19 @@ public static class ClassifierServiceCollectionExtensions
     public static IServiceCollection AddTransferClassifier(this IServiceCollection services, Action<ClassifierOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<ClassifierOptions>().Configure(configure).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<ClassifierOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClassifierOptions>, ClassifierOptionsValidator>());
+        if (services.Any(d => d.ServiceType == typeof(ModelSlot))) return services; // served already: the settings above add up
         services.AddMetrics();
-        services.AddSingleton<ClassifierMetrics>();
-        services.AddSingleton<ModelSlot>();
-        services.AddSingleton<PredictionBatcher>();
-        services.AddSingleton(sp => new ServedClassifier(
+        services.TryAddSingleton<ClassifierMetrics>();
+        services.TryAddSingleton<ModelSlot>();
+        services.TryAddSingleton<PredictionBatcher>();
+        services.TryAddSingleton(sp => new ServedClassifier(
             sp.GetRequiredService<ModelSlot>(), sp.GetRequiredService<PredictionBatcher>(), sp.GetRequiredService<IOptions<ClassifierOptions>>()));
-        services.AddHostedService<ModelWatcher>();
-        services.AddHostedService(sp => sp.GetRequiredService<PredictionBatcher>());
-        services.AddHealthChecks().AddCheck<ClassifierHealthCheck>("classifier");
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ModelWatcher>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PredictionBatcher>(sp => sp.GetRequiredService<PredictionBatcher>()));
+        services.AddHealthChecks().AddCheck<ClassifierHealthCheck>(ClassifierHealthCheck.Name);
         return services;
     }
 }

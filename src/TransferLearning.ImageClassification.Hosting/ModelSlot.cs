@@ -53,7 +53,7 @@ internal sealed class ModelSlot(IOptions<ClassifierOptions> options, ILogger<Mod
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LoadError = $"'{path}' did not load: {e.Message}";
-            logger.LogError("{Reason}{Keeping}", LoadError, Model is null ? "" : $"; still serving the model loaded at {Model.LoadedAt:u}");
+            logger.LogError(e, "{Reason}{Keeping}", LoadError, Model is null ? "" : $"; still serving the model loaded at {Model.LoadedAt:u}");
             return false;
         }
     }

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
-using TransferLearning.ImageClassification.Downloads;
 
 namespace TransferLearning.ImageClassification.Backbones;
 
@@ -52,7 +51,7 @@ public sealed class BackboneRunner : IDisposable
     /// <param name="intraOpThreads">Threads ONNX Runtime may use inside one batch (0: as many as the process has processors).</param>
     /// <param name="device">Where to run it (default the CPU).</param>
     /// <param name="logger">Receives the warning when a GPU is unusable and the CPU is used instead.</param>
-    /// <param name="modelDirectory">Folder of downloaded backbones (default <see cref="ModelStoreOptions.DefaultDirectory"/>).</param>
+    /// <param name="modelDirectory">Folder of downloaded backbones (default: <c>$TRANSFER_LEARNING_MODELS</c> or the user cache).</param>
     /// <exception cref="BackboneNotFoundException">The file is missing (not downloaded yet) or its hash differs from <see cref="BackboneSpec.Sha256"/>.</exception>
     /// <exception cref="ExecutionDeviceException">The GPU cannot be used and <see cref="ExecutionDevice.FallbackToCpu"/> is off.</exception>
     /// <exception cref="InvalidDataException">The graph has no such input or feature node, or cannot take the input size.</exception>
@@ -89,7 +88,7 @@ public sealed class BackboneRunner : IDisposable
     /// <exception cref="BackboneNotFoundException">The file is missing or not the expected one.</exception>
     internal static (byte[] Bytes, string Sha256) ReadModel(BackboneSpec spec, string? modelDirectory)
     {
-        var path = ModelStore.At(modelDirectory).PathOf(spec);
+        var path = BackboneFile.PathOf(spec, modelDirectory);
         if (!File.Exists(path))
             throw new BackboneNotFoundException(spec.Download is { } download && spec.ModelPath is null
                 ? $"Backbone '{spec.Name}' is not downloaded yet: expected '{path}'. Call ModelStore.EnsureAsync (TransferClassifierBuilder and TransferExperiment do on first use), or save {download.Url} there by hand."
@@ -97,7 +96,7 @@ public sealed class BackboneRunner : IDisposable
         var bytes = File.ReadAllBytes(path);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (spec.Sha256 is { } expected && !string.Equals(expected, sha256, StringComparison.OrdinalIgnoreCase))
-            throw new BackboneNotFoundException(
+            throw new BackboneMismatchException(
                 $"Backbone '{spec.Name}': '{path}' has SHA-256 {sha256}, expected {expected}. The file is damaged or a different model; restore it from {spec.Download?.Url.ToString() ?? spec.Source}.");
         return (bytes, sha256);
     }

@@ -90,7 +90,7 @@ public sealed record BackboneSpec
 
     /// <summary>
     /// Largest input side, in pixels, a backbone is run at. ImageNet backbones were trained at 224–299; memory grows with
-    /// width × height × <see cref="Features.FeaturizerOptions.BatchSize"/>, so sizes above 512 log a warning with an estimate.
+    /// width × height × <c>FeaturizerOptions.BatchSize</c>, so sizes above 512 log a warning with an estimate.
     /// </summary>
     public const int MaxInputSide = 1024;
 

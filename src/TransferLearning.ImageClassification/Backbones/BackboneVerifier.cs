@@ -1,7 +1,6 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
-using TransferLearning.ImageClassification.Downloads;
 
 namespace TransferLearning.ImageClassification.Backbones;
 
@@ -13,8 +12,8 @@ namespace TransferLearning.ImageClassification.Backbones;
 public static class BackboneVerifier
 {
     /// <summary>The largest difference between the rewritten features and the original graph's pooled values, relative to max(1, |value|).</summary>
-    /// <param name="spec">The backbone; its file must be present (see <see cref="ModelStore.EnsureAsync"/>).</param>
-    /// <param name="modelDirectory">Folder of downloaded backbones (default <see cref="ModelStoreOptions.DefaultDirectory"/>).</param>
+    /// <param name="spec">The backbone; its file must be present (downloaded by <c>ModelStore.EnsureAsync</c>).</param>
+    /// <param name="modelDirectory">Folder of downloaded backbones (default: <c>$TRANSFER_LEARNING_MODELS</c> or the user cache).</param>
     /// <param name="seed">Seed of the random image.</param>
     public static double MaxDifference(BackboneSpec spec, string? modelDirectory = null, int seed = 1)
     {
@@ -23,7 +22,7 @@ public static class BackboneVerifier
         var random = new Random(seed);
         var image = Enumerable.Range(0, 3 * spec.InputSize.Area).Select(_ => random.NextSingle() * 2 - 1).ToArray();
         var features = runner.Run(image, 1);
-        var expected = Pool(OriginalValues(spec, ModelStore.At(modelDirectory).PathOf(spec), image), spec.Pooling);
+        var expected = Pool(OriginalValues(spec, BackboneFile.PathOf(spec, modelDirectory), image), spec.Pooling);
         if (expected.Length != features.Length)
             throw new InvalidDataException($"Backbone '{spec.Name}': the original graph pools to {expected.Length} values, the rewrite gives {features.Length}.");
         return expected.Zip(features, (e, f) => Math.Abs(e - f) / Math.Max(1, Math.Abs(e))).Max();

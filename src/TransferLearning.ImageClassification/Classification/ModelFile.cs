@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.IO;
 
 namespace TransferLearning.ImageClassification.Classification;
 

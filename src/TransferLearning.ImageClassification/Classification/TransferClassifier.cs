@@ -131,7 +131,7 @@ public sealed class TransferClassifier : IDisposable
             Warnings =
             [
                 .. absent.Length > 0 ? [$"{absent.Length} of {Classes.Count} classes have no usable image here, so their recall is undefined: {string.Join(", ", absent)}."] : Array.Empty<string>(),
-                .. Training.DataChecks.NonFinite("evaluation", metrics),
+                .. DataChecks.NonFinite("evaluation", metrics),
             ],
         };
     }
@@ -154,27 +154,6 @@ public sealed class TransferClassifier : IDisposable
             Classes, layers, Backbone.InputSize, Backbone.FeatureNode, Backbone.Pooling, kind, ImagePreprocessor.Version,
             int8 is null ? ModelManifest.Float32 : ModelManifest.Int8);
         ModelFile.Write(path, manifest, Head, int8);
-    }
-
-    /// <summary>
-    /// Writes the whole classifier as one ONNX file (opset 18) that any ONNX runtime runs on raw pixels: input
-    /// <c>image</c>, uint8 [N, H, W, 3] upright RGB of any size (apply the EXIF orientation first, as the library
-    /// does); outputs <c>probabilities</c>, float [N, classes] in <see cref="Classes"/> order, and <c>label</c>, int64
-    /// [N]. Resizing (the library's own filter, so the probabilities are <c>Predict</c>'s), normalisation, the
-    /// backbone, the head and mirror-image averaging are inside; the metadata holds the classes (JSON), backbone,
-    /// SHA-256 and input size.
-    /// </summary>
-    /// <exception cref="NotSupportedException">ML.NET's converter cannot convert the head's trainer, or the backbone uses an operator that cannot be lifted to opset 18.</exception>
-    /// <exception cref="BackboneNotFoundException">The backbone file is gone or changed since loading.</exception>
-    public void ExportOnnx(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var backboneFile = Downloads.ModelStore.At(_featurizer.Options.ModelDirectory).PathOf(Backbone);
-        var bytes = File.Exists(backboneFile) ? File.ReadAllBytes(backboneFile) : throw new BackboneNotFoundException($"Backbone file '{backboneFile}' is gone.");
-        if (!string.Equals(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), BackboneSha256, StringComparison.OrdinalIgnoreCase))
-            throw new BackboneNotFoundException($"Backbone file '{backboneFile}' changed since the classifier was loaded (SHA-256 differs from {BackboneSha256}).");
-        var model = Export.OnnxExporter.Build(this, bytes, _featurizer.Preprocessor, _featurizer.Views, _featurizer.Options.Int8);
-        AtomicFile.Write(path, stream => Google.Protobuf.MessageExtensions.WriteTo(model, stream));
     }
 
     /// <summary>Loads a classifier saved with <see cref="Save"/>.</summary>

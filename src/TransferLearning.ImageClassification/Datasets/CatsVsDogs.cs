@@ -4,6 +4,7 @@ using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Downloads;
 using TransferLearning.ImageClassification.Preprocessing;
+using TransferLearning.ImageClassification.IO;
 
 namespace TransferLearning.ImageClassification.Datasets;
 
@@ -39,7 +40,7 @@ public static partial class CatsVsDogs
     /// (Thumbs.db, other files and unsafe names left out, with reasons), and lists the files the decoder cannot read.
     /// A second call with the folder in place downloads and extracts nothing.
     /// </summary>
-    /// <exception cref="ModelDownloadException">The download failed for good, or the archive is not the pinned one.</exception>
+    /// <exception cref="DownloadException">The download failed for good, or the archive is not the pinned one.</exception>
     /// <exception cref="IOException">The folder cannot be written; checked before downloading.</exception>
     public static async Task<DatasetDownloadResult> DownloadAsync(
         DatasetDownloadOptions options, IProgress<DownloadProgress>? progress = null, HttpClient? httpClient = null, CancellationToken cancellationToken = default)
@@ -64,10 +65,10 @@ public static partial class CatsVsDogs
         }
         catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException)
         {
-            throw new ModelDownloadException($"Could not download {url}: {e.Message.TrimEnd('.')}. Rerun to resume, or pass a mirror's address.", e);
+            throw new DownloadException($"Could not download {url}: {e.Message.TrimEnd('.')}. Rerun to resume, or pass a mirror's address.", e);
         }
         if (expected is not null && sha256 != expected)
-            throw new ModelDownloadException($"'{archive}' has SHA-256 {sha256}, but {(options.Sha256 is null ? $"'{lockPath}' pins" : "--sha256 says")} {expected}. Delete the file to download it again.");
+            throw new DownloadException($"'{archive}' has SHA-256 {sha256}, but {(options.Sha256 is null ? $"'{lockPath}' pins" : "DatasetDownloadOptions.Sha256 says")} {expected}. Delete the file to download it again.");
         var pinnedNow = expected is null;
         if (pinnedNow) new DatasetLock(url.ToString(), new FileInfo(archive).Length, sha256, DateTimeOffset.UtcNow, PinReason).Write(lockPath);
 

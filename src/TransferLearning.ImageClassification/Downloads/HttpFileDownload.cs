@@ -7,7 +7,7 @@ namespace TransferLearning.ImageClassification.Downloads;
 /// <summary>
 /// One attempt at fetching a file into a partial file, resuming from the bytes already there with a Range request.
 /// Transient failures (dropped connection, silence beyond the read timeout, 5xx) surface as <see cref="IOException"/>
-/// or <see cref="HttpRequestException"/> for the caller's retry; permanent ones as <see cref="ModelDownloadException"/>.
+/// or <see cref="HttpRequestException"/> for the caller's retry; permanent ones as <see cref="DownloadException"/>.
 /// </summary>
 internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
 {
@@ -57,7 +57,7 @@ internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
         if (received < expectedBytes)
             throw new IOException($"The connection closed after {received:N0} of {expectedBytes:N0} bytes.");
         if (download.Bytes > 0 && received > download.Bytes)
-            throw new ModelDownloadException($"The server sent {received:N0} bytes; the file has {download.Bytes:N0}.");
+            throw new DownloadException($"The server sent {received:N0} bytes; the file has {download.Bytes:N0}.");
     }
 
     /// <summary>Turns the read timeout firing into a transient <see cref="TimeoutException"/>; the caller's own cancellation passes through.</summary>
@@ -80,6 +80,6 @@ internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
         // Server trouble and throttling may pass; anything else (404, 403, ...) will not.
         if (status >= 500 || status is 408 or 429)
             throw new HttpRequestException($"The server answered {status} {response.ReasonPhrase}.", null, response.StatusCode);
-        throw new ModelDownloadException($"The server answered {status} {response.ReasonPhrase}.");
+        throw new DownloadException($"The server answered {status} {response.ReasonPhrase}.");
     }
 }

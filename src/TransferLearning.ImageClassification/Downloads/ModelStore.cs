@@ -34,16 +34,14 @@ public sealed class ModelStore
     public string PathOf(BackboneSpec backbone)
     {
         ArgumentNullException.ThrowIfNull(backbone);
-        return backbone.ModelPath
-            ?? (backbone.Download is { } download ? Path.Combine(Options.Directory, download.FileName)
-                : throw new ArgumentException($"Backbone '{backbone.Name}' has neither a ModelPath nor a Download.", nameof(backbone)));
+        return BackboneFile.PathOf(backbone, Options.Directory);
     }
 
     /// <summary>The path of <paramref name="backbone"/>'s ONNX file, downloading and verifying it first if it is not there yet.</summary>
     /// <param name="backbone">The backbone.</param>
     /// <param name="progress">Receives bytes and rate while downloading.</param>
     /// <param name="cancellationToken">Stops the download; the partial file stays and the next call resumes it.</param>
-    /// <exception cref="ModelDownloadException">Offline, refused, truncated beyond the retries, or the wrong file; the message says where to put it by hand.</exception>
+    /// <exception cref="DownloadException">Offline, refused, truncated beyond the retries, or the wrong file; the message says where to put it by hand.</exception>
     /// <exception cref="BackboneNotFoundException">A local-only backbone's file is missing.</exception>
     public async Task<string> EnsureAsync(BackboneSpec backbone, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -52,15 +50,15 @@ public sealed class ModelStore
         if (backbone.ModelPath is not null || backbone.Download is not { } download)
             throw new BackboneNotFoundException($"Backbone '{backbone.Name}' needs the ONNX file '{path}', which does not exist. Source: {backbone.Source}.");
         if (!_download.Allows(download.Url))
-            throw new ModelDownloadException(
+            throw new DownloadException(
                 $"Backbone '{backbone.Name}' would be downloaded from {download.Url}, which is not HTTPS; refusing. Save the file as '{path}' by hand instead.");
         try
         {
             await _download.FetchAsync(download, path, backbone.Sha256, progress, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException or ModelDownloadException)
+        catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException or DownloadException)
         {
-            throw new ModelDownloadException(
+            throw new DownloadException(
                 $"Could not download backbone '{backbone.Name}' from {download.Url}: {e.Message.TrimEnd('.')}. " +
                 $"To install it by hand, save that file as '{path}' (SHA-256 {backbone.Sha256 ?? "not fixed"}, {download.Bytes:N0} bytes), " +
                 "or set the backbone's ModelPath to a copy you have.", e);

@@ -1,10 +1,11 @@
+using TransferLearning.ImageClassification.IO;
 namespace TransferLearning.ImageClassification.Downloads;
 
 /// <summary>Where a <see cref="ModelStore"/> keeps backbones and how patiently it downloads them.</summary>
 public sealed record ModelStoreOptions
 {
     /// <summary>Environment variable that overrides <see cref="DefaultDirectory"/>.</summary>
-    public const string DirectoryVariable = "TRANSFER_LEARNING_MODELS";
+    public const string DirectoryVariable = CacheFolders.ModelsVariable;
 
     /// <summary>Folder holding the downloaded ONNX files.</summary>
     public string Directory { get; init; } = DefaultDirectory;
@@ -22,10 +23,7 @@ public sealed record ModelStoreOptions
     public bool AllowLoopbackHttp { get; init; } = true;
 
     /// <summary><c>$TRANSFER_LEARNING_MODELS</c>, else <c>$XDG_CACHE_HOME</c> (or local application data) / transfer-learning / models.</summary>
-    public static string DefaultDirectory =>
-        Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } custom
-            ? custom
-            : Path.Combine(Features.FeaturizerOptions.CacheRoot, "models");
+    public static string DefaultDirectory => CacheFolders.Models;
 
     internal void Validate()
     {

@@ -49,13 +49,13 @@ internal sealed class VerifiedDownload
     /// Downloads <paramref name="download"/> to <paramref name="path"/> unless it is there; returns the file's SHA-256
     /// (null when it was already there and <paramref name="sha256"/> is null: nothing was read).
     /// </summary>
-    /// <exception cref="ModelDownloadException">A permanent failure (4xx, wrong size or hash); the message says which.</exception>
+    /// <exception cref="DownloadException">A permanent failure (4xx, wrong size or hash); the message says which.</exception>
     /// <exception cref="IOException">Retries ran out (also <see cref="HttpRequestException"/>, <see cref="TimeoutException"/>).</exception>
     public async Task<string?> FetchAsync(
         ModelDownload download, string path, string? sha256, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
         if (File.Exists(path)) return null;
-        if (!Allows(download.Url)) throw new ModelDownloadException($"{download.Url} is not HTTPS; refusing.");
+        if (!Allows(download.Url)) throw new DownloadException($"{download.Url} is not HTTPS; refusing.");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var fileLock = await FileLock.AcquireAsync(path + ".lock", cancellationToken).ConfigureAwait(false);
         if (File.Exists(path)) return null; // another process finished it while we waited
@@ -68,7 +68,7 @@ internal sealed class VerifiedDownload
         if (sha256 is not null && !string.Equals(actual, sha256, StringComparison.OrdinalIgnoreCase))
         {
             File.Delete(partial); // a complete file with the wrong hash is not worth resuming
-            throw new ModelDownloadException($"The downloaded file has SHA-256 {actual}, expected {sha256}.");
+            throw new DownloadException($"The downloaded file has SHA-256 {actual}, expected {sha256}.");
         }
         File.Move(partial, path);
         return actual;

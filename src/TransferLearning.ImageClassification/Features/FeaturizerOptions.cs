@@ -1,3 +1,4 @@
+using TransferLearning.ImageClassification.IO;
 namespace TransferLearning.ImageClassification.Features;
 
 /// <summary>How a <see cref="BottleneckFeaturizer"/> runs.</summary>
@@ -37,19 +38,7 @@ public sealed record FeaturizerOptions
     public string? ModelDirectory { get; init; }
 
     /// <summary>The default cache folder: <c>$XDG_CACHE_HOME</c> (or the platform's local application data) / transfer-learning / features.</summary>
-    public static string DefaultCacheDirectory => Path.Combine(CacheRoot, "features");
-
-    /// <summary><c>$XDG_CACHE_HOME</c> (or the platform's local application data) / transfer-learning.</summary>
-    internal static string CacheRoot
-    {
-        get
-        {
-            var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            if (string.IsNullOrEmpty(root)) root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
-            if (string.IsNullOrEmpty(root)) root = Path.GetTempPath();
-            return Path.Combine(root, "transfer-learning");
-        }
-    }
+    public static string DefaultCacheDirectory => Path.Combine(CacheFolders.Root, "features");
 
     internal void Validate()
     {

@@ -48,10 +48,17 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
         Downloads.ModelStore.At(options.ModelDirectory).EnsureAsync(backbone).GetAwaiter().GetResult();
 
     // ML.NET keeps SchemaShape.Create(DataViewSchema) and SchemaShape.Column's constructor internal ("best friend"
-    // assemblies only), yet an estimator must return a shape with its new column: call that one method by reflection.
-    internal static readonly Func<DataViewSchema, SchemaShape> ShapeOf = typeof(SchemaShape)
-        .GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static, [typeof(DataViewSchema)])!
-        .CreateDelegate<Func<DataViewSchema, SchemaShape>>();
+    // assemblies only), yet an estimator must return a shape with its new column: call that one method by reflection,
+    // looked up on first use so that a renamed method fails this call with a clear message, not the type's loading.
+    private static readonly Lazy<Func<DataViewSchema, SchemaShape>> ShapeOfSchema = new(() =>
+        typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static, [typeof(DataViewSchema)])
+            ?.CreateDelegate<Func<DataViewSchema, SchemaShape>>()
+        ?? throw new NotSupportedException(
+            $"This ML.NET ({typeof(SchemaShape).Assembly.GetName().Version}) has no internal SchemaShape.Create(DataViewSchema), which " +
+            "GetOutputSchema needs; use the ML.NET version this library was built with (5.0.x)."));
+
+    /// <summary>ML.NET's own shape of a schema.</summary>
+    internal static SchemaShape ShapeOf(DataViewSchema schema) => ShapeOfSchema.Value(schema);
 
     /// <inheritdoc />
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)

@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Preprocessing;
+using TransferLearning.ImageClassification.IO;
 
 namespace TransferLearning.ImageClassification.Quantization;
 

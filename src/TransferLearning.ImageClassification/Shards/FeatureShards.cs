@@ -4,6 +4,7 @@ using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Downloads;
 using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.IO;
 
 namespace TransferLearning.ImageClassification.Shards;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Evaluation;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
 

@@ -36,7 +36,7 @@ public sealed class TransferTrainer
             if (s.Features is { } shards)
             {
                 if (featurizer.Fingerprint is var fingerprint && fingerprint != shards.Fingerprint)
-                    throw new BackboneNotFoundException(
+                    throw new BackboneMismatchException(
                         $"The shards' features were made as {shards.Fingerprint}; this backbone would make them as {fingerprint}. Use the shards' backbone and size, with this library's preprocessing (re-featurize shards written by 0.4.0).");
                 features = FromShards(shards, s.TestFeatures, split);
             }

@@ -84,7 +84,7 @@ public class BackboneRunnerTests
     {
         var spec = ResNet18 with { Sha256 = new string('0', 64) };
 
-        var error = Assert.Throws<BackboneNotFoundException>(() => BackboneRunner.Load(spec));
+        var error = Assert.Throws<BackboneMismatchException>(() => BackboneRunner.Load(spec));
         Assert.Contains("SHA-256", error.Message);
     }
 }

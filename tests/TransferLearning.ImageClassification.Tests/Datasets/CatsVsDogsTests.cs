@@ -80,7 +80,7 @@ public sealed class CatsVsDogsTests : IDisposable
 
         File.Delete(first.Archive);
         serveOther = true;
-        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => CatsVsDogs.DownloadAsync(Options(server)));
+        var error = await Assert.ThrowsAsync<DownloadException>(() => CatsVsDogs.DownloadAsync(Options(server)));
         Assert.Contains(first.Sha256, error.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(first.Archive));
     }
@@ -91,7 +91,7 @@ public sealed class CatsVsDogsTests : IDisposable
         var zip = PetImagesZip();
         using var server = new LoopbackServer((context, _) => LoopbackServer.ServeAsync(context, zip));
 
-        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => CatsVsDogs.DownloadAsync(Options(server, sha256: new string('0', 64))));
+        var error = await Assert.ThrowsAsync<DownloadException>(() => CatsVsDogs.DownloadAsync(Options(server, sha256: new string('0', 64))));
 
         Assert.Contains("expected 0000", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_folder.Combine("datasets", "cats_vs_dogs")));

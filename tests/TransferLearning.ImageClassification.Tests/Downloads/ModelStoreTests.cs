@@ -65,7 +65,7 @@ public sealed class ModelStoreTests : IDisposable
     {
         using var server = new LoopbackServer((context, _) => LoopbackServer.ServeAsync(context, Model, stopAfter: 10, honourRange: false));
 
-        await Assert.ThrowsAsync<ModelDownloadException>(() => Store(attempts: 1).EnsureAsync(Spec(server.Url("tiny.onnx"))));
+        await Assert.ThrowsAsync<DownloadException>(() => Store(attempts: 1).EnsureAsync(Spec(server.Url("tiny.onnx"))));
 
         Assert.Equal(1, server.Requests);
     }
@@ -81,7 +81,7 @@ public sealed class ModelStoreTests : IDisposable
         });
         var url = server.Url("missing.onnx");
 
-        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => Store().EnsureAsync(Spec(url)));
+        var error = await Assert.ThrowsAsync<DownloadException>(() => Store().EnsureAsync(Spec(url)));
 
         Assert.Contains(url.ToString(), error.Message);
         Assert.Contains(Target, error.Message);
@@ -96,7 +96,7 @@ public sealed class ModelStoreTests : IDisposable
         // Ignores Range and always closes halfway: no attempt can finish.
         using var server = new LoopbackServer((context, _) => LoopbackServer.ServeAsync(context, Model, stopAfter: Model.Length / 2, honourRange: false));
 
-        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => Store(attempts: 3).EnsureAsync(Spec(server.Url("tiny.onnx"))));
+        var error = await Assert.ThrowsAsync<DownloadException>(() => Store(attempts: 3).EnsureAsync(Spec(server.Url("tiny.onnx"))));
 
         Assert.Equal(3, server.Requests);
         Assert.False(File.Exists(Target));
@@ -122,7 +122,7 @@ public sealed class ModelStoreTests : IDisposable
         var impostor = Model.Select(b => (byte)(b ^ 0xFF)).ToArray();
         using var server = new LoopbackServer((context, _) => LoopbackServer.ServeAsync(context, impostor));
 
-        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => Store().EnsureAsync(Spec(server.Url("tiny.onnx"))));
+        var error = await Assert.ThrowsAsync<DownloadException>(() => Store().EnsureAsync(Spec(server.Url("tiny.onnx"))));
 
         Assert.Contains("SHA-256", error.Message);
         Assert.Empty(Directory.GetFiles(_folder.Path));
@@ -138,7 +138,7 @@ public sealed class ModelStoreTests : IDisposable
             await LoopbackServer.ServeAsync(context, Model);
         });
 
-        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => Store(attempts: 2, readTimeoutSeconds: 0.3).EnsureAsync(Spec(server.Url("tiny.onnx"))));
+        var error = await Assert.ThrowsAsync<DownloadException>(() => Store(attempts: 2, readTimeoutSeconds: 0.3).EnsureAsync(Spec(server.Url("tiny.onnx"))));
 
         Assert.Contains("sent nothing", error.Message);
         // The listener may count the second request after the client has already given up on it.
@@ -166,7 +166,7 @@ public sealed class ModelStoreTests : IDisposable
     [Fact]
     public async Task Plain_http_to_another_machine_is_refused_before_connecting()
     {
-        var error = await Assert.ThrowsAsync<ModelDownloadException>(() => Store().EnsureAsync(Spec(new Uri("http://example.com/tiny.onnx"))));
+        var error = await Assert.ThrowsAsync<DownloadException>(() => Store().EnsureAsync(Spec(new Uri("http://example.com/tiny.onnx"))));
 
         Assert.Contains("not HTTPS", error.Message);
     }

@@ -1,4 +1,5 @@
 using TransferLearning.ImageClassification.Evaluation;
+using TransferLearning.ImageClassification.IO;
 
 namespace TransferLearning.ImageClassification.Tests.Evaluation;
 
@@ -37,7 +38,7 @@ public class ClassifierEvaluatorTests
         Assert.Equal(
             [new ConfusedPair("a", "c", 2), new ConfusedPair("b", "a", 2), new ConfusedPair("a", "b", 1), new ConfusedPair("c", "a", 1)],
             metrics.MostConfused);
-        var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(metrics, TransferLearning.ImageClassification.Training.JsonReport.Options));
+        var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(metrics, TransferLearning.ImageClassification.IO.JsonReport.Options));
         Assert.Equal("c", json.RootElement.GetProperty("mostConfused")[0].GetProperty("predicted").GetString());
 
         static float[] OneHot(int k) => [.. Enumerable.Range(0, 3).Select(c => c == k ? 0.9f : 0.05f)];

@@ -9,6 +9,7 @@ using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Tests.Classification;
 using TransferLearning.ImageClassification.Tests.Support;
+using TransferLearning.ImageClassification.Export;
 
 namespace TransferLearning.ImageClassification.Tests.Export;
 

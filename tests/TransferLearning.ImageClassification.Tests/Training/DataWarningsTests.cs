@@ -89,7 +89,7 @@ public sealed class DataWarningsTests : IDisposable
         var metrics = new ImageClassification.Evaluation.ClassificationMetrics(0.5, 0.5, double.NaN, 1, 3, [], [], 4,
             new ImageClassification.Evaluation.BinaryMetrics("b", 0.5, double.PositiveInfinity, 0.5, 0.5, 0.5, 0.5));
 
-        var warnings = ImageClassification.Training.DataChecks.NonFinite("test", metrics).ToArray();
+        var warnings = ImageClassification.Evaluation.DataChecks.NonFinite("test", metrics).ToArray();
 
         Assert.Equal(["The test log-loss is NaN (written as null).", "The test AUC is Infinity (written as null)."], warnings);
     }

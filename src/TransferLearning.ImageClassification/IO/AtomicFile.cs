@@ -1,4 +1,4 @@
-namespace TransferLearning.ImageClassification;
+namespace TransferLearning.ImageClassification.IO;
 
 /// <summary>
 /// Writes a file so that readers see the old content or the new, never a half: into <c>.NAME.tmp</c> beside it, then

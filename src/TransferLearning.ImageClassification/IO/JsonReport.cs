@@ -2,21 +2,26 @@ using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace TransferLearning.ImageClassification.Training;
+namespace TransferLearning.ImageClassification.IO;
 
 /// <summary>
-/// Writes reports (<see cref="TrainingReport"/>, <see cref="Classification.EvaluationResult"/>,
-/// <see cref="Experiments.ExperimentResult"/>) as indented camelCase JSON, never half-written: to a temporary file
-/// beside the target, then renamed over it. NaN and infinite numbers are written as null.
+/// Writes reports (training, evaluation and experiment results) as indented camelCase JSON, never half-written: to a
+/// temporary file beside the target, then renamed over it. NaN and infinite numbers are written as null.
 /// </summary>
 public static class JsonReport
 {
-    /// <summary>The serializer settings used (web defaults, indented, non-finite numbers as null).</summary>
-    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    /// <summary>The serializer settings used (web defaults, indented, non-finite numbers as null); read-only, as they are shared.</summary>
+    public static JsonSerializerOptions Options { get; } = ReadOnly(new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         Converters = { new FiniteOrNull<double>(), new FiniteOrNull<float>() },
-    };
+    });
+
+    private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
+    {
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 
     /// <summary>Serialises <paramref name="report"/> to <paramref name="path"/>, replacing it only once the whole file is written.</summary>
     /// <exception cref="IOException">The file cannot be written.</exception>

@@ -1,12 +1,11 @@
 using TransferLearning.ImageClassification.Data;
-using TransferLearning.ImageClassification.Evaluation;
 using TransferLearning.ImageClassification.Features;
 
-namespace TransferLearning.ImageClassification.Training;
+namespace TransferLearning.ImageClassification.Evaluation;
 
 /// <summary>
 /// Data that trains but would mislead: parts of the split a class is missing from, one image filed twice, metrics
-/// that are not numbers. Each finding is a sentence for the log and the report's <see cref="TrainingReport.Warnings"/>.
+/// that are not numbers. Each finding is a sentence for the log and the training report's <c>Warnings</c>.
 /// </summary>
 internal static class DataChecks
 {

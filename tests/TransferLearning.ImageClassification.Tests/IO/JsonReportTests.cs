@@ -1,8 +1,9 @@
 using System.Text.Json;
 using TransferLearning.ImageClassification.Training;
 using TransferLearning.ImageClassification.Tests.Support;
+using TransferLearning.ImageClassification.IO;
 
-namespace TransferLearning.ImageClassification.Tests.Training;
+namespace TransferLearning.ImageClassification.Tests.IO;
 
 public class JsonReportTests
 {
