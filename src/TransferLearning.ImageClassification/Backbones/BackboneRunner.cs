@@ -52,7 +52,8 @@ public sealed class BackboneRunner : IDisposable
     /// <param name="device">Where to run it (default the CPU).</param>
     /// <param name="logger">Receives the warning when a GPU is unusable and the CPU is used instead.</param>
     /// <param name="modelDirectory">Folder of downloaded backbones (default: <c>$TRANSFER_LEARNING_MODELS</c> or the user cache).</param>
-    /// <exception cref="BackboneNotFoundException">The file is missing (not downloaded yet) or its hash differs from <see cref="BackboneSpec.Sha256"/>.</exception>
+    /// <exception cref="BackboneNotFoundException">The file is missing (not downloaded yet).</exception>
+    /// <exception cref="BackboneMismatchException">Its hash differs from <see cref="BackboneSpec.Sha256"/>.</exception>
     /// <exception cref="ExecutionDeviceException">The GPU cannot be used and <see cref="ExecutionDevice.FallbackToCpu"/> is off.</exception>
     /// <exception cref="InvalidDataException">The graph has no such input or feature node, or cannot take the input size.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The input size is outside <see cref="BackboneSpec.MinInputSide"/>..<see cref="BackboneSpec.MaxInputSide"/>.</exception>
@@ -85,7 +86,8 @@ public sealed class BackboneRunner : IDisposable
     }
 
     /// <summary>The backbone's ONNX file and its SHA-256, checked against <see cref="BackboneSpec.Sha256"/>.</summary>
-    /// <exception cref="BackboneNotFoundException">The file is missing or not the expected one.</exception>
+    /// <exception cref="BackboneNotFoundException">The file is missing.</exception>
+    /// <exception cref="BackboneMismatchException">The file is not the expected one.</exception>
     internal static (byte[] Bytes, string Sha256) ReadModel(BackboneSpec spec, string? modelDirectory)
     {
         var path = BackboneFile.PathOf(spec, modelDirectory);

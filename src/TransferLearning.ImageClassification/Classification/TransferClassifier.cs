@@ -161,7 +161,8 @@ public sealed class TransferClassifier : IDisposable
     /// <param name="backbone">The backbone to use when it is not a catalogue entry or lives elsewhere; its file must have the recorded SHA-256.</param>
     /// <param name="options">Batch size, device and feature cache (used by <see cref="EvaluateAsync"/>); the model decides <see cref="FeaturizerOptions.HorizontalFlip"/> and <see cref="FeaturizerOptions.Int8"/>.</param>
     /// <param name="logger">Receives the warnings when the GPU is unusable and the CPU is used instead, and when the model was trained with an older preprocessing.</param>
-    /// <exception cref="BackboneNotFoundException">The backbone is missing or is not the one the model was trained with.</exception>
+    /// <exception cref="BackboneNotFoundException">The backbone is missing.</exception>
+    /// <exception cref="BackboneMismatchException">The backbone file is not the one the model was trained with.</exception>
     /// <exception cref="InvalidDataException">The file is not a model file.</exception>
     public static TransferClassifier Load(
         string path, BackboneSpec? backbone = null, FeaturizerOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null)

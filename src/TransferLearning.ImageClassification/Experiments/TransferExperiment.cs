@@ -32,7 +32,9 @@ public sealed class TransferExperiment
     public IReadOnlyList<IHeadRecipe> Heads { get; }
 
     /// <summary>Downloads missing backbones, featurizes once, trains and evaluates every backbone × head.</summary>
-    /// <exception cref="BackboneNotFoundException">A backbone is missing and cannot be downloaded.</exception>
+    /// <exception cref="BackboneNotFoundException">A local backbone file is missing.</exception>
+    /// <exception cref="Downloads.DownloadException">A backbone cannot be downloaded.</exception>
+    /// <exception cref="BackboneMismatchException">A backbone file is not the pinned one.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; cached features stay valid.</exception>
     public async Task<ExperimentResult> RunAsync(CancellationToken cancellationToken = default)
     {

@@ -32,7 +32,8 @@ public sealed class BottleneckFeaturizer : IDisposable
     /// <param name="backbone">The backbone to run.</param>
     /// <param name="options">Batch size, cache, threads, device.</param>
     /// <param name="logger">Receives the warning when the GPU is unusable and the CPU is used instead.</param>
-    /// <exception cref="BackboneNotFoundException">The backbone's file is missing or not the expected one.</exception>
+    /// <exception cref="BackboneNotFoundException">The backbone's file is missing.</exception>
+    /// <exception cref="BackboneMismatchException">The backbone's file is not the pinned one.</exception>
     /// <exception cref="ExecutionDeviceException">The GPU cannot be used and fallback to the CPU is off.</exception>
     public static BottleneckFeaturizer Create(BackboneSpec backbone, FeaturizerOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {

@@ -29,7 +29,8 @@ public static class BackboneQuantizer
     /// <param name="modelDirectory">Folder of downloaded backbones (null: the default).</param>
     /// <param name="progress">Receives the number of images done.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
-    /// <exception cref="BackboneNotFoundException">The backbone's file is missing or not the expected one.</exception>
+    /// <exception cref="BackboneNotFoundException">The backbone's file is missing.</exception>
+    /// <exception cref="BackboneMismatchException">The backbone's file is not the pinned one.</exception>
     /// <exception cref="NotSupportedException">The backbone has no spatial map, or an operator the opset-13 upgrade does not know.</exception>
     /// <exception cref="InvalidDataException">None of the images could be decoded.</exception>
     public static async Task<Int8Calibration> CalibrateAsync(
@@ -110,7 +111,8 @@ public static class BackboneQuantizer
     /// <param name="path">The file to write.</param>
     /// <param name="modelDirectory">Folder of downloaded backbones (null: the default).</param>
     /// <returns>The specification that loads the file, and how many convolutions ONNX Runtime runs in int8.</returns>
-    /// <exception cref="BackboneNotFoundException">The backbone's file is missing or not the expected one.</exception>
+    /// <exception cref="BackboneNotFoundException">The backbone's file is missing.</exception>
+    /// <exception cref="BackboneMismatchException">The backbone's file is not the pinned one.</exception>
     /// <exception cref="NotSupportedException">The backbone has no spatial map, or an operator the opset-13 upgrade does not know.</exception>
     /// <exception cref="InvalidDataException">The calibration was made for another backbone file or cut.</exception>
     public static QuantizedBackbone WriteInt8Backbone(BackboneSpec backbone, Int8Calibration calibration, string path, string? modelDirectory = null)

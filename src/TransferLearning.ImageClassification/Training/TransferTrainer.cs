@@ -18,7 +18,9 @@ public sealed class TransferTrainer
 
     /// <summary>Trains a classifier and reports on it.</summary>
     /// <exception cref="DatasetException">Test images carry a label the training images do not have.</exception>
-    /// <exception cref="BackboneNotFoundException">The backbone file is missing or not the expected one.</exception>
+    /// <exception cref="BackboneNotFoundException">The backbone file is missing.</exception>
+    /// <exception cref="BackboneMismatchException">The backbone file is not the pinned one, or the shards were made by another backbone.</exception>
+    /// <exception cref="Downloads.DownloadException">The backbone cannot be downloaded.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; cached features stay valid.</exception>
     public async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default)
     {
