@@ -32,10 +32,7 @@ public sealed class ModelStore
     /// <summary>Where <paramref name="backbone"/>'s ONNX file is, or will be once downloaded.</summary>
     /// <exception cref="ArgumentException">The specification has neither a local path nor a download.</exception>
     public string PathOf(BackboneSpec backbone)
-    {
-        ArgumentNullException.ThrowIfNull(backbone);
-        return BackboneFile.PathOf(backbone, Options.Directory);
-    }
+        => BackboneFile.PathOf(backbone, Options.Directory);
 
     /// <summary>The path of <paramref name="backbone"/>'s ONNX file, downloading and verifying it first if it is not there yet.</summary>
     /// <param name="backbone">The backbone.</param>

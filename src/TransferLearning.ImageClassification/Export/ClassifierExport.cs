@@ -22,11 +22,9 @@ public static class ClassifierExport
     {
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var (featurizer, sha256) = (classifier.Featurizer, classifier.BackboneSha256);
-        var backboneFile = BackboneFile.PathOf(classifier.Backbone, featurizer.Options.ModelDirectory);
-        var bytes = File.Exists(backboneFile) ? File.ReadAllBytes(backboneFile) : throw new BackboneNotFoundException($"Backbone file '{backboneFile}' is gone.");
-        if (!string.Equals(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), sha256, StringComparison.OrdinalIgnoreCase))
-            throw new BackboneMismatchException($"Backbone file '{backboneFile}' changed since the classifier was loaded (SHA-256 differs from {sha256}).");
+        var featurizer = classifier.Featurizer;
+        // The file is read again (the session holds only the cut graph), pinned to the hash the classifier runs.
+        var (bytes, _) = BackboneRunner.ReadModel(classifier.Backbone with { Sha256 = classifier.BackboneSha256 }, featurizer.Options.ModelDirectory);
         var model = OnnxExporter.Build(classifier, bytes, featurizer.Preprocessor, featurizer.Views, featurizer.Options.Int8);
         AtomicFile.Write(path, stream => Google.Protobuf.MessageExtensions.WriteTo(model, stream));
     }
