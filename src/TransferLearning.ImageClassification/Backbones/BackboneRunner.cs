@@ -9,7 +9,7 @@ namespace TransferLearning.ImageClassification.Backbones;
 /// A loaded backbone: one warm ONNX Runtime session over the batched rewrite of the graph.
 /// <see cref="Run"/> is safe to call from several threads at once (ONNX Runtime sessions are).
 /// </summary>
-public sealed class BackboneRunner : IDisposable
+internal sealed class BackboneRunner : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;

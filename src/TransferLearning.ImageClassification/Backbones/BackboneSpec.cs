@@ -18,12 +18,12 @@ public sealed record BackboneSpec
 
     /// <summary>
     /// A local ONNX file. Null for catalogue entries that are downloaded: the model store then keeps the file as
-    /// <see cref="ModelDownload.FileName"/>. Set it to use your own copy of any entry (the hash is still checked).
+    /// the file name the catalogue gives. Set it to use your own copy of any entry (the hash is still checked).
     /// </summary>
     public string? ModelPath { get; init; }
 
     /// <summary>Where the file can be downloaded from, or null for a local-only backbone.</summary>
-    public ModelDownload? Download { get; init; }
+    internal ModelDownload? Download { get; init; }
 
     /// <summary>Expected SHA-256 of the ONNX file (lower-case hex), or null to accept any file at <see cref="ModelPath"/>.</summary>
     public string? Sha256 { get; init; }

@@ -4,4 +4,4 @@ namespace TransferLearning.ImageClassification.Backbones;
 /// <param name="Url">HTTPS address of the file.</param>
 /// <param name="Bytes">Exact size of the file.</param>
 /// <param name="FileName">File name in the model store, e.g. "vgg16-7.onnx".</param>
-public sealed record ModelDownload(Uri Url, long Bytes, string FileName);
+internal sealed record ModelDownload(Uri Url, long Bytes, string FileName);

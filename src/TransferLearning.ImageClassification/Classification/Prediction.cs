@@ -6,11 +6,24 @@ namespace TransferLearning.ImageClassification.Classification;
 public sealed record ClassScore(string Label, float Probability);
 
 /// <summary>What the classifier says about one image.</summary>
-/// <param name="Label">The most probable class.</param>
-/// <param name="Probability">Its probability.</param>
-/// <param name="Scores">Every class's probability, in class order.</param>
-public sealed record Prediction(string Label, float Probability, IReadOnlyList<ClassScore> Scores)
+public sealed class Prediction
 {
+    internal Prediction(string label, float probability, IReadOnlyList<ClassScore> scores)
+    {
+        Label = label;
+        Probability = probability;
+        Scores = scores;
+    }
+
+    /// <summary>The most probable class.</summary>
+    public string Label { get; }
+
+    /// <summary>Its probability.</summary>
+    public float Probability { get; }
+
+    /// <summary>Every class's probability, in class order.</summary>
+    public IReadOnlyList<ClassScore> Scores { get; }
+
     /// <summary>The <paramref name="k"/> most probable classes, most probable first.</summary>
     public IReadOnlyList<ClassScore> Top(int k) => Scores.OrderByDescending(s => s.Probability).Take(k).ToArray();
 

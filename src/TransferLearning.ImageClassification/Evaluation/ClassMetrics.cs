@@ -1,9 +1,29 @@
 namespace TransferLearning.ImageClassification.Evaluation;
 
 /// <summary>Precision, recall and F1 of one class.</summary>
-/// <param name="Label">Class name.</param>
-/// <param name="Precision">Of the examples predicted as this class, the share that are.</param>
-/// <param name="Recall">Of the examples of this class, the share predicted as it.</param>
-/// <param name="F1">Harmonic mean of precision and recall (0 when both are 0).</param>
-/// <param name="Support">Examples of this class.</param>
-public sealed record ClassMetrics(string Label, double Precision, double Recall, double F1, int Support);
+public sealed class ClassMetrics
+{
+    internal ClassMetrics(string label, double precision, double recall, double f1, int support)
+    {
+        Label = label;
+        Precision = precision;
+        Recall = recall;
+        F1 = f1;
+        Support = support;
+    }
+
+    /// <summary>Class name.</summary>
+    public string Label { get; }
+
+    /// <summary>Of the examples predicted as this class, the share that are.</summary>
+    public double Precision { get; }
+
+    /// <summary>Of the examples of this class, the share predicted as it.</summary>
+    public double Recall { get; }
+
+    /// <summary>Harmonic mean of precision and recall (0 when both are 0).</summary>
+    public double F1 { get; }
+
+    /// <summary>Examples of this class.</summary>
+    public int Support { get; }
+}

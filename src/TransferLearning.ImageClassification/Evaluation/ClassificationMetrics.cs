@@ -1,26 +1,57 @@
 namespace TransferLearning.ImageClassification.Evaluation;
 
 /// <summary>How well a classifier did on a labelled set.</summary>
-/// <param name="Accuracy">Share of examples classified right (micro accuracy).</param>
-/// <param name="MacroAccuracy">Mean over classes of each class's recall.</param>
-/// <param name="LogLoss">Mean cross-entropy of the true class.</param>
-/// <param name="TopKAccuracy">Share of examples whose true class is among the <paramref name="TopK"/> highest scores.</param>
-/// <param name="TopK">The k of <paramref name="TopKAccuracy"/>.</param>
-/// <param name="PerClass">Precision, recall and F1 per class.</param>
-/// <param name="ConfusionMatrix">Counts, row = true class, column = predicted class, in class order.</param>
-/// <param name="Count">Examples evaluated.</param>
-/// <param name="Binary">AUC, F1, precision and recall when there are exactly two classes and both occur; otherwise null.</param>
-public sealed record ClassificationMetrics(
-    double Accuracy,
-    double MacroAccuracy,
-    double LogLoss,
-    double TopKAccuracy,
-    int TopK,
-    IReadOnlyList<ClassMetrics> PerClass,
-    IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix,
-    int Count,
-    BinaryMetrics? Binary = null)
+public sealed class ClassificationMetrics
 {
+    internal ClassificationMetrics(
+        double accuracy,
+        double macroAccuracy,
+        double logLoss,
+        double topKAccuracy,
+        int topK,
+        IReadOnlyList<ClassMetrics> perClass,
+        IReadOnlyList<IReadOnlyList<int>> confusionMatrix,
+        int count,
+        BinaryMetrics? binary = null)
+    {
+        Accuracy = accuracy;
+        MacroAccuracy = macroAccuracy;
+        LogLoss = logLoss;
+        TopKAccuracy = topKAccuracy;
+        TopK = topK;
+        PerClass = perClass;
+        ConfusionMatrix = confusionMatrix;
+        Count = count;
+        Binary = binary;
+    }
+
+    /// <summary>Share of examples classified right (micro accuracy).</summary>
+    public double Accuracy { get; }
+
+    /// <summary>Mean over classes of each class's recall.</summary>
+    public double MacroAccuracy { get; }
+
+    /// <summary>Mean cross-entropy of the true class.</summary>
+    public double LogLoss { get; }
+
+    /// <summary>Share of examples whose true class is among the <see cref="TopK"/> highest scores.</summary>
+    public double TopKAccuracy { get; }
+
+    /// <summary>The k of <see cref="TopKAccuracy"/>.</summary>
+    public int TopK { get; }
+
+    /// <summary>Precision, recall and F1 per class.</summary>
+    public IReadOnlyList<ClassMetrics> PerClass { get; }
+
+    /// <summary>Counts, row = true class, column = predicted class, in class order.</summary>
+    public IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix { get; }
+
+    /// <summary>Examples evaluated.</summary>
+    public int Count { get; }
+
+    /// <summary>AUC, F1, precision and recall when there are exactly two classes and both occur; otherwise null.</summary>
+    public BinaryMetrics? Binary { get; }
+
     /// <summary>
     /// The (true class, predicted class) pairs mistaken for each other, most often first (fastai's
     /// <c>most_confused</c>), read off <see cref="ConfusionMatrix"/>; part of the JSON report.

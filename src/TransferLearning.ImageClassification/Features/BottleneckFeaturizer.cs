@@ -79,7 +79,7 @@ public sealed class BottleneckFeaturizer : IDisposable
     internal int ImageFloats => _preprocessor.TensorLength * Views;
 
     /// <summary>The cache in front of the backbone, if any.</summary>
-    public FeatureCache? Cache => _cache;
+    internal FeatureCache? Cache => _cache;
 
     /// <summary>
     /// Features of encoded images, without the cache, <see cref="FeaturizerOptions.BatchSize"/> images per backbone

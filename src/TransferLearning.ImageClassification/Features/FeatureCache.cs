@@ -11,7 +11,7 @@ namespace TransferLearning.ImageClassification.Features;
 /// Entries are written to a temporary file and renamed, so a killed or cancelled run never leaves a half entry;
 /// each entry carries a checksum, so a damaged one is detected, deleted and recomputed instead of trusted.
 /// </summary>
-public sealed class FeatureCache
+internal sealed class FeatureCache
 {
     private static ReadOnlySpan<byte> Magic => "TLF1"u8;
     private const int HeaderLength = 8;

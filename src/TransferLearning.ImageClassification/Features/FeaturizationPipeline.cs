@@ -54,7 +54,7 @@ internal sealed class FeaturizationPipeline
         }
         await producer.ConfigureAwait(false); // surfaces a producer failure that ended the reader early
         cancellationToken.ThrowIfCancellationRequested();
-        return [.. featurizers.Select((f, k) => pipeline._runs[k].Result(f, pipeline._progress) with { ContentHashes = pipeline._hashes })];
+        return [.. featurizers.Select((f, k) => pipeline._runs[k].Result(f, pipeline._progress, pipeline._hashes))];
     }
 
     private async Task PrepareAllAsync(ChannelWriter<Prepared> writer, CancellationToken token)
@@ -243,7 +243,7 @@ internal sealed class FeaturizationPipeline
             Volatile.Write(ref _done[index], true);
         }
 
-        public FeaturizationResult Result(BottleneckFeaturizer featurizer, Progress progress)
+        public FeaturizationResult Result(BottleneckFeaturizer featurizer, Progress progress, IReadOnlyList<string?> hashes)
         {
             var size = featurizer.FeatureSize;
             float[]? View(float[]? all, int view) => all?.AsSpan(view * size, size).ToArray();
@@ -251,7 +251,7 @@ internal sealed class FeaturizationPipeline
                 _features.Select(f => View(f, 0)).ToArray(),
                 featurizer.Views == 2 ? _features.Select(f => View(f, 1)).ToArray() : null,
                 _skipped.OrderBy(s => s.Index).Select(s => s.Image).ToArray(),
-                _computed, _fromCache, progress.Clock.Elapsed, BackboneTime);
+                _computed, _fromCache, progress.Clock.Elapsed, BackboneTime, hashes);
         }
     }
 }

@@ -19,7 +19,21 @@ public interface IHeadRecipe
 }
 
 /// <summary>What a <see cref="IHeadRecipe"/> produced.</summary>
-/// <param name="Trained">The head to predict with.</param>
-/// <param name="Initial">The head before training (the article's "before training" model), when the recipe has one.</param>
-/// <param name="History">Per-epoch metrics; empty for trainers that do not work in epochs.</param>
-public sealed record TrainedHead(IClassifierHead Trained, IClassifierHead? Initial, IReadOnlyList<EpochMetrics> History);
+public sealed class TrainedHead
+{
+    internal TrainedHead(IClassifierHead trained, IClassifierHead? initial, IReadOnlyList<EpochMetrics> history)
+    {
+        Trained = trained;
+        Initial = initial;
+        History = history;
+    }
+
+    /// <summary>The head to predict with.</summary>
+    public IClassifierHead Trained { get; }
+
+    /// <summary>The head before training (the article's "before training" model), when the recipe has one.</summary>
+    public IClassifierHead? Initial { get; }
+
+    /// <summary>Per-epoch metrics; empty for trainers that do not work in epochs.</summary>
+    public IReadOnlyList<EpochMetrics> History { get; }
+}

@@ -4,7 +4,7 @@ using TransferLearning.ImageClassification.Head.Optimizers;
 namespace TransferLearning.ImageClassification.Head;
 
 /// <summary>Trains a <see cref="DenseHead"/> on bottleneck features by mini-batch gradient descent on cross-entropy.</summary>
-public sealed class HeadTrainer
+internal sealed class HeadTrainer
 {
     private readonly HeadOptions _options;
 

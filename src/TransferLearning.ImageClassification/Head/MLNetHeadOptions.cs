@@ -38,6 +38,6 @@ public sealed record MLNetHeadOptions(string Name, Func<MLContext, IEstimator<IT
             .Append(Trainer(ml))
             .Fit(data);
         cancellationToken.ThrowIfCancellationRequested();
-        return new TrainedHead(new MLNetHead(ml, model, featureSize, classCount), Initial: null, History: []);
+        return new TrainedHead(new MLNetHead(ml, model, featureSize, classCount), initial: null, history: []);
     }
 }

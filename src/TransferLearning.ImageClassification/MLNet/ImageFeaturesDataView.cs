@@ -11,7 +11,7 @@ namespace TransferLearning.ImageClassification.MLNet;
 /// Rows whose image could not be used get a vector of NaN — ML.NET's missing value, which its trainers skip —
 /// and are listed in <see cref="Skipped"/>.
 /// </summary>
-public sealed class ImageFeaturesDataView : IDataView
+internal sealed class ImageFeaturesDataView : IDataView
 {
     private readonly IDataView _source;
     private readonly DataViewSchema.Column _pathColumn;

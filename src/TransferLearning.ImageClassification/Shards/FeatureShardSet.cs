@@ -94,8 +94,8 @@ public sealed partial class FeatureShardSet
         var wanted = new HashSet<string>(paths, StringComparer.Ordinal);
         return new FeaturizationResult(
             found.Select(r => r.Features).ToArray(), null, Skipped.Where(s => wanted.Contains(s.Path)).ToArray(),
-            Computed: 0, FromCache: found.Count(r => r.Features is not null), Elapsed: TimeSpan.Zero,
-            ContentHashes: found.Select(r => r.Sha256).ToArray());
+            computed: 0, fromCache: found.Count(r => r.Features is not null), elapsed: TimeSpan.Zero,
+            contentHashes: found.Select(r => r.Sha256).ToArray());
     }
 
     private static async Task<ShardMetadata> ReadShardAsync(

@@ -63,7 +63,7 @@ public static class FeatureShards
         var metadata = new ShardMetadata(
             shard, spec.Name, featurizer.BackboneSha256, spec.InputSize.ToString(), spec.Normalization.Fingerprint, spec.Pooling.ToString(),
             featurizer.FeatureSize, featurizer.Fingerprint, ShardMetadata.CurrentLibraryVersion,
-            result.Skipped.Select(s => s with { Path = relative.GetValueOrDefault(s.Path, s.Path) }).ToArray());
+            result.Skipped.Select(s => new SkippedImage(relative.GetValueOrDefault(s.Path, s.Path), s.Reason)).ToArray());
 
         await AtomicFile.WriteAsync(output, stream => ParquetSerializer.SerializeAsync(
             rows, stream, new ParquetOptions { RowGroupSize = RowGroupSize }, metadata.ToDictionary(), cancellationToken), cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,8 @@ internal static class HeadRun
     /// <summary>Trains and evaluates; <c>Classes</c> are the classes the head knows: those with at least one usable training image.</summary>
     /// <exception cref="DatasetException">Fewer than two classes have a usable training image.</exception>
     public static (IClassifierHead Head, IReadOnlyList<string> Classes, TrainingReport Report) Fit(
-        TrainingSettings s, IHeadRecipe recipe, BottleneckFeaturizer featurizer, DatasetSplit split, FeaturizationResult features, CancellationToken cancellationToken)
+        TrainingSettings s, IHeadRecipe recipe, BottleneckFeaturizer featurizer, DatasetSplit split, FeaturizationResult features, CancellationToken cancellationToken,
+        double calibrateSeconds = 0)
     {
         var usable = Usable(split, features);
         var (classes, dropped) = TrainableClasses(s.Data.Classes, split, usable);
@@ -33,7 +34,9 @@ internal static class HeadRun
             initial,
             test,
             trained.History,
-            new Timings(features.Elapsed.TotalSeconds, features.ImagesPerSecond, features.Computed, trainSeconds, features.BackboneTime.TotalSeconds))
+            new Timings(
+                features.Elapsed.TotalSeconds, features.ImagesPerSecond, features.Computed, trainSeconds,
+                features.BackboneTime.TotalSeconds, calibrateSeconds))
         {
             Head = recipe.Name,
             Precision = featurizer.Precision,

@@ -1,6 +1,17 @@
 namespace TransferLearning.ImageClassification.Training;
 
 /// <summary>The untrained head's test accuracy and loss.</summary>
-/// <param name="Accuracy">Share right.</param>
-/// <param name="LogLoss">Mean cross-entropy.</param>
-public sealed record InitialMetrics(double Accuracy, double LogLoss);
+public sealed class InitialMetrics
+{
+    internal InitialMetrics(double accuracy, double logLoss)
+    {
+        Accuracy = accuracy;
+        LogLoss = logLoss;
+    }
+
+    /// <summary>Share right.</summary>
+    public double Accuracy { get; }
+
+    /// <summary>Mean cross-entropy.</summary>
+    public double LogLoss { get; }
+}

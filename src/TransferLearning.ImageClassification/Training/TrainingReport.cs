@@ -5,35 +5,66 @@ using TransferLearning.ImageClassification.Head;
 namespace TransferLearning.ImageClassification.Training;
 
 /// <summary>Everything a training run measured; serialises to the CLI's JSON report.</summary>
-/// <param name="Backbone">Backbone name.</param>
-/// <param name="Device">Where the backbone ran: "cpu" or "cuda:N".</param>
-/// <param name="ImageSize">Backbone input size, e.g. "224x224".</param>
-/// <param name="Counts">Images per part, and how many were skipped.</param>
-/// <param name="Skipped">Images left out, with the reason.</param>
-/// <param name="Initial">Test metrics of the untrained head (the article's "before training").</param>
-/// <param name="Test">Test metrics of the trained classifier (null without test images).</param>
-/// <param name="History">Per-epoch training and validation loss and accuracy.</param>
-/// <param name="Timings">Where the time went.</param>
-public sealed record TrainingReport(
-    string Backbone,
-    string Device,
-    string ImageSize,
-    ImageCounts Counts,
-    IReadOnlyList<SkippedImage> Skipped,
-    InitialMetrics? Initial,
-    ClassificationMetrics? Test,
-    IReadOnlyList<EpochMetrics> History,
-    Timings Timings)
+public sealed class TrainingReport
 {
+    internal TrainingReport(
+        string backbone,
+        string device,
+        string imageSize,
+        ImageCounts counts,
+        IReadOnlyList<SkippedImage> skipped,
+        InitialMetrics? initial,
+        ClassificationMetrics? test,
+        IReadOnlyList<EpochMetrics> history,
+        Timings timings)
+    {
+        Backbone = backbone;
+        Device = device;
+        ImageSize = imageSize;
+        Counts = counts;
+        Skipped = skipped;
+        Initial = initial;
+        Test = test;
+        History = history;
+        Timings = timings;
+    }
+
+    /// <summary>Backbone name.</summary>
+    public string Backbone { get; }
+
+    /// <summary>Where the backbone ran: "cpu" or "cuda:N".</summary>
+    public string Device { get; }
+
+    /// <summary>Backbone input size, e.g. "224x224".</summary>
+    public string ImageSize { get; }
+
+    /// <summary>Images per part, and how many were skipped.</summary>
+    public ImageCounts Counts { get; }
+
+    /// <summary>Images left out, with the reason.</summary>
+    public IReadOnlyList<SkippedImage> Skipped { get; }
+
+    /// <summary>Test metrics of the untrained head (the article's "before training").</summary>
+    public InitialMetrics? Initial { get; }
+
+    /// <summary>Test metrics of the trained classifier (null without test images).</summary>
+    public ClassificationMetrics? Test { get; }
+
+    /// <summary>Per-epoch training and validation loss and accuracy.</summary>
+    public IReadOnlyList<EpochMetrics> History { get; }
+
+    /// <summary>Where the time went.</summary>
+    public Timings Timings { get; }
+
     /// <summary>Name of the head recipe, e.g. "dense" or "lbfgs-maxent".</summary>
-    public string Head { get; init; } = "dense";
+    public string Head { get; internal init; } = "dense";
 
     /// <summary>How the backbone ran: "fp32", or "int8" (TransferClassifierBuilder.WithInt8).</summary>
-    public string Precision { get; init; } = "fp32";
+    public string Precision { get; internal init; } = "fp32";
 
     /// <summary>
     /// What trained but deserves a look: folders passed over, classes dropped or missing from a part of the split,
     /// one image filed twice, metrics that are not numbers. Also logged as warnings.
     /// </summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public IReadOnlyList<string> Warnings { get; internal init; } = [];
 }

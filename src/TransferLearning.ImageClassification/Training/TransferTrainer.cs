@@ -49,8 +49,7 @@ public sealed class TransferTrainer
             }
             HeadRun.LogSkipped(s.Logger, features);
 
-            var (head, classes, report) = HeadRun.Fit(s, s.Head, featurizer, split, features, cancellationToken);
-            report = report with { Timings = report.Timings with { CalibrateSeconds = calibrateSeconds } };
+            var (head, classes, report) = HeadRun.Fit(s, s.Head, featurizer, split, features, cancellationToken, calibrateSeconds);
             HeadRun.LogWarnings(s.Logger, report);
             return new TrainingResult(new TransferClassifier(featurizer, head, classes), report);
         }
@@ -82,7 +81,7 @@ public sealed class TransferTrainer
         var testPart = (testShards ?? shards).ResultFor(split.Test.Select(i => i.Path).ToArray());
         return new FeaturizationResult(
             [.. trainPart.Features, .. testPart.Features], null, [.. trainPart.Skipped, .. testPart.Skipped],
-            0, trainPart.FromCache + testPart.FromCache, TimeSpan.Zero, ContentHashes: [.. trainPart.ContentHashes!, .. testPart.ContentHashes!]);
+            0, trainPart.FromCache + testPart.FromCache, TimeSpan.Zero, contentHashes: [.. trainPart.ContentHashes!, .. testPart.ContentHashes!]);
     }
 
     internal static DatasetSplit Split(TrainingSettings s)
@@ -92,6 +91,6 @@ public sealed class TransferTrainer
         if (unknown.Length > 0)
             throw new DatasetException($"Test images have classes the training images lack: {string.Join(", ", unknown)}.");
         var split = s.Data.Split(s.Ratios.WithoutTest(), s.Seed);
-        return split with { Test = s.TestData.Images };
+        return new DatasetSplit(split.Train, split.Validation, s.TestData.Images);
     }
 }
