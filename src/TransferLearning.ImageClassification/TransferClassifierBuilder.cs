@@ -76,29 +76,29 @@ public sealed class TransferClassifierBuilder
     });
 
     /// <summary>Folder of downloaded backbones (default <see cref="Downloads.ModelStoreOptions.DefaultDirectory"/>).</summary>
-    public TransferClassifierBuilder WithModelDirectory(string directory) => Set(() => _featurizer = _featurizer with { ModelDirectory = directory });
+    public TransferClassifierBuilder WithModelDirectory(string directory) => Set(() => _featurizer = new FeaturizerOptions(_featurizer) { ModelDirectory = directory });
 
     /// <summary>Receives bytes and rate while a backbone downloads on first use.</summary>
     public TransferClassifierBuilder WithDownloadProgress(IProgress<Downloads.DownloadProgress> progress) => Set(() => _downloadProgress = progress);
 
     /// <summary>Where bottleneck features are cached (default: under the user's cache folder).</summary>
-    public TransferClassifierBuilder WithFeatureCache(string directory) => Set(() => _featurizer = _featurizer with { CacheDirectory = directory });
+    public TransferClassifierBuilder WithFeatureCache(string directory) => Set(() => _featurizer = new FeaturizerOptions(_featurizer) { CacheDirectory = directory });
 
     /// <summary>Compute every feature afresh, store nothing.</summary>
-    public TransferClassifierBuilder WithoutFeatureCache() => Set(() => _featurizer = _featurizer with { CacheDirectory = null });
+    public TransferClassifierBuilder WithoutFeatureCache() => Set(() => _featurizer = new FeaturizerOptions(_featurizer) { CacheDirectory = null });
 
     /// <summary>Mirror-image features, computed once and cached: twice the training data and test-time averaging (default off; doubles backbone work).</summary>
-    public TransferClassifierBuilder WithHorizontalFlip(bool enabled = true) => Set(() => _featurizer = _featurizer with { HorizontalFlip = enabled });
+    public TransferClassifierBuilder WithHorizontalFlip(bool enabled = true) => Set(() => _featurizer = new FeaturizerOptions(_featurizer) { HorizontalFlip = enabled });
 
     /// <summary>
     /// Run the backbone on CUDA device <paramref name="deviceId"/> (the app references Microsoft.ML.OnnxRuntime.Gpu.Linux).
     /// Without a usable CUDA stack: a logged warning and the CPU when <paramref name="fallbackToCpu"/>, else an error naming what is missing.
     /// </summary>
     public TransferClassifierBuilder UseGpu(int deviceId = 0, bool fallbackToCpu = true) =>
-        Set(() => _featurizer = _featurizer with { Device = ExecutionDevice.Cuda(deviceId, fallbackToCpu) });
+        Set(() => _featurizer = new FeaturizerOptions(_featurizer) { Device = ExecutionDevice.Cuda(deviceId, fallbackToCpu) });
 
     /// <summary>Images per backbone call (default 32).</summary>
-    public TransferClassifierBuilder WithBatchSize(int batchSize) => Set(() => _featurizer = _featurizer with { BatchSize = batchSize });
+    public TransferClassifierBuilder WithBatchSize(int batchSize) => Set(() => _featurizer = new FeaturizerOptions(_featurizer) { BatchSize = batchSize });
 
     /// <summary>
     /// How the head is trained: <see cref="HeadOptions"/> (the default dense head; the article's recipe is
@@ -153,7 +153,7 @@ public sealed class TransferClassifierBuilder
     public TransferTrainer Build()
     {
         var data = (_data ?? throw new InvalidOperationException("Say where the images are with WithImages(...) or WithFeatures(...).")).Invoke();
-        var backbone = _imageSize is { } size ? _backbone with { InputSize = size } : _backbone;
+        var backbone = _imageSize is { } size ? new BackboneSpec(_backbone) { InputSize = size } : _backbone;
         _featurizer.Validate();
         (_head as HeadOptions)?.Validate();
         if (_testFeatures is not null && _features is null)
@@ -188,7 +188,7 @@ public sealed class TransferClassifierBuilder
         var settings = Build().Settings;
         if (settings.Features is not null)
             throw new InvalidOperationException("An experiment featurizes images with each backbone; shard files hold one backbone's features. Use WithImages, or Build() for the shards.");
-        var sized = backbones.Select(b => _imageSize is { } size ? b with { InputSize = size } : b).ToArray();
+        var sized = backbones.Select(b => _imageSize is { } size ? new BackboneSpec(b) { InputSize = size } : b).ToArray();
         var recipes = heads?.ToArray() ?? [settings.Head];
         foreach (var recipe in recipes.OfType<HeadOptions>()) recipe.Validate();
         return new Experiments.TransferExperiment(settings, sized, recipes);

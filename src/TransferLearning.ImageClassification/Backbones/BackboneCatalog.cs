@@ -42,7 +42,7 @@ public static class BackboneCatalog
     /// ImageNet photos (grayscale product shots, line art, scans). On the bundled Fashion-MNIST split the default head
     /// scores 0.872 on these against 0.845 on <see cref="ResNet18"/>'s (docs/benchmarks.md); cheaper to compute too.
     /// </summary>
-    public static BackboneSpec ResNet18Layer3 { get; } = ResNet18 with
+    public static BackboneSpec ResNet18Layer3 { get; } = new BackboneSpec(ResNet18)
     {
         Name = "resnet18-layer3",
         FeatureNode = "ReLU347_Output_0",

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using TransferLearning.ImageClassification.Preprocessing;
 
 namespace TransferLearning.ImageClassification.Backbones;
@@ -8,10 +9,40 @@ namespace TransferLearning.ImageClassification.Backbones;
 /// A specification is data; <see cref="BackboneRunner"/> runs it. Any ONNX classifier becomes a backbone with
 /// <see cref="FromOnnxFile"/>.
 /// </summary>
-public sealed record BackboneSpec
+public sealed class BackboneSpec
 {
+    /// <summary>New specification with the settings of the defaults.</summary>
+    public BackboneSpec()
+    {
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="other"/>, to change a few settings with an object initializer:
+    /// <c>new BackboneSpec(BackboneCatalog.ResNet18) { InputSize = new(160, 160) }</c>.
+    /// </summary>
+    /// <param name="other">The specification to copy.</param>
+    [SetsRequiredMembers]
+    public BackboneSpec(BackboneSpec other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Name = other.Name;
+        ModelPath = other.ModelPath;
+        Download = other.Download;
+        Sha256 = other.Sha256;
+        InputName = other.InputName;
+        InputSize = other.InputSize;
+        Layout = other.Layout;
+        Normalization = other.Normalization;
+        FeatureNode = other.FeatureNode;
+        Pooling = other.Pooling;
+        FeatureSize = other.FeatureSize;
+        ImageNetTop1 = other.ImageNetTop1;
+        Source = other.Source;
+        License = other.License;
+    }
+
     /// <summary>The <see cref="FeatureNode"/> that means "the input of the last Gemm/MatMul, before any flattening".</summary>
-    public const string AutoFeatureNode = "auto";
+    internal const string AutoFeatureNode = "auto";
 
     /// <summary>Short unique name, e.g. "resnet18"; stored in saved models.</summary>
     public required string Name { get; init; }
@@ -103,6 +134,6 @@ public sealed record BackboneSpec
     }
 
     /// <summary>A stable text that changes whenever the features for an image would; the feature-cache key.</summary>
-    public string Fingerprint(string modelSha256) =>
+    internal string Fingerprint(string modelSha256) =>
         $"{Name}|{modelSha256}|{InputName}|{InputSize}|{Layout}|{Normalization.Fingerprint}|{FeatureNode}|{Pooling}|graph={OnnxGraphRewriter.Version}";
 }

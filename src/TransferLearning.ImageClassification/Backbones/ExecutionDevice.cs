@@ -1,7 +1,7 @@
 namespace TransferLearning.ImageClassification.Backbones;
 
 /// <summary>Where a backbone runs: the CPU, or an NVIDIA GPU through ONNX Runtime's CUDA execution provider.</summary>
-public sealed record ExecutionDevice
+public sealed class ExecutionDevice
 {
     private ExecutionDevice(int? cudaDeviceId, bool fallbackToCpu) => (CudaDeviceId, FallbackToCpu) = (cudaDeviceId, fallbackToCpu);
 

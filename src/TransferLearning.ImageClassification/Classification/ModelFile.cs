@@ -48,9 +48,8 @@ internal static class ModelFile
     /// <summary>How many bytes <paramref name="head"/> takes in a model file.</summary>
     public static long HeadBytes(IClassifierHead head)
     {
-        if (head is DenseHead dense) return dense.Parameters.Length * sizeof(float);
         using var buffer = new MemoryStream();
-        ((MLNetHead)head).Save(buffer);
+        head.Save(buffer);
         return buffer.Length;
     }
 
@@ -61,10 +60,8 @@ internal static class ModelFile
             using (var stream = zip.CreateEntry(ManifestEntry).Open()) JsonSerializer.Serialize(stream, manifest, Json);
             if (int8 is not null)
                 using (var stream = zip.CreateEntry(CalibrationEntry).Open()) stream.Write(int8.ToJson());
-            if (head is MLNetHead model)
-                using (var stream = zip.CreateEntry(MLNetEntry).Open()) model.Save(stream);
-            else
-                using (var stream = zip.CreateEntry(ParametersEntry).Open()) stream.Write(MemoryMarshal.AsBytes(((DenseHead)head).Parameters));
+            using var entry = zip.CreateEntry(head is MLNetHead ? MLNetEntry : ParametersEntry).Open();
+            head.Save(entry);
         });
 
     /// <exception cref="InvalidDataException">Not a model file this library can use; the message names the file and why.</exception>
@@ -131,7 +128,7 @@ internal static class ModelFile
         var spec = overrideSpec ?? BackboneCatalog.All.FirstOrDefault(b => b.Name == manifest.Backbone)
             ?? throw new BackboneNotFoundException(
                 $"The model needs backbone '{manifest.Backbone}' (SHA-256 {manifest.BackboneSha256}, from {manifest.BackboneSource}), which is not in the catalogue; pass its specification when loading.");
-        return spec with
+        return new BackboneSpec(spec)
         {
             Sha256 = manifest.BackboneSha256,
             InputSize = manifest.InputSize ?? spec.InputSize,

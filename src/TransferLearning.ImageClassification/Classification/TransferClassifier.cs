@@ -137,7 +137,7 @@ public sealed class TransferClassifier : IDisposable
     }
 
     /// <summary>Index of <paramref name="label"/> in <see cref="Classes"/>, or -1.</summary>
-    public int IndexOf(string label)
+    internal int IndexOf(string label)
     {
         for (var k = 0; k < Classes.Count; k++)
             if (Classes[k] == label) return k;
@@ -174,7 +174,7 @@ public sealed class TransferClassifier : IDisposable
                 path);
         var spec = ModelFile.ResolveBackbone(manifest, backbone);
         var featurizer = BottleneckFeaturizer.Create(
-            spec, (options ?? new FeaturizerOptions()) with { HorizontalFlip = manifest.HorizontalFlip, Int8 = int8 }, logger);
+            spec, new FeaturizerOptions(options ?? new FeaturizerOptions()) { HorizontalFlip = manifest.HorizontalFlip, Int8 = int8 }, logger);
         if (featurizer.FeatureSize != head.FeatureSize)
         {
             featurizer.Dispose();

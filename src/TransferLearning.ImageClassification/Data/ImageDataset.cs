@@ -109,7 +109,7 @@ public sealed class ImageDataset
     }
 
     /// <summary>Index of <paramref name="label"/> in <see cref="Classes"/>, or -1.</summary>
-    public int IndexOf(string label)
+    internal int IndexOf(string label)
     {
         var index = ((string[])Classes).AsSpan().BinarySearch(label, StringComparer.Ordinal);
         return index >= 0 ? index : -1;

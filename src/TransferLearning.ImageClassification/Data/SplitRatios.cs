@@ -1,7 +1,7 @@
 namespace TransferLearning.ImageClassification.Data;
 
 /// <summary>Relative weights of the train, validation and test parts of a split (need not sum to 1).</summary>
-public sealed record SplitRatios
+public sealed class SplitRatios
 {
     /// <summary>The article's 80/10/10 split.</summary>
     public static SplitRatios Default { get; } = new(8, 1, 1);

@@ -1,7 +1,7 @@
 namespace TransferLearning.ImageClassification.Datasets;
 
 /// <summary>Where a dataset goes, where it comes from (a mirror may replace the source), and how hard to try.</summary>
-public sealed record DatasetDownloadOptions
+public sealed class DatasetDownloadOptions
 {
     /// <summary>Folder the archive, its lock file and the extracted image folder are written to.</summary>
     public required string Directory { get; init; }

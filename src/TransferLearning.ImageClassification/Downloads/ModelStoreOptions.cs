@@ -2,7 +2,7 @@ using TransferLearning.ImageClassification.IO;
 namespace TransferLearning.ImageClassification.Downloads;
 
 /// <summary>Where a <see cref="ModelStore"/> keeps backbones and how patiently it downloads them.</summary>
-public sealed record ModelStoreOptions
+public sealed class ModelStoreOptions
 {
     /// <summary>Environment variable that overrides <see cref="DefaultDirectory"/>.</summary>
     public const string DirectoryVariable = CacheFolders.ModelsVariable;
@@ -23,7 +23,7 @@ public sealed record ModelStoreOptions
     public bool AllowLoopbackHttp { get; init; } = true;
 
     /// <summary><c>$TRANSFER_LEARNING_MODELS</c>, else <c>$XDG_CACHE_HOME</c> (or local application data) / transfer-learning / models.</summary>
-    public static string DefaultDirectory => CacheFolders.Models;
+    internal static string DefaultDirectory => CacheFolders.Models;
 
     internal void Validate()
     {

@@ -64,7 +64,7 @@ public sealed class BottleneckFeaturizer : IDisposable
     public BackboneSpec Backbone => _runner.Spec;
 
     /// <summary>SHA-256 of the backbone's ONNX file.</summary>
-    public string BackboneSha256 => _runner.ModelSha256;
+    internal string BackboneSha256 => _runner.ModelSha256;
 
     /// <summary>Where the backbone actually runs.</summary>
     public ExecutionDevice Device => _runner.Device;
@@ -73,7 +73,7 @@ public sealed class BottleneckFeaturizer : IDisposable
     public int FeatureSize => _runner.FeatureSize;
 
     /// <summary>Feature vectors per image: 1, or 2 with <see cref="FeaturizerOptions.HorizontalFlip"/> (the image, then its mirror image).</summary>
-    public int Views { get; }
+    internal int Views { get; }
 
     /// <summary>Input floats per image: every view's tensor back to back.</summary>
     internal int ImageFloats => _preprocessor.TensorLength * Views;

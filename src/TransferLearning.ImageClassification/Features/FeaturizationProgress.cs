@@ -1,7 +1,21 @@
 namespace TransferLearning.ImageClassification.Features;
 
 /// <summary>How far a featurization run is.</summary>
-/// <param name="Done">Images finished (computed, read from the cache, or skipped).</param>
-/// <param name="Total">Images in the run.</param>
-/// <param name="ImagesPerSecond">Finished images per second since the run started.</param>
-public readonly record struct FeaturizationProgress(int Done, int Total, double ImagesPerSecond);
+public readonly struct FeaturizationProgress
+{
+    internal FeaturizationProgress(int done, int total, double imagesPerSecond)
+    {
+        Done = done;
+        Total = total;
+        ImagesPerSecond = imagesPerSecond;
+    }
+
+    /// <summary>Images finished (computed, read from the cache, or skipped).</summary>
+    public int Done { get; }
+
+    /// <summary>Images in the run.</summary>
+    public int Total { get; }
+
+    /// <summary>Finished images per second since the run started.</summary>
+    public double ImagesPerSecond { get; }
+}

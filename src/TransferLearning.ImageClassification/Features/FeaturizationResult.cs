@@ -29,7 +29,7 @@ public sealed class FeaturizationResult
     public IReadOnlyList<float[]?> Features { get; }
 
     /// <summary>Features of each image's mirror image (null for skipped ones), or null when not asked for.</summary>
-    public IReadOnlyList<float[]?>? MirroredFeatures { get; }
+    internal IReadOnlyList<float[]?>? MirroredFeatures { get; }
 
     /// <summary>The images that could not be used, with the reason, in input order.</summary>
     public IReadOnlyList<SkippedImage> Skipped { get; }
@@ -44,10 +44,10 @@ public sealed class FeaturizationResult
     public TimeSpan Elapsed { get; }
 
     /// <summary>Time this backbone spent running batches (decoding overlaps it on other cores).</summary>
-    public TimeSpan BackboneTime { get; }
+    internal TimeSpan BackboneTime { get; }
 
     /// <summary>SHA-256 (hex) of each file's bytes, or null where it could not be read: finds the same image under two names.</summary>
-    public IReadOnlyList<string?>? ContentHashes { get; }
+    internal IReadOnlyList<string?>? ContentHashes { get; }
 
     /// <summary>All feature vectors of image <paramref name="index"/> back to back: the image's, then its mirror image's.</summary>
     public float[] Views(int index) =>

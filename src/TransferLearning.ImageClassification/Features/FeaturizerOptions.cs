@@ -2,8 +2,32 @@ using TransferLearning.ImageClassification.IO;
 namespace TransferLearning.ImageClassification.Features;
 
 /// <summary>How a <see cref="BottleneckFeaturizer"/> runs.</summary>
-public sealed record FeaturizerOptions
+public sealed class FeaturizerOptions
 {
+    /// <summary>New options with the settings of the defaults.</summary>
+    public FeaturizerOptions()
+    {
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="other"/>, to change a few settings with an object initializer:
+    /// <c>new FeaturizerOptions(options) { CacheDirectory = "cache" }</c>.
+    /// </summary>
+    /// <param name="other">The options to copy.</param>
+    public FeaturizerOptions(FeaturizerOptions other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        BatchSize = other.BatchSize;
+        HorizontalFlip = other.HorizontalFlip;
+        CacheDirectory = other.CacheDirectory;
+        DecodeThreads = other.DecodeThreads;
+        Device = other.Device;
+        InferenceThreads = other.InferenceThreads;
+        ImageLimits = other.ImageLimits;
+        Int8 = other.Int8;
+        ModelDirectory = other.ModelDirectory;
+    }
+
     /// <summary>Images per backbone call. Larger batches use the cores better, at a memory cost.</summary>
     public int BatchSize { get; init; } = 32;
 

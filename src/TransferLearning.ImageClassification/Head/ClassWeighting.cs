@@ -1,7 +1,7 @@
 namespace TransferLearning.ImageClassification.Head;
 
 /// <summary>How much each class's examples count in the training loss.</summary>
-public abstract record ClassWeighting
+public abstract class ClassWeighting
 {
     private protected ClassWeighting() { }
 
@@ -19,12 +19,12 @@ public abstract record ClassWeighting
 
     internal abstract float[] Resolve(IReadOnlyList<int> labels, int classCount);
 
-    private sealed record Uniform : ClassWeighting
+    private sealed class Uniform : ClassWeighting
     {
         internal override float[] Resolve(IReadOnlyList<int> labels, int classCount) => Enumerable.Repeat(1f, classCount).ToArray();
     }
 
-    private sealed record InverseFrequency : ClassWeighting
+    private sealed class InverseFrequency : ClassWeighting
     {
         internal override float[] Resolve(IReadOnlyList<int> labels, int classCount)
         {
@@ -34,7 +34,7 @@ public abstract record ClassWeighting
         }
     }
 
-    private sealed record Given(IReadOnlyList<float> Weights) : ClassWeighting
+    private sealed class Given(IReadOnlyList<float> Weights) : ClassWeighting
     {
         internal override float[] Resolve(IReadOnlyList<int> labels, int classCount) =>
             Weights.Count == classCount ? [.. Weights] : throw new ArgumentException($"{Weights.Count} class weights given for {classCount} classes.");

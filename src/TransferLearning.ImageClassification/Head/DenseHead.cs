@@ -36,6 +36,8 @@ public sealed class DenseHead : IClassifierHead
     /// <summary>All weights and biases, layer after layer (weights row-major [out, in], then biases).</summary>
     public ReadOnlySpan<float> Parameters => _parameters;
 
+    void IClassifierHead.Save(Stream stream) => stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Parameters));
+
     /// <summary>Writes the class probabilities of <paramref name="features"/> into <paramref name="probabilities"/>.</summary>
     public void Predict(ReadOnlySpan<float> features, Span<float> probabilities)
     {

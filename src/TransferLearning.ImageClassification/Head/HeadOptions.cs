@@ -4,8 +4,42 @@ namespace TransferLearning.ImageClassification.Head;
 /// How the dense head is trained. The defaults (one hidden ReLU layer of 256 with dropout 0.5, Adam 3e-4, L2 1e-2,
 /// early stopping after 10 epochs) were picked on the bundled Fashion-MNIST split; <see cref="Article"/> is the article's recipe.
 /// </summary>
-public sealed record HeadOptions : IHeadRecipe
+public sealed class HeadOptions : IHeadRecipe
 {
+    /// <summary>New options with the settings of the defaults.</summary>
+    public HeadOptions()
+    {
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="other"/>, to change a few settings with an object initializer:
+    /// <c>new HeadOptions(HeadOptions.Article) { Seed = 7 }</c>.
+    /// </summary>
+    /// <param name="other">The options to copy.</param>
+    public HeadOptions(HeadOptions other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Name = other.Name;
+        Optimizer = other.Optimizer;
+        LearningRate = other.LearningRate;
+        Schedule = other.Schedule;
+        Momentum = other.Momentum;
+        Nesterov = other.Nesterov;
+        Epochs = other.Epochs;
+        BatchSize = other.BatchSize;
+        HiddenLayers = other.HiddenLayers;
+        Dropout = other.Dropout;
+        WeightDecay = other.WeightDecay;
+        ClassWeights = other.ClassWeights;
+        LabelSmoothing = other.LabelSmoothing;
+        L2 = other.L2;
+        EarlyStoppingPatience = other.EarlyStoppingPatience;
+        EarlyStoppingMinDelta = other.EarlyStoppingMinDelta;
+        RestoreBestWeights = other.RestoreBestWeights;
+        StandardizeFeatures = other.StandardizeFeatures;
+        Seed = other.Seed;
+    }
+
     /// <summary>The article's settings: RMSprop, learning rate 1e-4, 10 epochs, batch 32, no early stopping.</summary>
     public static HeadOptions Article { get; } = new()
     {

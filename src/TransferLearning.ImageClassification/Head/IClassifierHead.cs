@@ -5,6 +5,7 @@ namespace TransferLearning.ImageClassification.Head;
 /// <summary>
 /// The trained part of a classifier: feature vector in, class probabilities out. <see cref="DenseHead"/> is this
 /// library's; <see cref="MLNetHead"/> wraps any ML.NET multiclass trainer's model. Implementations are thread-safe.
+/// Only this library implements it: a saved model must be able to store and reload its head.
 /// </summary>
 public interface IClassifierHead
 {
@@ -16,10 +17,13 @@ public interface IClassifierHead
 
     /// <summary>Writes the class probabilities of <paramref name="features"/> into <paramref name="probabilities"/>.</summary>
     void Predict(ReadOnlySpan<float> features, Span<float> probabilities);
+
+    /// <summary>Writes what a model file stores of the head; internal, so that no outside type can implement this.</summary>
+    internal void Save(Stream stream);
 }
 
 /// <summary>Predictions every head gets from <see cref="IClassifierHead.Predict"/>.</summary>
-public static class ClassifierHeadExtensions
+internal static class ClassifierHeadExtensions
 {
     /// <summary>
     /// Mean class probabilities over several feature vectors of one image laid back to back in <paramref name="views"/>

@@ -1,10 +1,16 @@
 namespace TransferLearning.ImageClassification.Head;
 
 /// <summary>Feature vectors with their class indices.</summary>
-/// <param name="Features">One vector per example, all the same length.</param>
-/// <param name="Labels">Class index of each example.</param>
-public sealed record LabeledFeatures(IReadOnlyList<float[]> Features, IReadOnlyList<int> Labels)
+/// <param name="features">One vector per example, all the same length.</param>
+/// <param name="labels">Class index of each example.</param>
+public sealed class LabeledFeatures(IReadOnlyList<float[]> features, IReadOnlyList<int> labels)
 {
+    /// <summary>One vector per example, all the same length.</summary>
+    public IReadOnlyList<float[]> Features { get; } = features;
+
+    /// <summary>Class index of each example.</summary>
+    public IReadOnlyList<int> Labels { get; } = labels;
+
     /// <summary>Number of examples.</summary>
     public int Count => Labels.Count;
 }

@@ -1,7 +1,7 @@
 namespace TransferLearning.ImageClassification.Head;
 
 /// <summary>How the learning rate moves from epoch to epoch, starting at <see cref="HeadOptions.LearningRate"/>.</summary>
-public abstract record LearningRateSchedule
+public abstract class LearningRateSchedule
 {
     private protected LearningRateSchedule() { }
 
@@ -29,18 +29,18 @@ public abstract record LearningRateSchedule
     /// <summary>A fresh per-run state that yields each epoch's rate.</summary>
     internal abstract Func<int, double?, float> Start(float baseRate, int epochs);
 
-    private sealed record ConstantRate : LearningRateSchedule
+    private sealed class ConstantRate : LearningRateSchedule
     {
         internal override Func<int, double?, float> Start(float baseRate, int epochs) => (_, _) => baseRate;
     }
 
-    private sealed record ExponentialDecay(double DecayPerEpoch) : LearningRateSchedule
+    private sealed class ExponentialDecay(double DecayPerEpoch) : LearningRateSchedule
     {
         internal override Func<int, double?, float> Start(float baseRate, int epochs) =>
             (epoch, _) => (float)(baseRate * Math.Pow(DecayPerEpoch, epoch - 1));
     }
 
-    private sealed record CosineDecay(double FinalFactor) : LearningRateSchedule
+    private sealed class CosineDecay(double FinalFactor) : LearningRateSchedule
     {
         internal override Func<int, double?, float> Start(float baseRate, int epochs) => (epoch, _) =>
         {
@@ -49,7 +49,7 @@ public abstract record LearningRateSchedule
         };
     }
 
-    private sealed record PlateauDecay(double Factor, int Patience, double MinDelta, double MinFactor) : LearningRateSchedule
+    private sealed class PlateauDecay(double Factor, int Patience, double MinDelta, double MinFactor) : LearningRateSchedule
     {
         internal override Func<int, double?, float> Start(float baseRate, int epochs)
         {

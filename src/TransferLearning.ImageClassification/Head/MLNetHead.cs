@@ -72,7 +72,7 @@ public sealed class MLNetHead : IClassifierHead
     }
 
     /// <summary>Writes the model in ML.NET's format.</summary>
-    internal void Save(Stream stream) => _ml.Model.Save(Model, _ml.Data.LoadFromEnumerable(Array.Empty<Row>(), RowSchema(FeatureSize)).Schema, stream);
+    void IClassifierHead.Save(Stream stream) => _ml.Model.Save(Model, _ml.Data.LoadFromEnumerable(Array.Empty<Row>(), RowSchema(FeatureSize)).Schema, stream);
 
     /// <summary>
     /// The model as ONNX, through ML.NET's converter: input "Features" [N, features], output "Score.output" [N, classes]
@@ -93,7 +93,7 @@ public sealed class MLNetHead : IClassifierHead
         return stream.ToArray();
     }
 
-    /// <summary>Reads a model written by <see cref="Save"/>.</summary>
+    /// <summary>Reads a model written by <c>Save</c>.</summary>
     internal static MLNetHead Load(Stream stream, int featureSize, int classCount)
     {
         var ml = new MLContext();

@@ -8,10 +8,36 @@ namespace TransferLearning.ImageClassification.Head;
 /// vector) and "Label" (key) and must write a "Score" vector of class probabilities (the maximum-entropy trainers,
 /// LightGBM, naive Bayes and calibrated one-versus-all all do).
 /// </summary>
-/// <param name="Name">Short name for reports.</param>
-/// <param name="Trainer">Makes the trainer from the context, e.g. <c>ml => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy()</c>.</param>
-public sealed record MLNetHeadOptions(string Name, Func<MLContext, IEstimator<ITransformer>> Trainer) : IHeadRecipe
+public sealed class MLNetHeadOptions : IHeadRecipe
 {
+    /// <summary>A trainer under a name.</summary>
+    /// <param name="name">Short name for reports.</param>
+    /// <param name="trainer">
+    /// Makes the trainer from the context, e.g. <c>ml => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy()</c>.
+    /// </param>
+    public MLNetHeadOptions(string name, Func<MLContext, IEstimator<ITransformer>> trainer)
+    {
+        Name = name;
+        Trainer = trainer;
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="other"/>, to change a few settings with an object initializer:
+    /// <c>new MLNetHeadOptions(MLNetHeadOptions.LbfgsMaximumEntropy) { Seed = 7 }</c>.
+    /// </summary>
+    /// <param name="other">The options to copy.</param>
+    public MLNetHeadOptions(MLNetHeadOptions other)
+        : this((other ?? throw new ArgumentNullException(nameof(other))).Name, other.Trainer)
+    {
+        Seed = other.Seed;
+    }
+
+    /// <summary>Short name for reports.</summary>
+    public string Name { get; init; }
+
+    /// <summary>Makes the trainer from the context.</summary>
+    public Func<MLContext, IEstimator<ITransformer>> Trainer { get; init; }
+
     /// <summary>ML.NET's L-BFGS multinomial logistic regression: the usual baseline on bottleneck features.</summary>
     public static MLNetHeadOptions LbfgsMaximumEntropy { get; } = new("lbfgs-maxent", ml => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy());
 

@@ -5,7 +5,7 @@ namespace TransferLearning.ImageClassification.Preprocessing;
 /// a 100-byte file can claim 60000x60000 pixels. Checked from the file size and the image header, before any pixel
 /// memory is taken.
 /// </summary>
-public sealed record ImageLimits
+public sealed class ImageLimits
 {
     /// <summary>The defaults: <see cref="MaxPixels"/> as Pillow's <c>MAX_IMAGE_PIXELS</c>, <see cref="MaxFileBytes"/> 256 MiB.</summary>
     public static ImageLimits Default { get; } = new();

@@ -4,9 +4,9 @@ namespace TransferLearning.ImageClassification.Preprocessing;
 
 /// <summary>
 /// How 0..255 pixels become a backbone's input: <c>(pixel * Scale - mean) / Std</c> per plane, planes in
-/// <see cref="Order"/>. The mean is per channel, or per pixel when <see cref="MeanImage"/> is set.
+/// <see cref="Order"/>. The mean is per channel (per pixel for the bundled ResNet18, whose mean is an image).
 /// </summary>
-public sealed record PixelNormalization
+public sealed class PixelNormalization
 {
     /// <summary>Plane order of the backbone input.</summary>
     public ChannelOrder Order { get; init; } = ChannelOrder.Rgb;
@@ -21,7 +21,7 @@ public sealed record PixelNormalization
     public IReadOnlyList<float> Std { get; init; } = [1f, 1f, 1f];
 
     /// <summary>A per-pixel mean image stored in an ONNX file; replaces <see cref="Mean"/> when set.</summary>
-    public MeanImageSource? MeanImage { get; init; }
+    internal MeanImageSource? MeanImage { get; init; }
 
     /// <summary>Caffe style: BGR planes minus per-channel means (given in B, G, R order), no scaling.</summary>
     public static PixelNormalization Caffe(float meanB, float meanG, float meanR) =>
@@ -46,17 +46,9 @@ public sealed record PixelNormalization
         : string.Create(CultureInfo.InvariantCulture, $"{Order.ToString().ToUpperInvariant()} x*{Scale:G4} - {Mean[0]}");
 
     /// <summary>A stable text that changes whenever the produced tensor would; part of the feature-cache key.</summary>
-    public string Fingerprint => string.Create(
+    internal string Fingerprint => string.Create(
         CultureInfo.InvariantCulture,
         $"{Order};s={Scale:R};m={string.Join(',', Mean.Select(Invariant))};d={string.Join(',', Std.Select(Invariant))};img={MeanImage?.Fingerprint ?? "-"}");
 
     private static string Invariant(float value) => value.ToString("R", CultureInfo.InvariantCulture);
-}
-
-/// <summary>A mean image kept as a float initializer <paramref name="Initializer"/> (shape [1,3,H,W], planes in the backbone's order) inside ONNX file <paramref name="OnnxFile"/>.</summary>
-/// <param name="OnnxFile">Path of the ONNX file holding the initializer.</param>
-/// <param name="Initializer">Name of the initializer.</param>
-public sealed record MeanImageSource(string OnnxFile, string Initializer)
-{
-    internal string Fingerprint => $"{Path.GetFileName(OnnxFile)}#{Initializer}";
 }

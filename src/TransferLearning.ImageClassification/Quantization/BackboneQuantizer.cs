@@ -146,7 +146,7 @@ public static class BackboneQuantizer
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         AtomicFile.Write(path, stream => model.WriteTo(stream));
 
-        var spec = BackboneSpec.FromOnnxFile(path, backbone.InputSize, new PixelNormalization(), backbone.Layout) with
+        var spec = new BackboneSpec(BackboneSpec.FromOnnxFile(path, backbone.InputSize, new PixelNormalization(), backbone.Layout))
         {
             Name = backbone.Name + "-int8",
             InputName = pixels.Name,

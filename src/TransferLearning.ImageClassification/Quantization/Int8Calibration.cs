@@ -19,7 +19,7 @@ public sealed class Int8Calibration
     }
 
     /// <summary>SHA-256 of the float ONNX file calibrated.</summary>
-    public string BackboneSha256 { get; }
+    internal string BackboneSha256 { get; }
 
     /// <summary>How the ranges were read.</summary>
     public CalibrationMethod Method { get; }
@@ -31,13 +31,13 @@ public sealed class Int8Calibration
     public int Images { get; }
 
     /// <summary>One weight scale per output channel.</summary>
-    public bool PerChannelWeights { get; }
+    internal bool PerChannelWeights { get; }
 
     /// <summary>7-bit weights (for CPUs without VNNI).</summary>
     public bool ReduceRange { get; }
 
     /// <summary>A short hash of everything above and the ranges: part of the feature-cache key.</summary>
-    public string Fingerprint { get; }
+    internal string Fingerprint { get; }
 
     /// <summary>Activation tensor → the range its uint8 quantization covers.</summary>
     internal IReadOnlyDictionary<string, (float Min, float Max)> Ranges { get; }

@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics.X86;
 namespace TransferLearning.ImageClassification.Quantization;
 
 /// <summary>How an int8 backbone is calibrated and built. Immutable; the defaults suit ImageNet CNNs.</summary>
-public sealed record QuantizationOptions
+public sealed class QuantizationOptions
 {
     /// <summary>Training images whose activations set the ranges, drawn seeded from the training part (never validation or test).</summary>
     public int CalibrationImages { get; init; } = 256;

@@ -29,7 +29,7 @@ public sealed partial class FeatureShardSet
     public string Backbone { get; }
 
     /// <summary>SHA-256 of the backbone's ONNX file.</summary>
-    public string BackboneSha256 { get; }
+    internal string BackboneSha256 { get; }
 
     /// <summary>Input size the images were resized to.</summary>
     public Preprocessing.ImageSize InputSize { get; }
@@ -38,10 +38,10 @@ public sealed partial class FeatureShardSet
     public int FeatureSize { get; }
 
     /// <summary>Everything that determines the feature values (backbone, file hash, size, normalisation, cut, pooling).</summary>
-    public string Fingerprint { get; }
+    internal string Fingerprint { get; }
 
     /// <summary>Version of this library that wrote the shards.</summary>
-    public string LibraryVersion { get; }
+    internal string LibraryVersion { get; }
 
     /// <summary>Number of shards merged.</summary>
     public int ShardCount { get; }

@@ -48,7 +48,7 @@ public static class FeatureShards
         var owned = dataset.Images.Select(i => (Image: i, Relative: Relative(root, i.Path))).Where(i => shard.Owns(i.Relative)).ToArray();
 
         await ModelStore.At(options.ModelDirectory).EnsureAsync(backbone, cancellationToken: cancellationToken).ConfigureAwait(false);
-        using var featurizer = BottleneckFeaturizer.Create(backbone, options with { HorizontalFlip = false });
+        using var featurizer = BottleneckFeaturizer.Create(backbone, new FeaturizerOptions(options) { HorizontalFlip = false });
         var result = await featurizer.FeaturizeAsync(owned.Select(i => i.Image.Path).ToArray(), progress, cancellationToken).ConfigureAwait(false);
 
         var rows = owned.Select((image, k) => (image, k)).Where(r => result.Features[r.k] is not null).Select(r => new ShardRow

@@ -10,7 +10,7 @@ namespace TransferLearning.ImageClassification.Shards;
 /// relative path hashes to it. N processes or machines given 0/N … N−1/N cover a folder exactly once, without talking
 /// to each other, and an image keeps its shard when others are added.
 /// </summary>
-public sealed record Shard
+public sealed class Shard
 {
     /// <summary>Creates shard <paramref name="index"/> of <paramref name="count"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">count &lt; 1, or index outside 0 … count − 1.</exception>
@@ -49,7 +49,7 @@ public sealed record Shard
     }
 
     /// <summary>Whether this shard owns the image at <paramref name="relativePath"/> ('/'-separated, as stored in shard files).</summary>
-    public bool Owns(string relativePath) => (int)(StableHash(relativePath) % (ulong)Count) == Index;
+    internal bool Owns(string relativePath) => (int)(StableHash(relativePath) % (ulong)Count) == Index;
 
     /// <inheritdoc/>
     public override string ToString() => $"{Index}/{Count}";

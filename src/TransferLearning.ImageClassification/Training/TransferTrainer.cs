@@ -71,7 +71,7 @@ public sealed class TransferTrainer
             backbone, images[..Math.Min(images.Length, quantization.CalibrationImages)], quantization, s.Featurizer.ModelDirectory,
             cancellationToken: cancellationToken).ConfigureAwait(false);
         s.Logger.LogInformation("Calibrated int8 {Backbone} on {Count} training images in {Seconds:F1} s", backbone.Name, calibration.Images, clock.Elapsed.TotalSeconds);
-        return s.Featurizer with { Int8 = calibration };
+        return new FeaturizerOptions(s.Featurizer) { Int8 = calibration };
     }
 
     /// <summary>The shards' features in split order (train, validation, test), as featurizing the images would give them.</summary>
