@@ -11,6 +11,7 @@ internal static class Assets
             if (candidate.Exists) return candidate;
         }
         throw new DirectoryNotFoundException(
-            "No --data given, and the bundled sample images (assets/fashion-mnist, in the source repository) are not here: pass --data DIR, a folder with one sub-folder of images per class.");
+            "No --data given, and the bundled sample images (assets/fashion-mnist, in the source repository) are " +
+            "not here: pass --data DIR, a folder with one sub-folder of images per class.");
     }
 }

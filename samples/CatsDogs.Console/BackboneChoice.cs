@@ -27,6 +27,7 @@ internal static class BackboneChoice
         "caffe" => PixelNormalization.Caffe(103.939f, 116.779f, 123.68f),
         // 0..255 RGB as they are: for files with their normalisation inside (quantize writes such files).
         "raw" => new PixelNormalization(),
-        _ => throw new ArgumentException($"Unknown normalization '{name}'; use one of {string.Join(", ", Normalizations)}."),
+        _ => throw new ArgumentException(
+            $"Unknown normalization '{name}'; use one of {string.Join(", ", Normalizations)}."),
     };
 }

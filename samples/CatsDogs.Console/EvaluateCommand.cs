@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Spectre.Console;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Classification;
@@ -11,8 +12,34 @@ namespace CatsDogs.Console;
 /// <summary>evaluate: a saved model on labelled images.</summary>
 internal static class EvaluateCommand
 {
+    public static Command Create(CliOptions o)
+    {
+        var backbone = new Option<string?>("--backbone")
+        {
+            Description = "Backbone to load the model with, a catalogue name or an .onnx file " +
+                "(default: the one the model names).",
+        };
+        var command = new Command(
+            "evaluate",
+            "Evaluate a saved model: on --test-data, else on the test part of --data's split (same --seed as train), " +
+            "else on the bundled test images.")
+        {
+            o.Model, o.Data, o.TestData, backbone, o.Normalization, o.Models, o.Seed, o.Cache, o.Output, o.Report,
+            o.Gpu, o.CpuFallback,
+        };
+        command.SetAction(Cli.Guarded((r, token) => RunAsync(
+            o.ModelPath(r),
+            o.DataChoice(r),
+            r.GetValue(backbone) is { } name ? BackboneChoice.Resolve(name, null, r.GetValue(o.Normalization)!) : null,
+            o.Runtime(r),
+            r.GetValue(o.Report) ?? new FileInfo(Path.Combine(r.GetValue(o.Output)!.FullName, "evaluation.json")),
+            token)));
+        return command;
+    }
+
     public static async Task<int> RunAsync(
-        FileInfo model, DataChoice data, BackboneSpec? backbone, FeaturizerOptions runtime, FileInfo report, CancellationToken token)
+        FileInfo model, DataChoice data, BackboneSpec? backbone, FeaturizerOptions runtime, FileInfo report,
+        CancellationToken token)
     {
         OutputFiles.CheckFile(report.FullName, "--report");
         using var classifier = TransferClassifier.Load(
@@ -20,13 +47,16 @@ internal static class EvaluateCommand
         var images = data.TestImages();
         AnsiConsole.MarkupLineInterpolated($"[bold]Evaluating[/] [blue]{model.FullName}[/] on {images.Count} images");
 
-        var result = await Output.WithProgressAsync("Featurizing", progress => classifier.EvaluateAsync(images, progress, token));
+        var result = await Output.WithProgressAsync(
+            "Featurizing", progress => classifier.EvaluateAsync(images, progress, token));
         Output.PrintMetrics("Evaluation", result.Metrics);
         Output.PrintSkipped(result.Skipped);
         Output.PrintWarnings(result.Warnings);
         await JsonReport.WriteAsync(report.FullName, result, token);
-        var topLosses = await Pictures.TopLossesAsync(classifier, images, Path.GetDirectoryName(report.FullName)!, token);
-        AnsiConsole.MarkupLineInterpolated($"Report: [blue]{report.FullName}[/], pictures: [blue]{Path.GetFileName(topLosses)}[/]");
+        var topLosses = await Pictures.TopLossesAsync(
+            classifier, images, Path.GetDirectoryName(report.FullName)!, token);
+        AnsiConsole.MarkupLineInterpolated(
+            $"Report: [blue]{report.FullName}[/], pictures: [blue]{Path.GetFileName(topLosses)}[/]");
         return 0;
     }
 }

@@ -23,15 +23,18 @@ internal static class Output
             task.Description = $"{label} {p.ImagesPerSecond:F0} img/s";
         });
 
-    public static Task<T> WithDownloadProgressAsync<T>(string backbone, Func<IProgress<DownloadProgress>, Task<T>> work) =>
+    public static Task<T> WithDownloadProgressAsync<T>(
+        string backbone, Func<IProgress<DownloadProgress>, Task<T>> work) =>
         ShowProgressAsync<DownloadProgress, T>($"Downloading {backbone}", work, (task, p) =>
         {
             task.MaxValue = p.TotalBytes;
             task.Value = p.BytesReceived;
-            task.Description = $"Downloading {backbone} {p.BytesReceived / 1e6:F0}/{p.TotalBytes / 1e6:F0} MB, {p.BytesPerSecond / 1e6:F1} MB/s";
+            task.Description = $"Downloading {backbone} {p.BytesReceived / 1e6:F0}/{p.TotalBytes / 1e6:F0} MB, " +
+                $"{p.BytesPerSecond / 1e6:F1} MB/s";
         });
 
-    private static async Task<T> ShowProgressAsync<TProgress, T>(string label, Func<IProgress<TProgress>, Task<T>> work, Action<ProgressTask, TProgress> show)
+    private static async Task<T> ShowProgressAsync<TProgress, T>(
+        string label, Func<IProgress<TProgress>, Task<T>> work, Action<ProgressTask, TProgress> show)
     {
         T result = default!;
         await AnsiConsole.Progress().AutoClear(false).StartAsync(async context =>
@@ -45,13 +48,23 @@ internal static class Output
 
     public static void PrintReport(TrainingReport report)
     {
+        var (counts, timings) = (report.Counts, report.Timings);
         AnsiConsole.MarkupLineInterpolated(
-            $"Images: train {report.Counts.Train}, validation {report.Counts.Validation}, test {report.Counts.Test}, skipped {report.Counts.Skipped}");
+            $"Images: train {counts.Train}, validation {counts.Validation}, test {counts.Test}, skipped {
+                counts.Skipped}");
+        var precision = report.Precision == "fp32"
+            ? ""
+            : $" ({report.Precision}, calibrated in {timings.CalibrateSeconds:F1} s)";
         AnsiConsole.MarkupLineInterpolated(
-            $"Featurized on {report.Device}{(report.Precision == "fp32" ? "" : $" ({report.Precision}, calibrated in {report.Timings.CalibrateSeconds:F1} s)")} in {report.Timings.FeaturizeSeconds:F1} s ({report.Timings.FeaturizeImagesPerSecond:F1} img/s, {report.Timings.ImagesComputed} computed)");
-        AnsiConsole.MarkupLineInterpolated($"Head trained in {report.Timings.TrainSeconds:F1} s over {report.History.Count} epochs");
+            $"Featurized on {report.Device}{precision} in {timings.FeaturizeSeconds:F1} s ({
+                timings.FeaturizeImagesPerSecond:F1} img/s, {timings.ImagesComputed} computed)");
+        AnsiConsole.MarkupLineInterpolated(
+            $"Head trained in {timings.TrainSeconds:F1} s over {report.History.Count} epochs");
         if (report.Initial is { } initial)
-            AnsiConsole.MarkupLineInterpolated($"Before training: accuracy {initial.Accuracy:F4}, log-loss {initial.LogLoss:F4}");
+        {
+            AnsiConsole.MarkupLineInterpolated(
+                $"Before training: accuracy {initial.Accuracy:F4}, log-loss {initial.LogLoss:F4}");
+        }
         if (report.Test is { } test) PrintMetrics("After training (test)", test);
         PrintSkipped(report.Skipped); // the report's warnings went to the logger as they were found
     }
@@ -64,18 +77,26 @@ internal static class Output
     public static void PrintMetrics(string title, ClassificationMetrics metrics)
     {
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]{title}[/], {metrics.Count} images: accuracy [green]{metrics.Accuracy:F4}[/], log-loss {metrics.LogLoss:F4}");
-        AnsiConsole.MarkupLineInterpolated($"  macro accuracy {metrics.MacroAccuracy:F4}, top-{metrics.TopK} accuracy {metrics.TopKAccuracy:F4}");
+            $"[bold]{title}[/], {metrics.Count} images: accuracy [green]{metrics.Accuracy:F4}[/], log-loss {
+                metrics.LogLoss:F4}");
+        AnsiConsole.MarkupLineInterpolated(
+            $"  macro accuracy {metrics.MacroAccuracy:F4}, top-{metrics.TopK} accuracy {metrics.TopKAccuracy:F4}");
         if (metrics.Binary is { } binary)
+        {
             AnsiConsole.MarkupLineInterpolated(
-                $"  {binary.PositiveClass} (p ≥ {binary.Threshold}): AUC {binary.Auc:F4}, F1 {binary.F1:F4}, precision {binary.Precision:F4}, recall {binary.Recall:F4}");
+                $"  {binary.PositiveClass} (p ≥ {binary.Threshold}): AUC {binary.Auc:F4}, F1 {
+                    binary.F1:F4}, precision {binary.Precision:F4}, recall {binary.Recall:F4}");
+        }
         var table = new Table().AddColumns("class", "precision", "recall", "F1", "support");
         foreach (var c in metrics.PerClass)
             table.AddRow(Markup.Escape(c.Label), $"{c.Precision:F3}", $"{c.Recall:F3}", $"{c.F1:F3}", $"{c.Support}");
         AnsiConsole.Write(table);
         var confused = metrics.MostConfused.Where(p => p.Count >= 2).Take(5).ToArray();
         if (confused.Length > 0)
-            AnsiConsole.MarkupLineInterpolated($"  most confused (actual → predicted): {string.Join(", ", confused.Select(c => $"{c.Actual} → {c.Predicted} {c.Count}"))}");
+        {
+            var pairs = string.Join(", ", confused.Select(c => $"{c.Actual} → {c.Predicted} {c.Count}"));
+            AnsiConsole.MarkupLineInterpolated($"  most confused (actual → predicted): {pairs}");
+        }
     }
 
     public static void PrintSkipped(IReadOnlyList<SkippedImage> skipped)
@@ -83,6 +104,7 @@ internal static class Output
         if (skipped.Count == 0) return;
         AnsiConsole.MarkupLineInterpolated($"[yellow]Skipped {skipped.Count} images:[/]");
         foreach (var s in skipped.Take(20)) AnsiConsole.MarkupLineInterpolated($"  {s.Path}: {s.Reason}");
-        if (skipped.Count > 20) AnsiConsole.MarkupLineInterpolated($"  … and {skipped.Count - 20} more (see the report)");
+        if (skipped.Count > 20)
+            AnsiConsole.MarkupLineInterpolated($"  … and {skipped.Count - 20} more (see the report)");
     }
 }

@@ -11,14 +11,20 @@ internal sealed class OutputFiles : IDisposable
     private readonly List<(string Staged, string Target)> _staged = [];
 
     /// <summary>Creates <paramref name="folder"/> if needed and checks a file can be written in it.</summary>
-    /// <exception cref="IOException">It is a file, or cannot be created or written; the message names <paramref name="option"/>.</exception>
+    /// <exception cref="IOException">
+    /// It is a file, or cannot be created or written; the message names <paramref name="option"/>.
+    /// </exception>
     public static void CheckFolder(DirectoryInfo folder, string option)
     {
-        if (File.Exists(folder.FullName)) throw new IOException($"{option} '{folder.FullName}' is a file; give a folder.");
+        if (File.Exists(folder.FullName))
+            throw new IOException($"{option} '{folder.FullName}' is a file; give a folder.");
         Probe(folder.FullName, option);
     }
 
-    /// <summary>Checks <paramref name="path"/> can be written: not a folder, in a folder that exists or can be made, and writable.</summary>
+    /// <summary>
+    /// Checks <paramref name="path"/> can be written: not a folder, in a folder that exists or can be made, and
+    /// writable.
+    /// </summary>
     /// <exception cref="IOException">It cannot; the message names <paramref name="option"/>.</exception>
     public static void CheckFile(string path, string option)
     {
@@ -26,7 +32,10 @@ internal sealed class OutputFiles : IDisposable
         Probe(Path.GetDirectoryName(Path.GetFullPath(path))!, option);
     }
 
-    /// <summary>The path to write <paramref name="target"/>'s new content to; it replaces <paramref name="target"/> on <see cref="Commit"/>.</summary>
+    /// <summary>
+    /// The path to write <paramref name="target"/>'s new content to; it replaces <paramref name="target"/> on
+    /// <see cref="Commit"/>.
+    /// </summary>
     public string Stage(string target)
     {
         var staged = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(target))!, $".{Path.GetFileName(target)}.new");
@@ -56,7 +65,9 @@ internal sealed class OutputFiles : IDisposable
         try
         {
             Directory.CreateDirectory(folder);
-            using var _ = new FileStream(Path.Combine(folder, $".write-test-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+            using var _ = new FileStream(
+                Path.Combine(folder, $".write-test-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.Write,
+                FileShare.None, 1, FileOptions.DeleteOnClose);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.CommandLine;
 using Spectre.Console;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Features;
@@ -7,10 +8,34 @@ using TransferLearning.ImageClassification.IO;
 
 namespace CatsDogs.Console;
 
-/// <summary>predict: label and probability per image, in backbone-sized batches; a bad file costs only its own line.</summary>
+/// <summary>
+/// predict: label and probability per image, in backbone-sized batches; a bad file costs only its own line.
+/// </summary>
 internal static class PredictCommand
 {
-    public static async Task<int> RunAsync(FileInfo model, FeaturizerOptions runtime, FileInfo[] images, bool json, int top, CancellationToken token)
+    public static Command Create(CliOptions o)
+    {
+        var top = new Option<int>("--top")
+        {
+            Description = "Classes to show per image (1 or more).",
+            DefaultValueFactory = _ => 1,
+        };
+        top.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+                r.AddError($"--top must be 1 or more (got {r.GetValueOrDefault<int>()}).");
+        });
+        var command = new Command("predict", "Classify image files with a saved model.")
+        {
+            o.Model, o.Output, o.Models, o.Json, top, o.Gpu, o.CpuFallback, o.Images,
+        };
+        command.SetAction(Cli.Guarded((r, token) => RunAsync(
+            o.ModelPath(r), o.Runtime(r), r.GetValue(o.Images)!, r.GetValue(o.Json), r.GetValue(top), token)));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(
+        FileInfo model, FeaturizerOptions runtime, FileInfo[] images, bool json, int top, CancellationToken token)
     {
         using var classifier = TransferClassifier.Load(model.FullName, options: runtime, logger: Output.Logger);
         var results = await classifier.PredictBatchAsync([.. images.Select(i => i.FullName)], token);
@@ -19,10 +44,20 @@ internal static class PredictCommand
         {
             if (result.Prediction is { } prediction)
             {
-                rows.Add(new { path = image.FullName, label = prediction.Label, probability = prediction.Probability, top = prediction.Top(top) });
+                rows.Add(new
+                {
+                    path = image.FullName,
+                    label = prediction.Label,
+                    probability = prediction.Probability,
+                    top = prediction.Top(top),
+                });
                 var runnersUp = prediction.Top(top).Skip(1).Select(s => $"{s.Label} {s.Probability:P1}").ToArray();
                 var others = runnersUp.Length == 0 ? "" : $"({string.Join(", ", runnersUp)})";
-                if (!json) AnsiConsole.MarkupLineInterpolated($"{image.Name}: [green]{prediction.Label}[/] {prediction.Probability:P1} {others}");
+                if (!json)
+                {
+                    AnsiConsole.MarkupLineInterpolated(
+                        $"{image.Name}: [green]{prediction.Label}[/] {prediction.Probability:P1} {others}");
+                }
             }
             else
             {

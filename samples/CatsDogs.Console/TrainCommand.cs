@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Spectre.Console;
 using TransferLearning.ImageClassification;
 using TransferLearning.ImageClassification.Backbones;
@@ -14,19 +15,61 @@ namespace CatsDogs.Console;
 /// <summary>train (and the no-argument main job): featurize, train, evaluate, save, report.</summary>
 internal static class TrainCommand
 {
+    public static Command Create(CliOptions o)
+    {
+        var features = new Option<DirectoryInfo?>("--features")
+        {
+            Description = "Train on the shard files in this folder (written by featurize) instead of --data's images.",
+        };
+        var testFeatures = new Option<DirectoryInfo?>("--test-features")
+        {
+            Description = "With --features: shard files of a separate test folder.",
+        };
+        var command = new Command(
+            "train", "Featurize, train the head, evaluate before and after, save the model and a JSON report.")
+        {
+            o.Data, o.TestData, features, testFeatures, o.Backbone, o.ImageSize, o.Normalization, o.Models, o.Seed,
+            o.Cache, o.Output, o.Report, o.Flip, o.Precision, o.Gpu, o.CpuFallback,
+        };
+        command.Validators.Add(r =>
+        {
+            var onFeatures = r.GetValue(features) is not null;
+            if (!onFeatures && r.GetValue(testFeatures) is not null) r.AddError("--test-features needs --features.");
+            if (onFeatures && (r.GetValue(o.Data) ?? r.GetValue(o.TestData)) is not null)
+                r.AddError("Give --features or --data/--test-data, not both.");
+            if (onFeatures && r.GetValue(o.Flip))
+                r.AddError("--flip needs images; shard files hold one view per image.");
+            if (onFeatures && r.GetValue(o.Precision) == "int8")
+                r.AddError("--precision int8 calibrates on images; it cannot be used with --features.");
+        });
+        command.SetAction(Cli.Guarded((r, token) => r.GetValue(features) is { } featureFolder
+            ? RunOnFeaturesAsync(
+                featureFolder, r.GetValue(testFeatures), r.GetValue(o.Seed), o.Runtime(r), r.GetValue(o.Output)!,
+                r.GetValue(o.Report), token)
+            : RunAsync(
+                o.DataChoice(r), o.ChosenBackbone(r), r.GetValue(o.Flip), r.GetValue(o.Precision) == "int8",
+                o.Runtime(r), r.GetValue(o.Output)!, r.GetValue(o.Report), token)));
+        return command;
+    }
+
     public static async Task<int> RunAsync(
-        DataChoice data, BackboneSpec backbone, bool flip, bool int8, FeaturizerOptions runtime, DirectoryInfo output, FileInfo? report, CancellationToken token)
+        DataChoice data, BackboneSpec backbone, bool flip, bool int8, FeaturizerOptions runtime, DirectoryInfo output,
+        FileInfo? report, CancellationToken token)
     {
         var test = data.TestFolder;
-        var (modelPath, reportPath) = (Path.Combine(output.FullName, "model.zip"), report?.FullName ?? Path.Combine(output.FullName, "report.json"));
+        var (modelPath, reportPath) = Paths(output, report);
         OutputFiles.CheckFolder(output, "--out");
         OutputFiles.CheckFile(reportPath, "--report");
+        var precision = int8 ? ", int8" : "";
+        var testing = test is null ? " (test part from its split)" : $", testing on {test.FullName}";
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]Training[/] [green]{backbone.Name}[/] ({backbone.InputSize}{(int8 ? ", int8" : "")}) on [blue]{data.TrainFolder.FullName}[/]{(test is null ? " (test part from its split)" : $", testing on {test.FullName}")}");
+            $"[bold]Training[/] [green]{backbone.Name}[/] ({backbone.InputSize}{precision}) on [blue]{
+                data.TrainFolder.FullName}[/]{testing}");
         await EnsureDownloadedAsync([backbone], runtime, token);
         var builder = Builder(data, flip, int8, runtime, printEpochs: true).WithBackbone(backbone);
 
-        var result = await Output.WithProgressAsync("Featurizing", progress => builder.WithProgress(progress).TrainAsync(token));
+        var result = await Output.WithProgressAsync(
+            "Featurizing", progress => builder.WithProgress(progress).TrainAsync(token));
         using var classifier = result.Classifier;
 
         using (var files = new OutputFiles())
@@ -36,28 +79,34 @@ internal static class TrainCommand
             files.Commit();
         }
 
-        var pictures = Pictures.ForTraining(result.Report, data.TrainFolder, Path.GetDirectoryName(reportPath)!);
+        var folder = Path.GetDirectoryName(reportPath)!;
+        var pictures = Pictures.ForTraining(result.Report, data.TrainFolder, folder);
         if (result.Report.Test is not null)
-            pictures.Add(await Pictures.TopLossesAsync(classifier, data.TestImages(), Path.GetDirectoryName(reportPath)!, token));
+            pictures.Add(await Pictures.TopLossesAsync(classifier, data.TestImages(), folder, token));
 
         Output.PrintReport(result.Report);
         AnsiConsole.MarkupLineInterpolated($"Model:    [blue]{modelPath}[/]");
         AnsiConsole.MarkupLineInterpolated($"Report:   [blue]{reportPath}[/]");
-        AnsiConsole.MarkupLineInterpolated($"Pictures: [blue]{string.Join(", ", pictures.Select(Path.GetFileName))}[/]");
+        var names = string.Join(", ", pictures.Select(Path.GetFileName));
+        AnsiConsole.MarkupLineInterpolated($"Pictures: [blue]{names}[/]");
         return 0;
     }
 
-    /// <summary>train --features: the head on shard files' features, with the same split, report and model as on the images.</summary>
+    /// <summary>
+    /// train --features: the head on shard files' features, with the same split, report and model as on the images.
+    /// </summary>
     public static async Task<int> RunOnFeaturesAsync(
-        DirectoryInfo features, DirectoryInfo? testFeatures, int seed, FeaturizerOptions runtime, DirectoryInfo output, FileInfo? report, CancellationToken token)
+        DirectoryInfo features, DirectoryInfo? testFeatures, int seed, FeaturizerOptions runtime, DirectoryInfo output,
+        FileInfo? report, CancellationToken token)
     {
-        var (modelPath, reportPath) = (Path.Combine(output.FullName, "model.zip"), report?.FullName ?? Path.Combine(output.FullName, "report.json"));
+        var (modelPath, reportPath) = Paths(output, report);
         OutputFiles.CheckFolder(output, "--out");
         OutputFiles.CheckFile(reportPath, "--report");
         var shards = await FeatureShardSet.ReadAsync(features.FullName, token);
         var testShards = testFeatures is null ? null : await FeatureShardSet.ReadAsync(testFeatures.FullName, token);
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]Training[/] on {shards.Count:N0} feature vectors of [green]{shards.Backbone}[/] ({shards.InputSize}) from {shards.ShardCount} shard files in [blue]{features.FullName}[/]");
+            $"[bold]Training[/] on {shards.Count:N0} feature vectors of [green]{shards.Backbone}[/] ({
+                shards.InputSize}) from {shards.ShardCount} shard files in [blue]{features.FullName}[/]");
         var builder = new TransferClassifierBuilder()
             .WithFeatures(shards)
             .WithSplit(SplitRatios.Default, seed)
@@ -82,11 +131,19 @@ internal static class TrainCommand
         return 0;
     }
 
-    private static void PrintEpoch(EpochMetrics e) => AnsiConsole.MarkupLineInterpolated(
-        $"  epoch {e.Epoch,3}: loss {e.TrainLoss:F4} acc {e.TrainAccuracy:F4} | val loss {e.ValidationLoss:F4} val acc {e.ValidationAccuracy:F4}");
+    /// <summary><c>&lt;out&gt;/model.zip</c>, and --report or else <c>&lt;out&gt;/report.json</c>.</summary>
+    private static (string Model, string Report) Paths(DirectoryInfo output, FileInfo? report) =>
+        (Path.Combine(output.FullName, "model.zip"), report?.FullName ?? Path.Combine(output.FullName, "report.json"));
 
-    /// <summary>The builder train and compare share: data, split, cache, models, mirror images, precision, head seed, device.</summary>
-    public static TransferClassifierBuilder Builder(DataChoice data, bool flip, bool int8, FeaturizerOptions runtime, bool printEpochs)
+    private static void PrintEpoch(EpochMetrics e) => AnsiConsole.MarkupLineInterpolated(
+        $"  epoch {e.Epoch,3}: loss {e.TrainLoss:F4} acc {e.TrainAccuracy:F4} | val loss {e.ValidationLoss:F4} val acc {
+            e.ValidationAccuracy:F4}");
+
+    /// <summary>
+    /// The builder train and compare share: data, split, cache, models, mirror images, precision, head seed, device.
+    /// </summary>
+    public static TransferClassifierBuilder Builder(
+        DataChoice data, bool flip, bool int8, FeaturizerOptions runtime, bool printEpochs)
     {
         var builder = new TransferClassifierBuilder()
             .WithImages(data.TrainFolder.FullName)
@@ -104,10 +161,14 @@ internal static class TrainCommand
     }
 
     /// <summary>Downloads missing backbones first, with a progress bar each.</summary>
-    public static async Task EnsureDownloadedAsync(IEnumerable<BackboneSpec> backbones, FeaturizerOptions runtime, CancellationToken token)
+    public static async Task EnsureDownloadedAsync(
+        IEnumerable<BackboneSpec> backbones, FeaturizerOptions runtime, CancellationToken token)
     {
         var store = ModelStore.At(runtime.ModelDirectory);
         foreach (var backbone in backbones.Where(b => !File.Exists(store.PathOf(b))))
-            await Output.WithDownloadProgressAsync(backbone.Name, progress => store.EnsureAsync(backbone, progress, token));
+        {
+            await Output.WithDownloadProgressAsync(
+                backbone.Name, progress => store.EnsureAsync(backbone, progress, token));
+        }
     }
 }
