@@ -75,8 +75,12 @@ public sealed class TransferClassifierBuilder
         _imageSize = size;
     });
 
-    /// <summary>Folder of downloaded backbones (default <see cref="Downloads.ModelStoreOptions.DefaultDirectory"/>).</summary>
-    public TransferClassifierBuilder WithModelDirectory(string directory) => Set(() => _featurizer = new FeaturizerOptions(_featurizer) { ModelDirectory = directory });
+    /// <summary>
+    /// Where backbones are found and downloaded, with its folder, retries and <see cref="HttpClient"/>
+    /// (default: <c>$TRANSFER_LEARNING_MODELS</c>, else the user's cache folder, with default retries).
+    /// </summary>
+    public TransferClassifierBuilder WithModelStore(Downloads.ModelStore store) => Set(() =>
+        _featurizer = new FeaturizerOptions(_featurizer) { ModelStore = store ?? throw new ArgumentNullException(nameof(store)) });
 
     /// <summary>Receives bytes and rate while a backbone downloads on first use.</summary>
     public TransferClassifierBuilder WithDownloadProgress(IProgress<Downloads.DownloadProgress> progress) => Set(() => _downloadProgress = progress);
@@ -155,7 +159,7 @@ public sealed class TransferClassifierBuilder
         var data = (_data ?? throw new InvalidOperationException("Say where the images are with WithImages(...) or WithFeatures(...).")).Invoke();
         var backbone = _imageSize is { } size ? new BackboneSpec(_backbone) { InputSize = size } : _backbone;
         _featurizer.Validate();
-        (_head as HeadOptions)?.Validate();
+        _head.Validate();
         if (_testFeatures is not null && _features is null)
             throw new InvalidOperationException("WithTestFeatures needs WithFeatures: train and test features come from the same kind of run.");
         if (_features is not null && (_testData is not null && _testFeatures is null))
@@ -190,7 +194,7 @@ public sealed class TransferClassifierBuilder
             throw new InvalidOperationException("An experiment featurizes images with each backbone; shard files hold one backbone's features. Use WithImages, or Build() for the shards.");
         var sized = backbones.Select(b => _imageSize is { } size ? new BackboneSpec(b) { InputSize = size } : b).ToArray();
         var recipes = heads?.ToArray() ?? [settings.Head];
-        foreach (var recipe in recipes.OfType<HeadOptions>()) recipe.Validate();
+        foreach (var recipe in recipes) recipe.Validate();
         return new Experiments.TransferExperiment(settings, sized, recipes);
     }
 

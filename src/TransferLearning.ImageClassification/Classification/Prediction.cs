@@ -1,10 +1,5 @@
 namespace TransferLearning.ImageClassification.Classification;
 
-/// <summary>One class and its probability.</summary>
-/// <param name="Label">Class name.</param>
-/// <param name="Probability">Probability the classifier gives it.</param>
-public sealed record ClassScore(string Label, float Probability);
-
 /// <summary>What the classifier says about one image.</summary>
 public sealed class Prediction
 {

@@ -47,10 +47,6 @@ public sealed class TransferClassifier : IDisposable
     public Prediction Predict(byte[] image) =>
         Prediction.From(Head.PredictMean(_featurizer.FeaturizeEncoded([image ?? throw new ArgumentNullException(nameof(image))])[0]), Classes);
 
-    /// <summary>Classifies the image in <paramref name="image"/>, read to its end (at most <see cref="ImageLimits.MaxFileBytes"/>).</summary>
-    /// <exception cref="ImageDecodeException">The bytes are not a usable image, or more than the limit.</exception>
-    public Prediction Predict(Stream image) => PredictAsync(image).GetAwaiter().GetResult();
-
     /// <summary>Classifies the image in <paramref name="image"/>, read asynchronously to its end (at most <see cref="ImageLimits.MaxFileBytes"/>).</summary>
     /// <exception cref="ImageDecodeException">The bytes are not a usable image, or more than the limit.</exception>
     public async Task<Prediction> PredictAsync(Stream image, CancellationToken cancellationToken = default)

@@ -56,7 +56,7 @@ public static partial class CatsVsDogs
         var expected = options.Sha256?.ToLowerInvariant() ?? pinned?.Sha256;
         var size = options.Url is null ? DefaultBytes : 0; // a mirror's size is whatever it serves; its hash still has to match
 
-        var download = new VerifiedDownload(options.MaxAttempts, options.RetryDelay, options.ReadTimeout, options.AllowLoopbackHttp, httpClient);
+        var download = new VerifiedDownload(options.Download, httpClient);
         string sha256;
         try
         {

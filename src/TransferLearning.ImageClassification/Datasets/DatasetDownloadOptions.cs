@@ -1,7 +1,10 @@
+using TransferLearning.ImageClassification.Downloads;
+using TransferLearning.ImageClassification.IO;
+
 namespace TransferLearning.ImageClassification.Datasets;
 
 /// <summary>Where a dataset goes, where it comes from (a mirror may replace the source), and how hard to try.</summary>
-public sealed class DatasetDownloadOptions
+public sealed partial class DatasetDownloadOptions
 {
     /// <summary>Folder the archive, its lock file and the extracted image folder are written to.</summary>
     public required string Directory { get; init; }
@@ -15,23 +18,16 @@ public sealed class DatasetDownloadOptions
     /// </summary>
     public string? Sha256 { get; init; }
 
-    /// <summary>Attempts per download, counting the first.</summary>
-    public int MaxAttempts { get; init; } = 5;
+    /// <summary>How patiently to download: attempts, backoff, read timeout, loopback HTTP.</summary>
+    public DownloadOptions Download { get; init; } = new();
 
-    /// <summary>Delay before the first retry; it doubles, with jitter.</summary>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+    internal void Validate() => OptionErrors.ThrowIfAny(nameof(DatasetDownloadOptions), new OptionErrors()
+        .Require(!string.IsNullOrWhiteSpace(Directory), nameof(Directory), "must name a folder")
+        .Require(Sha256 is null || Sha256Pattern().IsMatch(Sha256), nameof(Sha256), "must be 64 hexadecimal digits", Sha256)
+        .Require(Download is not null, nameof(Download), "must be set")
+        .Include(nameof(Download), Download?.Errors() ?? [])
+        .All);
 
-    /// <summary>Longest silence from the server before the attempt counts as failed.</summary>
-    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>Whether plain HTTP to a loopback address is allowed (for tests and local mirrors); anything else must be HTTPS.</summary>
-    public bool AllowLoopbackHttp { get; init; } = true;
-
-    internal void Validate()
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(Directory, nameof(Directory));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1, nameof(MaxAttempts));
-        if (Sha256 is not null && !System.Text.RegularExpressions.Regex.IsMatch(Sha256, "^[0-9a-fA-F]{64}$"))
-            throw new ArgumentException($"A SHA-256 is 64 hexadecimal digits (got '{Sha256}').", nameof(Sha256));
-    }
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-fA-F]{64}$")]
+    private static partial System.Text.RegularExpressions.Regex Sha256Pattern();
 }

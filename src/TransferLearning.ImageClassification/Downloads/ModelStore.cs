@@ -19,12 +19,13 @@ public sealed class ModelStore
     {
         Options = options ?? new ModelStoreOptions();
         Options.Validate();
-        _download = new VerifiedDownload(Options.MaxAttempts, Options.RetryDelay, Options.ReadTimeout, Options.AllowLoopbackHttp, httpClient);
+        _download = new VerifiedDownload(Options.Download, httpClient);
     }
 
-    /// <summary>A store with default settings in <paramref name="directory"/> (null: <see cref="ModelStoreOptions.DefaultDirectory"/>).</summary>
-    /// <param name="directory">The folder, or null.</param>
-    public static ModelStore At(string? directory) => new(new ModelStoreOptions { Directory = directory ?? ModelStoreOptions.DefaultDirectory });
+    private static readonly Lazy<ModelStore> DefaultStore = new(() => new ModelStore());
+
+    /// <summary>The store with default settings, for options that name none.</summary>
+    internal static ModelStore Default => DefaultStore.Value;
 
     /// <summary>The store's settings.</summary>
     public ModelStoreOptions Options { get; }

@@ -23,17 +23,17 @@ internal sealed class VerifiedDownload
     private readonly ResiliencePipeline _retry;
     private readonly bool _allowLoopbackHttp;
 
-    public VerifiedDownload(int maxAttempts, TimeSpan retryDelay, TimeSpan readTimeout, bool allowLoopbackHttp, HttpClient? httpClient)
+    public VerifiedDownload(DownloadOptions options, HttpClient? httpClient)
     {
-        _download = new HttpFileDownload(httpClient ?? SharedHttp, readTimeout);
-        _allowLoopbackHttp = allowLoopbackHttp;
+        _download = new HttpFileDownload(httpClient ?? SharedHttp, options.ReadTimeout);
+        _allowLoopbackHttp = options.AllowLoopbackHttp;
         var pipeline = new ResiliencePipelineBuilder();
-        if (maxAttempts > 1)
+        if (options.MaxAttempts > 1)
             pipeline.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<HttpRequestException>().Handle<TimeoutException>(),
-                MaxRetryAttempts = maxAttempts - 1,
-                Delay = retryDelay,
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                Delay = options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
             });

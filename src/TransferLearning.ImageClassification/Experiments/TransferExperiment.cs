@@ -40,7 +40,7 @@ public sealed class TransferExperiment
     {
         var s = _settings;
         var split = TransferTrainer.Split(s);
-        var store = ModelStore.At(s.Featurizer.ModelDirectory);
+        var store = s.Featurizer.Models;
         foreach (var backbone in Backbones)
             await store.EnsureAsync(backbone, s.DownloadProgress, cancellationToken).ConfigureAwait(false);
 

@@ -24,7 +24,7 @@ public static class ClassifierExport
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var featurizer = classifier.Featurizer;
         // The file is read again (the session holds only the cut graph), pinned to the hash the classifier runs.
-        var (bytes, _) = BackboneRunner.ReadModel(new BackboneSpec(classifier.Backbone) { Sha256 = classifier.BackboneSha256 }, featurizer.Options.ModelDirectory);
+        var (bytes, _) = BackboneRunner.ReadModel(new BackboneSpec(classifier.Backbone) { Sha256 = classifier.BackboneSha256 }, featurizer.Options.Models.Options.Directory);
         var model = OnnxExporter.Build(classifier, bytes, featurizer.Preprocessor, featurizer.Views, featurizer.Options.Int8);
         AtomicFile.Write(path, stream => Google.Protobuf.MessageExtensions.WriteTo(model, stream));
     }

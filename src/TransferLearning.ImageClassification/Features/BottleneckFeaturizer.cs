@@ -41,7 +41,7 @@ public sealed class BottleneckFeaturizer : IDisposable
         options.Validate();
         WarnAboutLargeInput(backbone, options, logger);
         var int8 = options.Int8;
-        var runner = BackboneRunner.Load(backbone, options.InferenceThreads, options.Device, logger, options.ModelDirectory,
+        var runner = BackboneRunner.Load(backbone, options.InferenceThreads, options.Device, logger, options.Models.Options.Directory,
             int8 is null ? null : (rewrite, sha256) => BackboneQuantizer.Build(rewrite, sha256, backbone, int8));
         return new BottleneckFeaturizer(runner, options);
     }

@@ -1,4 +1,5 @@
 using TransferLearning.ImageClassification.IO;
+
 namespace TransferLearning.ImageClassification.Features;
 
 /// <summary>How a <see cref="BottleneckFeaturizer"/> runs.</summary>
@@ -25,7 +26,7 @@ public sealed class FeaturizerOptions
         InferenceThreads = other.InferenceThreads;
         ImageLimits = other.ImageLimits;
         Int8 = other.Int8;
-        ModelDirectory = other.ModelDirectory;
+        ModelStore = other.ModelStore;
     }
 
     /// <summary>Images per backbone call. Larger batches use the cores better, at a memory cost.</summary>
@@ -58,19 +59,27 @@ public sealed class FeaturizerOptions
     /// </summary>
     public Quantization.Int8Calibration? Int8 { get; init; }
 
-    /// <summary>Folder of downloaded backbones (null: <see cref="Downloads.ModelStoreOptions.DefaultDirectory"/>).</summary>
-    public string? ModelDirectory { get; init; }
+    /// <summary>
+    /// Where backbone files are found and, for the entry points that download (<c>TransferClassifierBuilder</c>, the
+    /// ML.NET estimator, <see cref="Shards.FeatureShards"/>), fetched from; null: a store with default settings.
+    /// </summary>
+    public Downloads.ModelStore? ModelStore { get; init; }
+
+    /// <summary>The store in effect: <see cref="ModelStore"/> or the default one.</summary>
+    internal Downloads.ModelStore Models => ModelStore ?? Downloads.ModelStore.Default;
 
     /// <summary>The default cache folder: <c>$XDG_CACHE_HOME</c> (or the platform's local application data) / transfer-learning / features.</summary>
     public static string DefaultCacheDirectory => Path.Combine(CacheFolders.Root, "features");
 
-    internal void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(DecodeThreads, 1, nameof(DecodeThreads));
-        ArgumentOutOfRangeException.ThrowIfNegative(InferenceThreads, nameof(InferenceThreads));
-        ArgumentNullException.ThrowIfNull(Device, nameof(Device));
-        ArgumentNullException.ThrowIfNull(ImageLimits, nameof(ImageLimits));
-        ImageLimits.Validate();
-    }
+    /// <summary>Every invalid setting, e.g. "BatchSize must be at least 1 (got 0)".</summary>
+    internal IReadOnlyList<string> Errors() => new OptionErrors()
+        .Require(BatchSize >= 1, nameof(BatchSize), "must be at least 1", BatchSize)
+        .Require(DecodeThreads >= 1, nameof(DecodeThreads), "must be at least 1", DecodeThreads)
+        .Require(InferenceThreads >= 0, nameof(InferenceThreads), "must not be negative", InferenceThreads)
+        .Require(Device is not null, nameof(Device), "must be set")
+        .Require(ImageLimits is not null, nameof(ImageLimits), "must be set")
+        .Include(nameof(ImageLimits), ImageLimits?.Errors() ?? [])
+        .All;
+
+    internal void Validate() => OptionErrors.ThrowIfAny(nameof(FeaturizerOptions), Errors());
 }

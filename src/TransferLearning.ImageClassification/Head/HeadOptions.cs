@@ -1,3 +1,5 @@
+using TransferLearning.ImageClassification.IO;
+
 namespace TransferLearning.ImageClassification.Head;
 
 /// <summary>
@@ -117,20 +119,26 @@ public sealed class HeadOptions : IHeadRecipe
         return new TrainedHead(result.Trained, result.Initial, result.History);
     }
 
-    internal void Validate()
-    {
-        if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "Learning rate must be positive.");
-        ArgumentOutOfRangeException.ThrowIfLessThan(Epochs, 1, nameof(Epochs));
-        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
-        ArgumentOutOfRangeException.ThrowIfNegative(L2, nameof(L2));
-        ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingPatience, nameof(EarlyStoppingPatience));
-        if (HiddenLayers.Any(h => h < 1)) throw new ArgumentOutOfRangeException(nameof(HiddenLayers), "Hidden layers need at least one unit.");
-        if (Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Dropout), Dropout, "Dropout must be in [0, 1).");
-        ArgumentOutOfRangeException.ThrowIfNegative(WeightDecay, nameof(WeightDecay));
-        ArgumentOutOfRangeException.ThrowIfNegative(EarlyStoppingMinDelta, nameof(EarlyStoppingMinDelta));
-        if (LabelSmoothing is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "Label smoothing must be in [0, 1).");
-        ArgumentNullException.ThrowIfNull(Schedule, nameof(Schedule));
-        ArgumentNullException.ThrowIfNull(ClassWeights, nameof(ClassWeights));
-        if (Momentum is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, "Momentum must be in [0, 1).");
-    }
+    /// <summary>Every invalid setting, e.g. "Epochs must be at least 1 (got 0)".</summary>
+    internal IReadOnlyList<string> Errors() => new OptionErrors()
+        .Require(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), "must be positive", LearningRate)
+        .Require(Epochs >= 1, nameof(Epochs), "must be at least 1", Epochs)
+        .Require(BatchSize >= 1, nameof(BatchSize), "must be at least 1", BatchSize)
+        .Require(L2 >= 0, nameof(L2), "must not be negative", L2)
+        .Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), "must not be negative", EarlyStoppingPatience)
+        .Require(HiddenLayers is not null && HiddenLayers.All(h => h >= 1), nameof(HiddenLayers), "need at least one unit each")
+        .Require(Dropout is >= 0 and < 1, nameof(Dropout), "must be in [0, 1)", Dropout)
+        .Require(WeightDecay >= 0, nameof(WeightDecay), "must not be negative", WeightDecay)
+        .Require(EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), "must not be negative", EarlyStoppingMinDelta)
+        .Require(LabelSmoothing is >= 0 and < 1, nameof(LabelSmoothing), "must be in [0, 1)", LabelSmoothing)
+        .Require(Schedule is not null, nameof(Schedule), "must be set")
+        .Require(ClassWeights is not null, nameof(ClassWeights), "must be set")
+        .Require(Momentum is >= 0 and < 1, nameof(Momentum), "must be in [0, 1)", Momentum)
+        .Require(!string.IsNullOrWhiteSpace(Name), nameof(Name), "must not be empty")
+        .Require(Enum.IsDefined(Optimizer), nameof(Optimizer), "is not a known optimizer", Optimizer)
+        .All;
+
+    void IHeadRecipe.Validate() => Validate();
+
+    internal void Validate() => OptionErrors.ThrowIfAny(nameof(HeadOptions), Errors());
 }

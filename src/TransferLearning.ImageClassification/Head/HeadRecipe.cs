@@ -3,6 +3,7 @@ namespace TransferLearning.ImageClassification.Head;
 /// <summary>
 /// A way to train a head on cached bottleneck features: <see cref="HeadOptions"/> (this library's dense head) or
 /// <see cref="MLNetHeadOptions"/> (any ML.NET multiclass trainer). Comparisons run several on the same features.
+/// Only this library implements it.
 /// </summary>
 public interface IHeadRecipe
 {
@@ -15,7 +16,15 @@ public interface IHeadRecipe
     /// <param name="classCount">Number of classes (labels are 0 … classCount − 1).</param>
     /// <param name="onEpoch">Called after each epoch by heads trained in epochs.</param>
     /// <param name="cancellationToken">Stops training.</param>
-    TrainedHead Train(LabeledFeatures train, LabeledFeatures? validation, int classCount, Action<EpochMetrics>? onEpoch, CancellationToken cancellationToken);
+    TrainedHead Train(
+        LabeledFeatures train, LabeledFeatures? validation, int classCount, Action<EpochMetrics>? onEpoch,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> naming every invalid setting. Internal, so that only this library's
+    /// recipes implement the interface: a saved model must know how to store the head a recipe makes.
+    /// </summary>
+    internal void Validate();
 }
 
 /// <summary>What a <see cref="IHeadRecipe"/> produced.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using TransferLearning.ImageClassification.IO;
 
 namespace TransferLearning.ImageClassification.Head;
 
@@ -44,6 +45,11 @@ public sealed class MLNetHeadOptions : IHeadRecipe
     /// <summary>ML.NET's SDCA multinomial logistic regression.</summary>
     public static MLNetHeadOptions SdcaMaximumEntropy { get; } = new("sdca-maxent", ml => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy());
 
+    void IHeadRecipe.Validate() => OptionErrors.ThrowIfAny(nameof(MLNetHeadOptions), new OptionErrors()
+        .Require(!string.IsNullOrWhiteSpace(Name), nameof(Name), "must not be empty")
+        .Require(Trainer is not null, nameof(Trainer), "must be set")
+        .All);
+
     /// <summary>Seed of the <see cref="MLContext"/> the trainer runs in.</summary>
     public int Seed { get; init; } = 42;
 
@@ -51,6 +57,7 @@ public sealed class MLNetHeadOptions : IHeadRecipe
     public TrainedHead Train(LabeledFeatures train, LabeledFeatures? validation, int classCount, Action<EpochMetrics>? onEpoch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(train);
+        ((IHeadRecipe)this).Validate();
         if (train.Count == 0) throw new ArgumentException("No training examples.", nameof(train));
         cancellationToken.ThrowIfCancellationRequested(); // ML.NET trainers cannot be stopped midway
         var ml = new MLContext(Seed);

@@ -30,7 +30,7 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
     private static int MeasureFeatureSize(BackboneSpec backbone, FeaturizerOptions options)
     {
         EnsureDownloaded(backbone, options);
-        using var runner = BackboneRunner.Load(backbone, options.InferenceThreads, modelDirectory: options.ModelDirectory);
+        using var runner = BackboneRunner.Load(backbone, options.InferenceThreads, modelDirectory: options.Models.Options.Directory);
         return runner.FeatureSize;
     }
 
@@ -45,7 +45,7 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
 
     /// <summary>ML.NET's Fit is synchronous, so a catalogue backbone is downloaded (once, verified) synchronously here.</summary>
     private static void EnsureDownloaded(BackboneSpec backbone, FeaturizerOptions options) =>
-        Downloads.ModelStore.At(options.ModelDirectory).EnsureAsync(backbone).GetAwaiter().GetResult();
+        options.Models.EnsureAsync(backbone).GetAwaiter().GetResult();
 
     // ML.NET keeps SchemaShape.Create(DataViewSchema) and SchemaShape.Column's constructor internal ("best friend"
     // assemblies only), yet an estimator must return a shape with its new column: call that one method by reflection,

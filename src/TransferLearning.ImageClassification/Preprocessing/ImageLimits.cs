@@ -1,3 +1,5 @@
+using TransferLearning.ImageClassification.IO;
+
 namespace TransferLearning.ImageClassification.Preprocessing;
 
 /// <summary>
@@ -20,9 +22,10 @@ public sealed class ImageLimits
     /// <summary>Largest encoded file read (default 256 MiB); larger files are skipped without being read.</summary>
     public long MaxFileBytes { get; init; } = 256L << 20;
 
-    internal void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPixels, 1, nameof(MaxPixels));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFileBytes, 1, nameof(MaxFileBytes));
-    }
+    internal IReadOnlyList<string> Errors() => new OptionErrors()
+        .Require(MaxPixels >= 1, nameof(MaxPixels), "must be at least 1", MaxPixels)
+        .Require(MaxFileBytes >= 1, nameof(MaxFileBytes), "must be at least 1", MaxFileBytes)
+        .All;
+
+    internal void Validate() => OptionErrors.ThrowIfAny(nameof(ImageLimits), Errors());
 }

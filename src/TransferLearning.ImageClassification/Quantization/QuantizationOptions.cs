@@ -1,3 +1,4 @@
+using TransferLearning.ImageClassification.IO;
 using System.Runtime.Intrinsics.X86;
 
 namespace TransferLearning.ImageClassification.Quantization;
@@ -31,10 +32,11 @@ public sealed class QuantizationOptions
         // AVX512_VNNI: CPUID leaf 7, ECX bit 11 (.NET 10 has no class for it), usable when the OS saves AVX-512 state.
         || Avx512F.IsSupported && (X86Base.CpuId(7, 0).Ecx & (1 << 11)) != 0;
 
-    internal void Validate()
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(CalibrationImages, 1, nameof(CalibrationImages));
-        if (Percentile is not (> 50 and <= 100)) throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "Percentile must be in (50, 100].");
-        if (!Enum.IsDefined(Method)) throw new ArgumentOutOfRangeException(nameof(Method), Method, "Unknown calibration method.");
-    }
+    internal IReadOnlyList<string> Errors() => new OptionErrors()
+        .Require(CalibrationImages >= 1, nameof(CalibrationImages), "must be at least 1", CalibrationImages)
+        .Require(Percentile is > 50 and <= 100, nameof(Percentile), "must be in (50, 100]", Percentile)
+        .Require(Enum.IsDefined(Method), nameof(Method), "is not a known calibration method", Method)
+        .All;
+
+    internal void Validate() => OptionErrors.ThrowIfAny(nameof(QuantizationOptions), Errors());
 }

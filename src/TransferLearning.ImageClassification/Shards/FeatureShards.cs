@@ -47,7 +47,7 @@ public static class FeatureShards
         var root = Path.GetFullPath(dataFolder);
         var owned = dataset.Images.Select(i => (Image: i, Relative: Relative(root, i.Path))).Where(i => shard.Owns(i.Relative)).ToArray();
 
-        await ModelStore.At(options.ModelDirectory).EnsureAsync(backbone, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await options.Models.EnsureAsync(backbone, cancellationToken: cancellationToken).ConfigureAwait(false);
         using var featurizer = BottleneckFeaturizer.Create(backbone, new FeaturizerOptions(options) { HorizontalFlip = false });
         var result = await featurizer.FeaturizeAsync(owned.Select(i => i.Image.Path).ToArray(), progress, cancellationToken).ConfigureAwait(false);
 

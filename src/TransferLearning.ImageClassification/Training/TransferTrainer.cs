@@ -26,7 +26,7 @@ public sealed class TransferTrainer
     {
         var s = Settings;
         var split = Split(s);
-        await Downloads.ModelStore.At(s.Featurizer.ModelDirectory).EnsureAsync(s.Backbone, s.DownloadProgress, cancellationToken).ConfigureAwait(false);
+        await s.Featurizer.Models.EnsureAsync(s.Backbone, s.DownloadProgress, cancellationToken).ConfigureAwait(false);
         var calibration = System.Diagnostics.Stopwatch.StartNew();
         var options = await FeaturizerOptionsAsync(s, s.Backbone, split, cancellationToken).ConfigureAwait(false);
         var calibrateSeconds = options.Int8 is null ? 0 : calibration.Elapsed.TotalSeconds;
@@ -68,7 +68,7 @@ public sealed class TransferTrainer
         new Random(s.Seed).Shuffle(images);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var calibration = await Quantization.BackboneQuantizer.CalibrateAsync(
-            backbone, images[..Math.Min(images.Length, quantization.CalibrationImages)], quantization, s.Featurizer.ModelDirectory,
+            backbone, images[..Math.Min(images.Length, quantization.CalibrationImages)], quantization, s.Featurizer.Models.Options.Directory,
             cancellationToken: cancellationToken).ConfigureAwait(false);
         s.Logger.LogInformation("Calibrated int8 {Backbone} on {Count} training images in {Seconds:F1} s", backbone.Name, calibration.Images, clock.Elapsed.TotalSeconds);
         return new FeaturizerOptions(s.Featurizer) { Int8 = calibration };
