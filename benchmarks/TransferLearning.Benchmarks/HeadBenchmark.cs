@@ -28,7 +28,7 @@ internal static class HeadBenchmark
         var result = await new TransferClassifierBuilder()
             .WithImages(Path.Combine(BenchmarkAssets.Root, "train")).WithTestImages(Path.Combine(BenchmarkAssets.Root, "test"))
             .WithSplit(SplitRatios.Default, Seed).WithFeatureCache(cache).WithHorizontalFlip(flip)
-            .BuildExperiment([BackboneCatalog.ResNet18 with { Pooling = pooling, FeatureSize = null, InputSize = new(size, size), FeatureNode = node }], heads)
+            .BuildExperiment([new BackboneSpec(BackboneCatalog.ResNet18) { Pooling = pooling, FeatureSize = null, InputSize = new(size, size), FeatureNode = node }], heads)
             .RunAsync();
 
         Console.WriteLine($"ResNet18 features at {node} ({pooling}, {size}x{size}), mirror images {(flip ? "on" : "off")}");

@@ -16,7 +16,7 @@ internal static class BackboneChoice
         var spec = backbone.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
             ? BackboneSpec.FromOnnxFile(backbone, new ImageSize(224, 224), Normalization(normalization))
             : BackboneCatalog.Get(backbone);
-        return imageSize is { } size ? spec with { InputSize = new ImageSize(size, size) } : spec;
+        return imageSize is { } size ? new BackboneSpec(spec) { InputSize = new ImageSize(size, size) } : spec;
     }
 
     private static PixelNormalization Normalization(string name) => name.ToLowerInvariant() switch

@@ -20,7 +20,7 @@ internal static class BackbonesCommand
 
     public static int List(DirectoryInfo? models)
     {
-        var store = ModelStore.At(models?.FullName);
+        var store = CliOptions.Store(models);
         var table = new Table().AddColumns(
             "backbone", "features", "input", "normalisation", "download", "ImageNet top-1", "here");
         foreach (var b in BackboneCatalog.All)

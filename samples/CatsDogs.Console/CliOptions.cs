@@ -144,7 +144,11 @@ internal sealed class CliOptions
         new(r.GetValue(Data), r.GetValue(TestData), r.GetValue(Seed), r.GetValue(Cache)!);
 
     public FeaturizerOptions Runtime(ParseResult r) =>
-        new() { Device = Device(r), ModelDirectory = r.GetValue(Models)?.FullName };
+        new() { Device = Device(r), ModelStore = Store(r.GetValue(Models)) };
+
+    /// <summary>The model store in --models, else the default folder.</summary>
+    public static ModelStore Store(DirectoryInfo? models) =>
+        models is null ? new ModelStore() : new ModelStore(new ModelStoreOptions { Directory = models.FullName });
 
     /// <summary>--model, else <c>&lt;out&gt;/model.zip</c>.</summary>
     public FileInfo ModelPath(ParseResult r) =>

@@ -17,9 +17,9 @@ internal static class CompareCommand
         new Dictionary<string, Func<int, IHeadRecipe>>(StringComparer.OrdinalIgnoreCase)
     {
         ["dense"] = seed => new HeadOptions { Seed = seed },
-        ["article"] = seed => HeadOptions.Article with { Seed = seed },
-        ["lbfgs-maxent"] = seed => MLNetHeadOptions.LbfgsMaximumEntropy with { Seed = seed },
-        ["sdca-maxent"] = seed => MLNetHeadOptions.SdcaMaximumEntropy with { Seed = seed },
+        ["article"] = seed => new HeadOptions(HeadOptions.Article) { Seed = seed },
+        ["lbfgs-maxent"] = seed => new MLNetHeadOptions(MLNetHeadOptions.LbfgsMaximumEntropy) { Seed = seed },
+        ["sdca-maxent"] = seed => new MLNetHeadOptions(MLNetHeadOptions.SdcaMaximumEntropy) { Seed = seed },
     };
 
     public static Command Create(CliOptions o)

@@ -38,7 +38,7 @@ internal static class DownloadCommand
             ? BackboneCatalog.All.Where(b => b.Download is not null).ToList()
             : names.Select(BackboneCatalog.Get).ToList();
         if (entries.Count == 0) throw new ArgumentException("Name the backbones to download, or pass --all.");
-        var store = ModelStore.At(models?.FullName);
+        var store = CliOptions.Store(models);
         foreach (var entry in entries)
         {
             var path = await Output.WithDownloadProgressAsync(

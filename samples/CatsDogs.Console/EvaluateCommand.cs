@@ -43,7 +43,7 @@ internal static class EvaluateCommand
     {
         OutputFiles.CheckFile(report.FullName, "--report");
         using var classifier = TransferClassifier.Load(
-            model.FullName, backbone, runtime with { CacheDirectory = data.Cache.FullName }, Output.Logger);
+            model.FullName, backbone, new FeaturizerOptions(runtime) { CacheDirectory = data.Cache.FullName }, Output.Logger);
         var images = data.TestImages();
         AnsiConsole.MarkupLineInterpolated($"[bold]Evaluating[/] [blue]{model.FullName}[/] on {images.Count} images");
 

@@ -58,7 +58,7 @@ internal static class FeaturizeCommand
             $"[bold]Featurizing[/] shard {shard} of [blue]{data.FullName}[/] with [green]{backbone.Name}[/] ({
                 backbone.InputSize}) into [blue]{output.FullName}[/]");
         await TrainCommand.EnsureDownloadedAsync([backbone], runtime, token);
-        var options = runtime with { CacheDirectory = cache.FullName };
+        var options = new FeaturizerOptions(runtime) { CacheDirectory = cache.FullName };
         var summary = await Output.WithProgressAsync("Featurizing", progress =>
             FeatureShards.WriteAsync(data.FullName, backbone, shard, output.FullName, options, progress, token));
 

@@ -110,7 +110,7 @@ internal static class TrainCommand
         var builder = new TransferClassifierBuilder()
             .WithFeatures(shards)
             .WithSplit(SplitRatios.Default, seed)
-            .WithModelDirectory(ModelStore.At(runtime.ModelDirectory).Options.Directory)
+            .WithModelStore(runtime.ModelStore!)
             .WithHead(new HeadOptions { Seed = seed })
             .WithLogger(Output.Logger)
             .OnEpoch(PrintEpoch);
@@ -149,7 +149,7 @@ internal static class TrainCommand
             .WithImages(data.TrainFolder.FullName)
             .WithSplit(SplitRatios.Default, data.Seed)
             .WithFeatureCache(data.Cache.FullName)
-            .WithModelDirectory(ModelStore.At(runtime.ModelDirectory).Options.Directory)
+            .WithModelStore(runtime.ModelStore!)
             .WithHorizontalFlip(flip)
             .WithHead(new HeadOptions { Seed = data.Seed })
             .WithLogger(Output.Logger);
@@ -164,7 +164,7 @@ internal static class TrainCommand
     public static async Task EnsureDownloadedAsync(
         IEnumerable<BackboneSpec> backbones, FeaturizerOptions runtime, CancellationToken token)
     {
-        var store = ModelStore.At(runtime.ModelDirectory);
+        var store = runtime.ModelStore!;
         foreach (var backbone in backbones.Where(b => !File.Exists(store.PathOf(b))))
         {
             await Output.WithDownloadProgressAsync(

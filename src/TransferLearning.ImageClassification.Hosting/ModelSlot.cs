@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TransferLearning.ImageClassification.Classification;
+using TransferLearning.ImageClassification.Downloads;
 using TransferLearning.ImageClassification.Features;
 
 namespace TransferLearning.ImageClassification.Hosting;
@@ -38,7 +39,11 @@ internal sealed class ModelSlot(IOptions<ClassifierOptions> options, ILogger<Mod
         var path = options.Value.ModelPath;
         try
         {
-            var classifier = TransferClassifier.Load(path, options: new FeaturizerOptions { ModelDirectory = options.Value.ModelDirectory }, logger: logger);
+            var classifier = TransferClassifier.Load(path, options: new FeaturizerOptions
+            {
+                ModelStore = options.Value.ModelDirectory is { } models
+                    ? new ModelStore(new ModelStoreOptions { Directory = models }) : null,
+            }, logger: logger);
             var model = new ServedModel(Path.GetFullPath(path), classifier.Classes, classifier.Backbone.Name, classifier.BackboneSha256, classifier.Backbone.InputSize.ToString(), DateTimeOffset.UtcNow);
             Lease? old;
             lock (_gate)

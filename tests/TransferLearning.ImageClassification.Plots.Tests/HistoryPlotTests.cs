@@ -35,7 +35,7 @@ public class HistoryPlotTests
     [Fact]
     public void A_head_without_epochs_says_there_is_nothing_to_plot()
     {
-        var report = Reports.Training(head: "lbfgs-maxent") with { History = [] };
+        var report = Reports.Training(head: "lbfgs-maxent", history: []);
 
         Assert.Contains("lbfgs-maxent", Assert.Throws<ArgumentException>(() => HistoryPlot.Create(report)).Message);
     }

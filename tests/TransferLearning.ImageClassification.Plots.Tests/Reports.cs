@@ -15,9 +15,13 @@ internal static class Reports
         [[8, 2, 0], [1, 11, 0], [0, 0, 3]],
         25);
 
-    public static TrainingReport Training(string backbone = "resnet18", string head = "dense", double accuracy = 0.88) => new(
+    public static TrainingReport Training(
+        string backbone = "resnet18", string head = "dense", double accuracy = 0.88, IReadOnlyList<EpochMetrics>? history = null) => new(
         backbone, "cpu", "224x224", new ImageCounts(80, 10, 25, 0), Array.Empty<SkippedImage>(), new InitialMetrics(0.3, 1.1), Metrics(accuracy),
-        [new EpochMetrics(1, 1.0, 0.5, 0.9, 0.55, 3e-4), new EpochMetrics(2, 0.7, 0.7, 0.8, 0.65, 3e-4), new EpochMetrics(3, 0.5, 0.8, 0.75, 0.7, 3e-4)],
+        history ?? [
+            new EpochMetrics(1, 1.0, 0.5, 0.9, 0.55, 3e-4),
+            new EpochMetrics(2, 0.7, 0.7, 0.8, 0.65, 3e-4),
+            new EpochMetrics(3, 0.5, 0.8, 0.75, 0.7, 3e-4)],
         new Timings(10, 11.5, 115, 2))
     { Head = head };
 
@@ -28,5 +32,5 @@ internal static class Reports
             new ExperimentEntry("googlenet", "dense", 1024, 1, 1, Training("googlenet", "dense", 0.95)),
             new ExperimentEntry("googlenet", "lbfgs-maxent", 1024, 1, 1, Training("googlenet", "lbfgs-maxent", 0.94)),
         ],
-        FeaturizeSeconds: 12);
+        featurizeSeconds: 12);
 }

@@ -115,7 +115,7 @@ public class TransferClassifierBuilderTests
         TestImages.CopyAssets(folder.Combine("data"), classes: 2, perClass: 6);
         var model = TinyOnnx.Classifier("pixels", "pooled", 16, FeatureProducer.GlobalAveragePool);
         using var server = new LoopbackServer((context, _) => LoopbackServer.ServeAsync(context, model));
-        var custom = BackboneSpec.FromOnnxFile(folder.Write("tiny.onnx", model), new ImageSize(224, 224), PixelNormalization.Torch) with
+        var custom = new BackboneSpec(BackboneSpec.FromOnnxFile(folder.Write("tiny.onnx", model), new ImageSize(224, 224), PixelNormalization.Torch))
         {
             ModelPath = null,
             Download = new ModelDownload(server.Url("tiny.onnx"), model.Length, "tiny.onnx"),
@@ -125,7 +125,7 @@ public class TransferClassifierBuilderTests
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
             .WithBackbone(custom)
-            .WithModelDirectory(folder.Combine("models"))
+            .WithModelStore(new ModelStore(new ModelStoreOptions { Directory = folder.Combine("models") }))
             .WithDownloadProgress(new SynchronousProgress<DownloadProgress>(downloads.Add))
             .WithoutFeatureCache()
             .WithHead(new HeadOptions { Epochs = 2 })

@@ -54,7 +54,7 @@ public sealed class BackboneSpec
     public string? ModelPath { get; init; }
 
     /// <summary>Where the file can be downloaded from, or null for a local-only backbone.</summary>
-    internal ModelDownload? Download { get; init; }
+    public ModelDownload? Download { get; internal init; }
 
     /// <summary>Expected SHA-256 of the ONNX file (lower-case hex), or null to accept any file at <see cref="ModelPath"/>.</summary>
     public string? Sha256 { get; init; }

@@ -71,9 +71,9 @@ public class BackboneCatalogTests
         var model = TinyOnnx.Classifier(entry.InputName!, entry.FeatureNode, entry.FeatureSize!.Value, Producers[name]);
         using var server = new LoopbackServer((context, _) => LoopbackServer.ServeAsync(context, model));
         using var folder = TestImages.NewFolder();
-        var standIn = entry with
+        var standIn = new BackboneSpec(entry)
         {
-            Download = entry.Download! with { Url = server.Url(entry.Download.FileName), Bytes = model.Length },
+            Download = new ModelDownload(server.Url(entry.Download!.FileName), model.Length, entry.Download.FileName),
             Sha256 = Convert.ToHexStringLower(SHA256.HashData(model)),
         };
 

@@ -38,7 +38,7 @@ public class BackboneRunnerTests
     [Fact]
     public void The_feature_size_is_learned_from_the_network_when_the_spec_leaves_it_open()
     {
-        using var runner = BackboneRunner.Load(ResNet18 with { FeatureSize = null });
+        using var runner = BackboneRunner.Load(new BackboneSpec(ResNet18) { FeatureSize = null });
 
         Assert.Equal(512, runner.FeatureSize);
     }
@@ -46,7 +46,7 @@ public class BackboneRunnerTests
     [Fact]
     public void A_wrong_feature_size_in_the_spec_is_refused_when_loading()
     {
-        var error = Assert.Throws<InvalidDataException>(() => BackboneRunner.Load(ResNet18 with { FeatureSize = 1000 }));
+        var error = Assert.Throws<InvalidDataException>(() => BackboneRunner.Load(new BackboneSpec(ResNet18) { FeatureSize = 1000 }));
 
         Assert.Contains("512", error.Message);
     }
@@ -72,7 +72,7 @@ public class BackboneRunnerTests
     [Fact]
     public void A_missing_model_file_says_which_backbone_and_where()
     {
-        var spec = ResNet18 with { ModelPath = "/nowhere/ResNet18.onnx" };
+        var spec = new BackboneSpec(ResNet18) { ModelPath = "/nowhere/ResNet18.onnx" };
 
         var error = Assert.Throws<BackboneNotFoundException>(() => BackboneRunner.Load(spec));
         Assert.Contains("resnet18", error.Message);
@@ -82,7 +82,7 @@ public class BackboneRunnerTests
     [Fact]
     public void A_model_file_with_another_hash_is_refused()
     {
-        var spec = ResNet18 with { Sha256 = new string('0', 64) };
+        var spec = new BackboneSpec(ResNet18) { Sha256 = new string('0', 64) };
 
         var error = Assert.Throws<BackboneMismatchException>(() => BackboneRunner.Load(spec));
         Assert.Contains("SHA-256", error.Message);

@@ -21,7 +21,7 @@ public class BackboneVerifierTests
     {
         using var folder = TestImages.NewFolder();
         var path = folder.Write("tiny.onnx", TinyOnnx.Classifier("data", "cut", 8, producer));
-        var spec = BackboneSpec.FromOnnxFile(path, new ImageSize(224, 224), PixelNormalization.Torch) with { FeatureNode = "cut", Pooling = pooling };
+        var spec = new BackboneSpec(BackboneSpec.FromOnnxFile(path, new ImageSize(224, 224), PixelNormalization.Torch)) { FeatureNode = "cut", Pooling = pooling };
 
         Assert.InRange(BackboneVerifier.MaxDifference(spec), 0, 1e-5);
     }

@@ -24,7 +24,7 @@ public class MapGridTests
     {
         using var folder = TestImages.NewFolder();
         var model = TinyOnnx.Classifier("x", "pooled", 4, FeatureProducer.MaxPoolMap);
-        var spec = BackboneSpec.FromOnnxFile(folder.Write("tiny.onnx", model), new ImageSize(224, 224), PixelNormalization.Torch) with { FeatureNode = "relu" };
+        var spec = new BackboneSpec(BackboneSpec.FromOnnxFile(folder.Write("tiny.onnx", model), new ImageSize(224, 224), PixelNormalization.Torch)) { FeatureNode = "relu" };
 
         // Conv 16x16/16 centres cell j on 16j + 7.5: in pixel-centre coordinates 16j + 8, the middle of its tile.
         Assert.Equal(new MapGrid(16, 7.5, 16, 7.5), GridOf(model, spec));

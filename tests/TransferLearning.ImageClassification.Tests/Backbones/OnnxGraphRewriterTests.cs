@@ -112,7 +112,7 @@ public class OnnxGraphRewriterTests
         var model = TinyOnnx.Classifier("data", "pooled", Features, FeatureProducer.GlobalAveragePool);
 
         Assert.Contains("'fc7'", Assert.Throws<InvalidDataException>(() => OnnxGraphRewriter.ToFeatureExtractor(model, Spec("fc7"))).Message);
-        Assert.Contains("'image'", Assert.Throws<InvalidDataException>(() => OnnxGraphRewriter.ToFeatureExtractor(model, Spec() with { InputName = "image" })).Message);
+        Assert.Contains("'image'", Assert.Throws<InvalidDataException>(() => OnnxGraphRewriter.ToFeatureExtractor(model, new BackboneSpec(Spec()) { InputName = "image" })).Message);
     }
 
     [Fact]

@@ -41,7 +41,11 @@ public sealed class CatsVsDogsTests : IDisposable
     }
 
     private DatasetDownloadOptions Options(LoopbackServer server, string? sha256 = null) =>
-        new() { Directory = _folder.Combine("datasets"), Url = server.Url("kagglecatsanddogs_5340.zip"), Sha256 = sha256, RetryDelay = TimeSpan.FromMilliseconds(10) };
+        new()
+        {
+            Directory = _folder.Combine("datasets"), Url = server.Url("kagglecatsanddogs_5340.zip"), Sha256 = sha256,
+            Download = new() { RetryDelay = TimeSpan.FromMilliseconds(10) },
+        };
 
     [Fact]
     public async Task The_archive_becomes_a_cat_and_a_dog_folder_with_every_left_out_file_and_unreadable_image_listed()

@@ -17,9 +17,12 @@ public sealed class ModelStoreTests : IDisposable
     private ModelStore Store(int attempts = 3, double readTimeoutSeconds = 5) => new(new ModelStoreOptions
     {
         Directory = _folder.Path,
-        MaxAttempts = attempts,
-        RetryDelay = TimeSpan.FromMilliseconds(10),
-        ReadTimeout = TimeSpan.FromSeconds(readTimeoutSeconds),
+        Download = new()
+        {
+            MaxAttempts = attempts,
+            RetryDelay = TimeSpan.FromMilliseconds(10),
+            ReadTimeout = TimeSpan.FromSeconds(readTimeoutSeconds),
+        },
     });
 
     private static BackboneSpec Spec(Uri url, byte[]? content = null) => new()
@@ -177,7 +180,7 @@ public sealed class ModelStoreTests : IDisposable
         var local = Path.Combine(_folder.Path, "mine.onnx");
         await File.WriteAllBytesAsync(local, Model);
 
-        var path = await Store().EnsureAsync(Spec(new Uri("https://unreachable.invalid/tiny.onnx")) with { ModelPath = local });
+        var path = await Store().EnsureAsync(new BackboneSpec(Spec(new Uri("https://unreachable.invalid/tiny.onnx"))) { ModelPath = local });
 
         Assert.Equal(local, path);
     }

@@ -19,7 +19,7 @@ public sealed class ClassifierExplanationsTests : IDisposable
 
     private TransferClassifier Classifier(DenseHead head, FeaturePooling pooling = FeaturePooling.GlobalAverage)
     {
-        var backbone = TinyOnnx.Backbone(_folder, Features) with { Pooling = pooling };
+        var backbone = new BackboneSpec(TinyOnnx.Backbone(_folder, Features)) { Pooling = pooling };
         return new TransferClassifier(BottleneckFeaturizer.Create(backbone), head, [.. Enumerable.Range(0, head.ClassCount).Select(k => $"class{k}")]);
     }
 
@@ -121,7 +121,7 @@ public sealed class ClassifierExplanationsTests : IDisposable
         using var classifier = Classifier(RandomHead(6, Features, 3));
         Assert.Contains("'zebra' is not a class", Assert.Throws<ArgumentException>(() => classifier.Explain(Image(1), "zebra")).Message);
 
-        var flat = TinyOnnx.Backbone(_folder, Features) with { Pooling = FeaturePooling.None, FeatureNode = "pooled" };
+        var flat = new BackboneSpec(TinyOnnx.Backbone(_folder, Features)) { Pooling = FeaturePooling.None, FeatureNode = "pooled" };
         using var unpooled = new TransferClassifier(BottleneckFeaturizer.Create(flat), RandomHead(6, Features, 3), ["a", "b", "c"]);
         Assert.Contains("FeaturePooling.None", Assert.Throws<NotSupportedException>(() => unpooled.Explain(Image(1))).Message);
     }

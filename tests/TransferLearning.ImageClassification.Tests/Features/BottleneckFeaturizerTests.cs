@@ -153,7 +153,7 @@ public class BottleneckFeaturizerTests
         var paths = RealImages(folder, perClass: 3).Append(folder.Write("broken.png", "not an image"u8.ToArray())).ToArray();
         using var warm = Create(folder);
         await warm.FeaturizeAsync(paths[..2]); // this backbone finds two images in its cache
-        using var small = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18 with { InputSize = new(160, 160) }, new FeaturizerOptions { BatchSize = 3 });
+        using var small = BottleneckFeaturizer.Create(new BackboneSpec(BackboneCatalog.ResNet18) { InputSize = new(160, 160) }, new FeaturizerOptions { BatchSize = 3 });
         using var flipped = Create(folder, flip: true, batchSize: 5);
 
         var together = await BottleneckFeaturizer.FeaturizeManyAsync([warm, small, flipped], paths);
@@ -195,7 +195,7 @@ public class BottleneckFeaturizerTests
     {
         var logger = new ListLogger();
 
-        using var featurizer = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18Layer3 with { InputSize = new(640, 640) }, new FeaturizerOptions { BatchSize = 32 }, logger);
+        using var featurizer = BottleneckFeaturizer.Create(new BackboneSpec(BackboneCatalog.ResNet18Layer3) { InputSize = new(640, 640) }, new FeaturizerOptions { BatchSize = 32 }, logger);
 
         var warning = Assert.Single(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Message;
         Assert.Contains("640x640 at batch size 32", warning);
@@ -205,7 +205,7 @@ public class BottleneckFeaturizerTests
     [Fact]
     public void An_input_size_outside_the_documented_range_is_refused_before_the_backbone_loads()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => BottleneckFeaturizer.Create(BackboneCatalog.ResNet18 with { InputSize = new(100000, 100000) }));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => BottleneckFeaturizer.Create(new BackboneSpec(BackboneCatalog.ResNet18) { InputSize = new(100000, 100000) }));
 
         Assert.Contains("100000x100000 is outside 32..1024", error.Message);
     }

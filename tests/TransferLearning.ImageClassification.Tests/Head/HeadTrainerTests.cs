@@ -32,7 +32,7 @@ public class HeadTrainerTests
 
         var a = new HeadTrainer(options).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
         var b = new HeadTrainer(options).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
-        var c = new HeadTrainer(options with { Seed = 10 }).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
+        var c = new HeadTrainer(new HeadOptions(options) { Seed = 10 }).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
 
         Assert.True(a.Trained.Parameters.SequenceEqual(b.Trained.Parameters));
         Assert.False(a.Trained.Parameters.SequenceEqual(c.Trained.Parameters));
@@ -98,7 +98,7 @@ public class HeadTrainerTests
         double RareRecall(DenseHead head) => test.Features.Where((_, i) => test.Labels[i] == 1).Average(x => head.Predict(x)[1] > 0.5f ? 1.0 : 0.0);
 
         var plain = new HeadTrainer(options).Train(Imbalanced(1), null, 2).Trained;
-        var balanced = new HeadTrainer(options with { ClassWeights = ClassWeighting.Balanced }).Train(Imbalanced(1), null, 2).Trained;
+        var balanced = new HeadTrainer(new HeadOptions(options) { ClassWeights = ClassWeighting.Balanced }).Train(Imbalanced(1), null, 2).Trained;
 
         Assert.True(RareRecall(balanced) > RareRecall(plain) + 0.2, $"{RareRecall(balanced)} vs {RareRecall(plain)}");
     }
@@ -110,7 +110,7 @@ public class HeadTrainerTests
         var sample = FeatureBlobs.Make(1, seed: 4).Features[0];
 
         var sharp = new HeadTrainer(options).Train(FeatureBlobs.Make(40, 1), null, 3).Trained.Predict(sample).Max();
-        var smooth = new HeadTrainer(options with { LabelSmoothing = 0.2f }).Train(FeatureBlobs.Make(40, 1), null, 3).Trained.Predict(sample).Max();
+        var smooth = new HeadTrainer(new HeadOptions(options) { LabelSmoothing = 0.2f }).Train(FeatureBlobs.Make(40, 1), null, 3).Trained.Predict(sample).Max();
 
         Assert.True(smooth < sharp && smooth < 0.95f, $"{smooth} vs {sharp}");
     }
@@ -122,7 +122,7 @@ public class HeadTrainerTests
         static double Norm(DenseHead head) => Math.Sqrt(head.Parameters.ToArray().Sum(p => (double)p * p));
 
         var adam = new HeadTrainer(options).Train(FeatureBlobs.Make(30, 1), null, 3).Trained;
-        var adamW = new HeadTrainer(options with { Optimizer = OptimizerKind.AdamW, WeightDecay = 0.5f }).Train(FeatureBlobs.Make(30, 1), null, 3).Trained;
+        var adamW = new HeadTrainer(new HeadOptions(options) { Optimizer = OptimizerKind.AdamW, WeightDecay = 0.5f }).Train(FeatureBlobs.Make(30, 1), null, 3).Trained;
 
         Assert.True(Norm(adamW) < 0.9 * Norm(adam), $"{Norm(adamW)} vs {Norm(adam)}");
     }
@@ -142,7 +142,7 @@ public class HeadTrainerTests
     {
         var options = new HeadOptions { Epochs = 300, EarlyStoppingPatience = 5 };
 
-        var strict = new HeadTrainer(options with { EarlyStoppingMinDelta = 0.05 }).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
+        var strict = new HeadTrainer(new HeadOptions(options) { EarlyStoppingMinDelta = 0.05 }).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
         var lenient = new HeadTrainer(options).Train(FeatureBlobs.Make(30, 1), FeatureBlobs.Make(10, 2), 3);
 
         Assert.True(strict.History.Count < lenient.History.Count, $"{strict.History.Count} vs {lenient.History.Count}");

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.Downloads;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.MLNet;
@@ -29,7 +30,7 @@ public class BottleneckFeaturizingEstimatorTests
         using var folder = TestImages.NewFolder();
         var model = TinyOnnx.Classifier("data", "pooled", 24, FeatureProducer.GlobalAveragePool);
         using var server = new LoopbackServer((context, _) => LoopbackServer.ServeAsync(context, model));
-        var backbone = BackboneSpec.FromOnnxFile("tiny.onnx", new ImageSize(224, 224), PixelNormalization.Torch) with
+        var backbone = new BackboneSpec(BackboneSpec.FromOnnxFile("tiny.onnx", new ImageSize(224, 224), PixelNormalization.Torch))
         {
             ModelPath = null,
             Download = new ModelDownload(server.Url("tiny.onnx"), model.Length, "tiny.onnx"),
@@ -37,7 +38,7 @@ public class BottleneckFeaturizingEstimatorTests
         var ml = new MLContext(seed: 1);
         var data = ml.Data.LoadFromEnumerable(Rows(folder, classes: 2, perClass: 2));
 
-        var transformer = ml.Transforms.FeaturizeImages("Features", "ImagePath", backbone, new FeaturizerOptions { ModelDirectory = folder.Combine("models") }).Fit(data);
+        var transformer = ml.Transforms.FeaturizeImages("Features", "ImagePath", backbone, new FeaturizerOptions { ModelStore = new ModelStore(new ModelStoreOptions { Directory = folder.Combine("models") }) }).Fit(data);
 
         Assert.True(File.Exists(folder.Combine("models", "tiny.onnx")));
         Assert.Equal(24, ((VectorDataViewType)transformer.GetOutputSchema(data.Schema)["Features"].Type).Size);
@@ -122,7 +123,7 @@ public class BottleneckFeaturizingEstimatorTests
 
         using var featurizer = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18, options);
         var expected = (await featurizer.FeaturizeAsync(paths)).Features;
-        using var float32 = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18, options with { Int8 = null });
+        using var float32 = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18, new FeaturizerOptions(options) { Int8 = null });
         Assert.Equal(expected, features);
         Assert.NotEqual((await float32.FeaturizeAsync(paths)).Features[0], features[0]);
     }

@@ -12,7 +12,7 @@ namespace TransferLearning.ImageClassification.Tests.Shards;
 /// <summary>Shards written side by side, merged, and trained on, against the same run on the images.</summary>
 public sealed class FeatureShardsTests : IDisposable
 {
-    private static readonly BackboneSpec Backbone = BackboneCatalog.ResNet18Layer3 with { InputSize = new(64, 64) };
+    private static readonly BackboneSpec Backbone = new BackboneSpec(BackboneCatalog.ResNet18Layer3) { InputSize = new(64, 64) };
     private readonly TempFolder _folder = TestImages.NewFolder();
 
     public FeatureShardsTests()
@@ -82,7 +82,7 @@ public sealed class FeatureShardsTests : IDisposable
         await FeatureShards.WriteAsync(_folder.Combine("data"), Backbone, new Shard(0, 3), _folder.Combine("mixed"));
         var sizes = _folder.Combine("sizes");
         await FeatureShards.WriteAsync(_folder.Combine("data"), Backbone, new Shard(0, 2), sizes);
-        await FeatureShards.WriteAsync(_folder.Combine("data"), Backbone with { InputSize = new(96, 96) }, new Shard(1, 2), sizes);
+        await FeatureShards.WriteAsync(_folder.Combine("data"), new BackboneSpec(Backbone) { InputSize = new(96, 96) }, new Shard(1, 2), sizes);
 
         Assert.Contains("mixes shardings", (await Assert.ThrowsAsync<InvalidDataException>(() => FeatureShardSet.ReadAsync(_folder.Combine("mixed")))).Message, StringComparison.Ordinal);
         Assert.Contains("different runs", (await Assert.ThrowsAsync<InvalidDataException>(() => FeatureShardSet.ReadAsync(sizes))).Message, StringComparison.Ordinal);
