@@ -15,23 +15,26 @@ internal sealed class Backpropagation
     private readonly DenseBatch _batch;
     private readonly float[][] _deltas;        // per layer, [batch, units]: ∂loss/∂(pre-activation)
     private readonly float[][]? _dropoutScale; // per hidden layer, [batch, units]
-    private readonly (int Offset, int Length)[] _weights;
 
     public Backpropagation(int[] sizes, HeadOptions options, float[] classWeights, Random random)
     {
         (_sizes, _options, _classWeights, _random) = (sizes, options, classWeights, random);
         _batch = new DenseBatch(sizes, options.BatchSize);
         _deltas = sizes.Skip(1).Select(units => new float[options.BatchSize * units]).ToArray();
-        _dropoutScale = options.Dropout > 0 ? sizes.Skip(1).SkipLast(1).Select(units => new float[options.BatchSize * units]).ToArray() : null;
-        _weights = WeightRanges(sizes).ToArray();
+        _dropoutScale = options.Dropout > 0
+            ? sizes.Skip(1).SkipLast(1).Select(units => new float[options.BatchSize * units]).ToArray()
+            : null;
         Result = new float[checked((int)DenseHead.ParameterCount(sizes))];
     }
 
     /// <summary>The gradient computed by the last <see cref="Gradient"/> call.</summary>
     public float[] Result { get; }
 
-    /// <summary>Fills <see cref="Result"/>; returns the batch's summed (weighted) loss and number of right answers.</summary>
-    public (double Loss, int Correct) Gradient(float[] parameters, ReadOnlySpan<int> batch, float[][] x, IReadOnlyList<int> labels)
+    /// <summary>
+    /// Fills <see cref="Result"/>; returns the batch's summed (weighted) loss and number of right answers.
+    /// </summary>
+    public (double Loss, int Correct) Gradient(
+        float[] parameters, ReadOnlySpan<int> batch, float[][] x, IReadOnlyList<int> labels)
     {
         _batch.Load(batch, x);
         NewDropoutMasks(batch.Length);
@@ -56,13 +59,6 @@ internal sealed class Backpropagation
         return (loss, correct);
     }
 
-    /// <summary>Shrinks the weights (not the biases) by <paramref name="fraction"/>: AdamW's decoupled decay.</summary>
-    public void DecayWeights(float[] parameters, float fraction)
-    {
-        foreach (var (offset, length) in _weights)
-            TensorPrimitives.Multiply(parameters.AsSpan(offset, length), 1 - fraction, parameters.AsSpan(offset, length));
-    }
-
     /// <summary>−Σ t·log p with the smoothed target t, from the log-softmax.</summary>
     private double CrossEntropy(ReadOnlySpan<float> logProbabilities, int label)
     {
@@ -85,8 +81,9 @@ internal sealed class Backpropagation
 
             // Weights: δᵀ·input (+ L2·W), [out, in]; biases: δ summed over the batch.
             var weights = parameters.AsMemory(offset, inSize * outSize);
+            var (inputs, gradient) = (input.AsMemory(0, count * inSize), Result.AsMemory(offset, inSize * outSize));
             MatrixProducts.SumOfOuterProducts(
-                delta, outSize, 1, input.AsMemory(0, count * inSize), Result.AsMemory(offset, inSize * outSize), count, outSize, inSize, weights, _options.L2);
+                delta, outSize, 1, inputs, gradient, count, outSize, inSize, weights, _options.L2);
             var bias = Result.AsSpan(offset + inSize * outSize, outSize);
             bias.Clear();
             for (var i = 0; i < count; i++) TensorPrimitives.Add(bias, delta.Span.Slice(i * outSize, outSize), bias);
@@ -94,7 +91,8 @@ internal sealed class Backpropagation
 
             // Through the weights (δ·W), then through ReLU and dropout: zero where the unit was off or dropped.
             var back = _deltas[layer - 1].AsSpan(0, count * inSize);
-            MatrixProducts.SumOfOuterProducts(delta, 1, outSize, weights, _deltas[layer - 1].AsMemory(0, count * inSize), outSize, count, inSize);
+            MatrixProducts.SumOfOuterProducts(
+                delta, 1, outSize, weights, _deltas[layer - 1].AsMemory(0, count * inSize), outSize, count, inSize);
             var scale = _dropoutScale?[layer - 1];
             for (var j = 0; j < back.Length; j++)
                 back[j] = input[j] > 0 ? back[j] * (scale is null ? 1f : scale[j]) : 0f;
@@ -127,16 +125,5 @@ internal sealed class Backpropagation
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
-    }
-
-    /// <summary>Where each layer's weight matrix sits in the flat parameter array (biases follow each).</summary>
-    private static IEnumerable<(int Offset, int Length)> WeightRanges(int[] sizes)
-    {
-        var offset = 0;
-        for (var layer = 0; layer < sizes.Length - 1; layer++)
-        {
-            yield return (offset, sizes[layer] * sizes[layer + 1]);
-            offset += (sizes[layer] + 1) * sizes[layer + 1];
-        }
     }
 }
