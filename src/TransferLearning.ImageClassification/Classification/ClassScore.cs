@@ -1,17 +1,6 @@
 namespace TransferLearning.ImageClassification.Classification;
 
-/// <summary>One class and its probability.</summary>
-public sealed class ClassScore
-{
-    internal ClassScore(string label, float probability)
-    {
-        Label = label;
-        Probability = probability;
-    }
-
-    /// <summary>Class name.</summary>
-    public string Label { get; }
-
-    /// <summary>Probability the classifier gives it.</summary>
-    public float Probability { get; }
-}
+/// <summary>One class and its probability; a value, equal to another with the same label and probability.</summary>
+/// <param name="Label">Class name.</param>
+/// <param name="Probability">Probability the classifier gives it.</param>
+public sealed record ClassScore(string Label, float Probability);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Features;
@@ -15,15 +17,21 @@ public static class BottleneckCatalogExtensions
     /// <param name="outputColumnName">Name of the new features column.</param>
     /// <param name="imagePathColumnName">Text column with image file paths.</param>
     /// <param name="backbone">The backbone (default <see cref="BackboneCatalog.ResNet18"/>).</param>
-    /// <param name="options">Batch size, cache folder, threads.</param>
+    /// <param name="options">Batch size, cache folder, threads, model store.</param>
+    /// <param name="logger">
+    /// Receives a warning for each image that cannot be used (its row gets missing values, NaN, which ML.NET trainers
+    /// skip and <c>mlContext.Data.FilterRowsByMissingValues</c> drops).
+    /// </param>
     public static BottleneckFeaturizingEstimator FeaturizeImages(
         this TransformsCatalog catalog,
         string outputColumnName,
         string imagePathColumnName,
         BackboneSpec? backbone = null,
-        FeaturizerOptions? options = null)
+        FeaturizerOptions? options = null,
+        ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new BottleneckFeaturizingEstimator(outputColumnName, imagePathColumnName, backbone ?? BackboneCatalog.ResNet18, options ?? new FeaturizerOptions());
+        return new BottleneckFeaturizingEstimator(outputColumnName, imagePathColumnName, backbone ?? BackboneCatalog.ResNet18, options ?? new FeaturizerOptions(),
+            logger ?? NullLogger.Instance);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TransferLearning.ImageClassification.Backbones;
@@ -16,9 +17,11 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
     private readonly BackboneSpec _backbone;
     private readonly FeaturizerOptions _options;
     private readonly Lazy<int> _featureSize;
+    private readonly ILogger _logger;
 
-    internal BottleneckFeaturizingEstimator(string outputColumnName, string imagePathColumnName, BackboneSpec backbone, FeaturizerOptions options)
+    internal BottleneckFeaturizingEstimator(string outputColumnName, string imagePathColumnName, BackboneSpec backbone, FeaturizerOptions options, ILogger logger)
     {
+        _logger = logger;
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         ArgumentException.ThrowIfNullOrWhiteSpace(imagePathColumnName);
         options.Validate();
@@ -40,7 +43,8 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
         ArgumentNullException.ThrowIfNull(input);
         BottleneckFeaturizingTransformer.FindPathColumn(input.Schema, _imagePathColumnName);
         EnsureDownloaded(_backbone, _options);
-        return new BottleneckFeaturizingTransformer(BottleneckFeaturizer.Create(_backbone, _options), _outputColumnName, _imagePathColumnName);
+        return new BottleneckFeaturizingTransformer(
+            BottleneckFeaturizer.Create(_backbone, _options, _logger), _outputColumnName, _imagePathColumnName, _logger);
     }
 
     /// <summary>ML.NET's Fit is synchronous, so a catalogue backbone is downloaded (once, verified) synchronously here.</summary>

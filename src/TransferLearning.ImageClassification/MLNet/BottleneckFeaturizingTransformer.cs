@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TransferLearning.ImageClassification.Features;
@@ -13,8 +14,12 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
 {
     private readonly BottleneckFeaturizer _featurizer;
 
-    internal BottleneckFeaturizingTransformer(BottleneckFeaturizer featurizer, string outputColumnName, string imagePathColumnName)
+    private readonly ILogger _logger;
+
+    internal BottleneckFeaturizingTransformer(
+        BottleneckFeaturizer featurizer, string outputColumnName, string imagePathColumnName, ILogger logger)
     {
+        _logger = logger;
         _featurizer = featurizer;
         OutputColumnName = outputColumnName;
         ImagePathColumnName = imagePathColumnName;
@@ -41,7 +46,7 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ImageFeaturesDataView(input, FindPathColumn(input.Schema, ImagePathColumnName), OutputColumnName, _featurizer);
+        return new ImageFeaturesDataView(input, FindPathColumn(input.Schema, ImagePathColumnName), OutputColumnName, _featurizer, _logger);
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using TransferLearning.ImageClassification.Data;
@@ -9,7 +10,7 @@ namespace TransferLearning.ImageClassification.MLNet;
 /// The input data plus a column of bottleneck features, one vector per row, looked up by the row's image path.
 /// All distinct paths are featurized in batches (and cached) the first time a cursor needs the features column.
 /// Rows whose image could not be used get a vector of NaN — ML.NET's missing value, which its trainers skip —
-/// and are listed in <see cref="Skipped"/>.
+/// and are logged as warnings and listed in <see cref="Skipped"/>.
 /// </summary>
 internal sealed class ImageFeaturesDataView : IDataView
 {
@@ -18,8 +19,13 @@ internal sealed class ImageFeaturesDataView : IDataView
     private readonly BottleneckFeaturizer _featurizer;
     private readonly Lazy<(Dictionary<string, float[]> Features, IReadOnlyList<SkippedImage> Skipped)> _computed;
 
-    internal ImageFeaturesDataView(IDataView source, DataViewSchema.Column pathColumn, string outputColumnName, BottleneckFeaturizer featurizer)
+    private readonly ILogger _logger;
+
+    internal ImageFeaturesDataView(
+        IDataView source, DataViewSchema.Column pathColumn, string outputColumnName, BottleneckFeaturizer featurizer,
+        ILogger logger)
     {
+        _logger = logger;
         _source = source;
         _pathColumn = pathColumn;
         _featurizer = featurizer;
@@ -72,6 +78,8 @@ internal sealed class ImageFeaturesDataView : IDataView
         var result = _featurizer.FeaturizeAsync(ordered).GetAwaiter().GetResult();
         var missing = Enumerable.Repeat(float.NaN, _featurizer.FeatureSize).ToArray();
         var features = ordered.Select((p, i) => (p, f: result.Features[i] ?? missing)).ToDictionary(x => x.p, x => x.f, StringComparer.Ordinal);
+        foreach (var skipped in result.Skipped)
+            _logger.LogWarning("Skipped {Path}: {Reason}", skipped.Path, skipped.Reason);
         return (features, result.Skipped);
     }
 

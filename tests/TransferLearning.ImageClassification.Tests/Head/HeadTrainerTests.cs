@@ -36,7 +36,7 @@ public class HeadTrainerTests
 
         Assert.True(a.Trained.Parameters.SequenceEqual(b.Trained.Parameters));
         Assert.False(a.Trained.Parameters.SequenceEqual(c.Trained.Parameters));
-        Assert.Equal(a.History, b.History);
+        SameJson.Equal(a.History, b.History);
     }
 
     [Fact]
@@ -76,9 +76,31 @@ public class HeadTrainerTests
     [Fact]
     public void Bad_options_are_refused_up_front()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HeadTrainer(new HeadOptions { LearningRate = 0 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HeadTrainer(new HeadOptions { Dropout = 1 }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HeadTrainer(new HeadOptions { BatchSize = 0 }));
+        Assert.Throws<ArgumentException>(() => new HeadTrainer(new HeadOptions { LearningRate = 0 }));
+        Assert.Throws<ArgumentException>(() => new HeadTrainer(new HeadOptions { Dropout = 1 }));
+        Assert.Throws<ArgumentException>(() => new HeadTrainer(new HeadOptions { BatchSize = 0 }));
+    }
+
+    [Fact]
+    public void One_exception_names_every_bad_setting_at_once()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            new HeadTrainer(new HeadOptions { LearningRate = 0, Dropout = 1, BatchSize = 0, Momentum = -1 }));
+
+        Assert.StartsWith("HeadOptions has 4 invalid setting(s):", error.Message, StringComparison.Ordinal);
+        foreach (var setting in new[] { "LearningRate", "Dropout", "BatchSize", "Momentum" })
+            Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_ml_net_recipe_is_checked_too()
+    {
+        var recipe = new MLNetHeadOptions(" ", null!);
+
+        var error = Assert.Throws<ArgumentException>(() => recipe.Train(FeatureBlobs.Make(10, 1), null, 3, null, default));
+
+        Assert.Contains("Name", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Trainer", error.Message, StringComparison.Ordinal);
     }
 
     /// <summary>Two overlapping classes, the second 9 times rarer.</summary>
