@@ -11,7 +11,7 @@ namespace TransferLearning.ImageClassification.Backbones;
 /// </summary>
 public sealed class BackboneSpec
 {
-    /// <summary>New specification with the settings of the defaults.</summary>
+    /// <summary>An empty specification, to fill with an object initializer (<see cref="Name"/> is required).</summary>
     public BackboneSpec()
     {
     }

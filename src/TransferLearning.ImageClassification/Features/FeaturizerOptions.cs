@@ -5,7 +5,7 @@ namespace TransferLearning.ImageClassification.Features;
 /// <summary>How a <see cref="BottleneckFeaturizer"/> runs.</summary>
 public sealed class FeaturizerOptions
 {
-    /// <summary>New options with the settings of the defaults.</summary>
+    /// <summary>Options with every setting at its default.</summary>
     public FeaturizerOptions()
     {
     }

@@ -8,7 +8,7 @@ namespace TransferLearning.ImageClassification.Head;
 /// </summary>
 public sealed class HeadOptions : IHeadRecipe
 {
-    /// <summary>New options with the settings of the defaults.</summary>
+    /// <summary>Options with every setting at its default.</summary>
     public HeadOptions()
     {
     }
