@@ -29,7 +29,8 @@ internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metric
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<BatchPrediction>(cancellationToken);
         if (_queue.Reader.Completion.IsCompleted) throw new InvalidOperationException("The service is stopping.");
         if (options.Value.MaxBatchDelay == TimeSpan.Zero && _queue.Reader.Count == 0 && _running.Wait(0))
-            return RunAloneAsync(pending); // holds the turn already: calls that follow, even from this thread, queue behind it
+            // holds the turn already: calls that follow, even from this thread, queue behind it
+            return RunAloneAsync(pending);
         if (!_queue.Writer.TryWrite(pending)) throw new InvalidOperationException("The service is stopping.");
         return pending.Answer.Task.WaitAsync(cancellationToken);
     }
@@ -40,7 +41,8 @@ internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metric
     {
         try
         {
-            await Task.Yield(); // the caller gets its task back first and may send more, which gather into the next batch
+            // the caller gets its task back first and may send more, which gather into the next batch
+            await Task.Yield();
             Run([pending]);
         }
         finally

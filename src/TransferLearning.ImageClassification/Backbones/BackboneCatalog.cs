@@ -111,7 +111,8 @@ public static class BackboneCatalog
         Name = "inceptionv3",
         Download = new ModelDownload(
             new Uri(
-                "https://huggingface.co/qualcomm/Inception-v3/resolve/509e028bd029517de182e20eed8e1744faa48cd1/Inception-v3.onnx"),
+                "https://huggingface.co/qualcomm/Inception-v3/resolve/509e028bd029517de182e20eed8e1744faa48cd1/" +
+                "Inception-v3.onnx"),
             95_332_968, "inception-v3-qualcomm-509e028.onnx"),
         Sha256 = "ec1c6d3fc7f4b572631c65ee6d82484cb57359a1edc750c21ab3a2931ceec800",
         InputName = "image_tensor", // qai_hub_models' ImagenetClassifier input spec

@@ -143,5 +143,6 @@ public sealed class BackboneSpec
 
     /// <summary>A stable text that changes whenever the features for an image would; the feature-cache key.</summary>
     internal string Fingerprint(string modelSha256) =>
-        $"{Name}|{modelSha256}|{InputName}|{InputSize}|{Layout}|{Normalization.Fingerprint}|{FeatureNode}|{Pooling}|graph={OnnxGraphRewriter.Version}";
+        $"{Name}|{modelSha256}|{InputName}|{InputSize}|{Layout}|{Normalization.Fingerprint}|{FeatureNode}|{Pooling}|" +
+        $"graph={OnnxGraphRewriter.Version}";
 }

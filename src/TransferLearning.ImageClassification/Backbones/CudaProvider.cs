@@ -24,11 +24,10 @@ internal static class CudaProvider
         providers ??= OrtEnv.Instance().GetAvailableProviders();
         var missing = new List<string>();
         if (!providers.Contains("CUDAExecutionProvider"))
-            missing
-                .Add(
-                    "ONNX Runtime's CUDA execution provider (this app ships the CPU build: reference " +
-                    "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 instead of Microsoft.ML.OnnxRuntime, e.g. build with " +
-                    "-p:OnnxRuntimeFlavor=Gpu)");
+            missing.Add(
+                "ONNX Runtime's CUDA execution provider (this app ships the CPU build: reference " +
+                "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 instead of Microsoft.ML.OnnxRuntime, e.g. build with " +
+                "-p:OnnxRuntimeFlavor=Gpu)");
         missing.AddRange(Requirements.Where(r => !canLoad(r.Library)).Select(r => $"{r.Provides} ({r.Library})"));
         return missing.Count == 0 ? null : "missing " + string.Join("; ", missing);
     }

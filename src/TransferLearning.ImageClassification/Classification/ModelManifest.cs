@@ -71,9 +71,10 @@ internal sealed record ModelManifest(
         if (parameters > MaxParameters)
             Fail(
                 $"'layerSizes' [{string.Join(", ", LayerSizes)}] need " +
-                $"{(parameters == long.MaxValue ? "more than " +
-                    "2^63" : parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))} " +
-                        $"parameters; the limit is {MaxParameters:N0}");
+                $"{(parameters == long.MaxValue
+                    ? "more than 2^63"
+                    : parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture))} " +
+                $"parameters; the limit is {MaxParameters:N0}");
     }
 
     private void ValidateClasses()

@@ -91,8 +91,8 @@ public sealed class TransferClassifier : IDisposable
                 .ConfigureAwait(false);
             var predicted = PredictBatch([.. reads.Where(r => r.Bytes is not null).Select(r => r.Bytes!)]);
             var next = 0;
-            results
-                .AddRange(reads.Select(r => r.Bytes is null ? new BatchPrediction(null, r.Error) : predicted[next++]));
+            results.AddRange(
+                reads.Select(r => r.Bytes is null ? new BatchPrediction(null, r.Error) : predicted[next++]));
         }
         return results;
     }

@@ -16,7 +16,8 @@ public static partial class CatsVsDogs
 {
     /// <summary>Microsoft's download address, as used by TFDS' cats_vs_dogs builder and the Keras examples.</summary>
     public static Uri DefaultUrl { get; } = new(
-        "https://download.microsoft.com/download/3/E/1/3E1C3F21-ECDB-4869-8368-6DEBA77B919F/kagglecatsanddogs_5340.zip");
+        "https://download.microsoft.com/download/3/E/1/3E1C3F21-ECDB-4869-8368-6DEBA77B919F/" +
+        "kagglecatsanddogs_5340.zip");
 
     /// <summary>
     /// Size of that file as the server announces it (824,887,076 bytes, seen in published download logs). Its SHA-256

@@ -23,9 +23,9 @@ public sealed class BottleneckFeaturizer : IDisposable
         var spec = runner.Spec;
         _preprocessor = new ImagePreprocessor(spec.InputSize, spec.Layout, spec.Normalization, options.ImageLimits);
         Views = options.HorizontalFlip ? 2 : 1;
-        Fingerprint = spec
-            .Fingerprint(runner.ModelSha256)
-                + $"|mean={_preprocessor.MeanFingerprint}|pixels={ImagePreprocessor.Version}@skia{ImageDecoder.SkiaVersion}|views={Views}"
+        Fingerprint = spec.Fingerprint(runner.ModelSha256)
+            + $"|mean={_preprocessor.MeanFingerprint}|pixels={ImagePreprocessor.Version}@skia{ImageDecoder.SkiaVersion}"
+            + $"|views={Views}"
             + (options.Int8 is { } int8 ? $"|int8={int8.Fingerprint}" : "");
         _cache = options.CacheDirectory is { } directory ? new FeatureCache(directory, Fingerprint) : null;
     }
@@ -147,8 +147,8 @@ public sealed class BottleneckFeaturizer : IDisposable
     internal void WriteResizedViews(ReadOnlySpan<float> rgba, Span<float> destination)
     {
         var length = _preprocessor.TensorLength;
-        _preprocessor
-            .WriteResized(rgba, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
+        _preprocessor.WriteResized(
+            rgba, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
     }
 
     /// <summary>

@@ -61,7 +61,8 @@ public sealed class MLNetHead : IClassifierHead
         if (parts.OfType<Microsoft.ML.Transforms.NormalizingTransformer>().FirstOrDefault() is { } normalizer)
         {
             if (normalizer.GetNormalizerModelParameters(0) is not
-                Microsoft.ML.Transforms.NormalizingTransformer.AffineNormalizerModelParameters<System.Collections.Immutable.ImmutableArray<float>> affine)
+                Microsoft.ML.Transforms.NormalizingTransformer.AffineNormalizerModelParameters<
+                    System.Collections.Immutable.ImmutableArray<float>> affine)
                 return null; // not affine per feature
             scale = [.. affine.Scale];
         }

@@ -50,7 +50,8 @@ public sealed class PixelNormalization
     /// <summary>A stable text that changes whenever the produced tensor would; part of the feature-cache key.</summary>
     internal string Fingerprint => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Order};s={Scale:R};m={string.Join(',', Mean.Select(Invariant))};d={string.Join(',', Std.Select(Invariant))};img={MeanImage?.Fingerprint ?? "-"}");
+        $"{Order};s={Scale:R};m={string.Join(',', Mean.Select(Invariant))};" +
+        $"d={string.Join(',', Std.Select(Invariant))};img={MeanImage?.Fingerprint ?? "-"}");
 
     private static string Invariant(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
