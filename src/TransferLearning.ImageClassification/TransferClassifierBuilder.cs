@@ -88,8 +88,10 @@ public sealed class TransferClassifierBuilder
     /// (default: <c>$TRANSFER_LEARNING_MODELS</c>, else the user's cache folder, with default retries).
     /// </summary>
     public TransferClassifierBuilder WithModelStore(Downloads.ModelStore store) => Set(() =>
-        _featurizer = new FeaturizerOptions(_featurizer) { ModelStore = store
-            ?? throw new ArgumentNullException(nameof(store)) });
+        _featurizer = new FeaturizerOptions(_featurizer)
+        {
+            ModelStore = store ?? throw new ArgumentNullException(nameof(store))
+        });
 
     /// <summary>Receives bytes and rate while a backbone downloads on first use.</summary>
     public TransferClassifierBuilder WithDownloadProgress(IProgress<Downloads.DownloadProgress> progress) =>
