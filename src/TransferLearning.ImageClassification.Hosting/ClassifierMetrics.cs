@@ -2,7 +2,8 @@ using System.Diagnostics.Metrics;
 
 namespace TransferLearning.ImageClassification.Hosting;
 
-/// <summary>The service's instruments, on the meter <see cref="MeterName"/> (export them with OpenTelemetry's AddMeter).</summary>
+/// <summary>The service's instruments, on the meter <see cref="MeterName"/> (export them with OpenTelemetry's
+/// AddMeter).</summary>
 internal sealed class ClassifierMetrics
 {
     public const string MeterName = "TransferLearning.ImageClassification.Hosting";
@@ -14,9 +15,11 @@ internal sealed class ClassifierMetrics
     public ClassifierMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
-        _predictions = meter.CreateCounter<long>("classifier.predictions", "{image}", "Images classified, by outcome (ok, unusable).");
+        _predictions = meter
+            .CreateCounter<long>("classifier.predictions", "{image}", "Images classified, by outcome (ok, unusable).");
         _batchSize = meter.CreateHistogram<int>("classifier.batch.size", "{image}", "Images per backbone batch.");
-        _duration = meter.CreateHistogram<double>("classifier.prediction.duration", "s", "From a prediction's request to its answer, waiting for its batch included.");
+        _duration = meter.CreateHistogram<double>("classifier.prediction.duration", "s",
+            "From a prediction's request to its answer, waiting for its batch included.");
     }
 
     public void Batch(int size) => _batchSize.Record(size);

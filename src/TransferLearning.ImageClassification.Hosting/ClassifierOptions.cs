@@ -1,12 +1,14 @@
 namespace TransferLearning.ImageClassification.Hosting;
 
-/// <summary>How the served classifier is loaded and batched; bound from the configuration section <c>Classifier</c>.</summary>
+/// <summary>How the served classifier is loaded and batched; bound from the configuration section
+/// <c>Classifier</c>.</summary>
 public sealed class ClassifierOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string Section = "Classifier";
 
-    /// <summary>The model file written by <c>TransferClassifier.Save</c>; replacing it swaps the served model in.</summary>
+    /// <summary>The model file written by <c>TransferClassifier.Save</c>; replacing it swaps the served model
+    /// in.</summary>
     public string ModelPath { get; set; } = "";
 
     /// <summary>Gather concurrent predictions into backbone batches (default on).</summary>

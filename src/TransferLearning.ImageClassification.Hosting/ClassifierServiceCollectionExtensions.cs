@@ -17,28 +17,35 @@ public static class ClassifierServiceCollectionExtensions
     /// <see cref="OptionsValidationException"/> that lists every one. A second call adds its settings, not a second
     /// classifier.
     /// </summary>
-    public static IServiceCollection AddTransferClassifier(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddTransferClassifier(
+        this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        return services.AddTransferClassifier(options => configuration.GetSection(ClassifierOptions.Section).Bind(options));
+        return services
+            .AddTransferClassifier(options => configuration.GetSection(ClassifierOptions.Section).Bind(options));
     }
 
     /// <summary>Serves a classifier configured in code; see the other overload for what is registered.</summary>
-    public static IServiceCollection AddTransferClassifier(this IServiceCollection services, Action<ClassifierOptions> configure)
+    public static IServiceCollection AddTransferClassifier(
+        this IServiceCollection services, Action<ClassifierOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<ClassifierOptions>().Configure(configure).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClassifierOptions>, ClassifierOptionsValidator>());
-        if (services.Any(d => d.ServiceType == typeof(ModelSlot))) return services; // served already: the settings above add up
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<ClassifierOptions>, ClassifierOptionsValidator>());
+        if (services.Any(d => d.ServiceType == typeof(ModelSlot)))
+            return services; // served already: the settings above add up
         services.AddMetrics();
         services.TryAddSingleton<ClassifierMetrics>();
         services.TryAddSingleton<ModelSlot>();
         services.TryAddSingleton<PredictionBatcher>();
         services.TryAddSingleton(sp => new ServedClassifier(
-            sp.GetRequiredService<ModelSlot>(), sp.GetRequiredService<PredictionBatcher>(), sp.GetRequiredService<IOptions<ClassifierOptions>>()));
+            sp.GetRequiredService<ModelSlot>(), sp.GetRequiredService<PredictionBatcher>(),
+            sp.GetRequiredService<IOptions<ClassifierOptions>>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ModelWatcher>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PredictionBatcher>(sp => sp.GetRequiredService<PredictionBatcher>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PredictionBatcher>(
+            sp => sp.GetRequiredService<PredictionBatcher>()));
         services.AddHealthChecks().AddCheck<ClassifierHealthCheck>(ClassifierHealthCheck.Name);
         return services;
     }

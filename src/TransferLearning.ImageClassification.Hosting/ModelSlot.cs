@@ -27,7 +27,8 @@ internal sealed class ModelSlot(IOptions<ClassifierOptions> options, ILogger<Mod
     {
         lock (_gate)
         {
-            var lease = _current ?? throw new InvalidOperationException($"No model is loaded: {LoadError ?? "not loaded yet"}");
+            var lease = _current
+                ?? throw new InvalidOperationException($"No model is loaded: {LoadError ?? "not loaded yet"}");
             lease.AddReference();
             return lease;
         }
@@ -44,7 +45,8 @@ internal sealed class ModelSlot(IOptions<ClassifierOptions> options, ILogger<Mod
                 ModelStore = options.Value.ModelDirectory is { } models
                     ? new ModelStore(new ModelStoreOptions { Directory = models }) : null,
             }, logger: logger);
-            var model = new ServedModel(Path.GetFullPath(path), classifier.Classes, classifier.Backbone.Name, classifier.BackboneSha256, classifier.Backbone.InputSize.ToString(), DateTimeOffset.UtcNow);
+            var model = new ServedModel(Path.GetFullPath(path), classifier.Classes, classifier.Backbone.Name,
+                classifier.BackboneSha256, classifier.Backbone.InputSize.ToString(), DateTimeOffset.UtcNow);
             Lease? old;
             lock (_gate)
             {
@@ -52,13 +54,15 @@ internal sealed class ModelSlot(IOptions<ClassifierOptions> options, ILogger<Mod
                 (Model, LoadError) = (model, null);
             }
             old?.Dispose();
-            logger.LogInformation("Serving {Path}: {Backbone}, classes {Classes}", model.Path, model.Backbone, string.Join(", ", model.Classes));
+            logger.LogInformation("Serving {Path}: {Backbone}, classes {Classes}", model.Path, model.Backbone,
+                string.Join(", ", model.Classes));
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LoadError = $"'{path}' did not load: {e.Message}";
-            logger.LogError(e, "{Reason}{Keeping}", LoadError, Model is null ? "" : $"; still serving the model loaded at {Model.LoadedAt:u}");
+            logger.LogError(e, "{Reason}{Keeping}", LoadError, Model is null ? ""
+                : $"; still serving the model loaded at {Model.LoadedAt:u}");
             return false;
         }
     }

@@ -10,32 +10,39 @@ namespace TransferLearning.ImageClassification.Hosting;
 /// Gathers concurrent predictions into backbone batches. One batch runs at a time, on all cores, on the model leased
 /// when it closed; while it runs, the next one gathers. When none is running, what is queued runs at once, so a lone
 /// request never waits for company; a request that finds nothing running and nothing queued runs straight away on the
-/// thread pool, without the hand-over to the batching loop and back. Up to <see cref="ClassifierOptions.MaxBatchSize"/> images a batch; a
+/// thread pool, without the hand-over to the batching loop and back. Up to <see cref="ClassifierOptions.MaxBatchSize"/>
+/// images a batch; a
 /// <see cref="ClassifierOptions.MaxBatchDelay"/> above zero also waits that long for more before running a batch that
 /// is not full.
 /// </summary>
-internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metrics, IOptions<ClassifierOptions> options) : BackgroundService
+internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metrics, IOptions<ClassifierOptions> options)
+    : BackgroundService
 {
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(); // not SingleReader: that one cannot count
+    private readonly Channel<Pending> _queue =
+        Channel.CreateUnbounded<Pending>(); // not SingleReader: that one cannot count
     private readonly SemaphoreSlim _running = new(1, 1); // one batch at a time, inline or from the loop
 
     public Task<BatchPrediction> EnqueueAsync(byte[] image, CancellationToken cancellationToken)
     {
-        var pending = new Pending(image, Stopwatch.GetTimestamp(), new TaskCompletionSource<BatchPrediction>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(image, Stopwatch.GetTimestamp(),
+            new TaskCompletionSource<BatchPrediction>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<BatchPrediction>(cancellationToken);
         if (_queue.Reader.Completion.IsCompleted) throw new InvalidOperationException("The service is stopping.");
         if (options.Value.MaxBatchDelay == TimeSpan.Zero && _queue.Reader.Count == 0 && _running.Wait(0))
-            return RunAloneAsync(pending); // holds the turn already: calls that follow, even from this thread, queue behind it
+            // holds the turn already: calls that follow, even from this thread, queue behind it
+            return RunAloneAsync(pending);
         if (!_queue.Writer.TryWrite(pending)) throw new InvalidOperationException("The service is stopping.");
         return pending.Answer.Task.WaitAsync(cancellationToken);
     }
 
-    /// <summary>A request that found nothing running or queued: one hop to the thread pool, not two through the loop.</summary>
+    /// <summary>A request that found nothing running or queued: one hop to the thread pool, not two through the
+    /// loop.</summary>
     private async Task<BatchPrediction> RunAloneAsync(Pending pending)
     {
         try
         {
-            await Task.Yield(); // the caller gets its task back first and may send more, which gather into the next batch
+            // the caller gets its task back first and may send more, which gather into the next batch
+            await Task.Yield();
             Run([pending]);
         }
         finally
@@ -78,7 +85,8 @@ internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metric
     }
 
     /// <summary>Runs what is queued, up to a full batch (after the gathering window, when there is one).</summary>
-    private async Task GatherAndRunAsync(List<Pending> batch, int maxSize, TimeSpan maxDelay, CancellationToken stoppingToken)
+    private async Task GatherAndRunAsync(
+        List<Pending> batch, int maxSize, TimeSpan maxDelay, CancellationToken stoppingToken)
     {
         batch.Clear();
         while (batch.Count < maxSize && _queue.Reader.TryRead(out var queued)) batch.Add(queued);

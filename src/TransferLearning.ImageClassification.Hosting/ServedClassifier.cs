@@ -16,7 +16,8 @@ public sealed class ServedClassifier
     private readonly PredictionBatcher _batcher;
     private readonly bool _batching;
 
-    /// <summary>The meter of the service's instruments (classifier.predictions, classifier.batch.size, classifier.prediction.duration), for OpenTelemetry's <c>AddMeter</c>.</summary>
+    /// <summary>The meter of the service's instruments (classifier.predictions, classifier.batch.size,
+    /// classifier.prediction.duration), for OpenTelemetry's <c>AddMeter</c>.</summary>
     public const string MeterName = ClassifierMetrics.MeterName;
 
     internal ServedClassifier(ModelSlot slot, PredictionBatcher batcher, IOptions<ClassifierOptions> options) =>
@@ -25,7 +26,8 @@ public sealed class ServedClassifier
     /// <summary>The model answering now; null until one has loaded.</summary>
     public ServedModel? Model => _slot.Model;
 
-    /// <summary>Why the model file last failed to load (the previous model, if any, still answers); null after a good load.</summary>
+    /// <summary>Why the model file last failed to load (the previous model, if any, still answers); null after a good
+    /// load.</summary>
     public string? LoadError => _slot.LoadError;
 
     /// <summary>Classifies one encoded image: a prediction, or the reason the image cannot be used.</summary>
@@ -34,7 +36,8 @@ public sealed class ServedClassifier
     {
         ArgumentNullException.ThrowIfNull(image);
         if (_batching) return _batcher.EnqueueAsync(image, cancellationToken);
-        var alone = new PredictionBatcher.Pending(image, Stopwatch.GetTimestamp(), new TaskCompletionSource<BatchPrediction>());
+        var alone = new PredictionBatcher.Pending(
+            image, Stopwatch.GetTimestamp(), new TaskCompletionSource<BatchPrediction>());
         _batcher.Run([alone]);
         return alone.Answer.Task;
     }
@@ -47,7 +50,8 @@ public sealed class ServedClassifier
     /// <exception cref="ArgumentException"><paramref name="target"/> is not one of the model's classes.</exception>
     /// <exception cref="NotSupportedException">The model's head or backbone cannot be explained.</exception>
     /// <exception cref="InvalidOperationException">No model is loaded.</exception>
-    public Task<Explanation> ExplainAsync(byte[] image, string? target = null, CancellationToken cancellationToken = default)
+    public Task<Explanation> ExplainAsync(
+        byte[] image, string? target = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         return Task.Run(() =>

@@ -7,4 +7,5 @@ namespace TransferLearning.ImageClassification.Hosting;
 /// <param name="BackboneSha256">SHA-256 of the backbone's ONNX file.</param>
 /// <param name="InputSize">The backbone's input size, e.g. "224x224".</param>
 /// <param name="LoadedAt">When it was loaded.</param>
-public sealed record ServedModel(string Path, IReadOnlyList<string> Classes, string Backbone, string BackboneSha256, string InputSize, DateTimeOffset LoadedAt);
+public sealed record ServedModel(string Path, IReadOnlyList<string> Classes, string Backbone, string BackboneSha256,
+    string InputSize, DateTimeOffset LoadedAt);

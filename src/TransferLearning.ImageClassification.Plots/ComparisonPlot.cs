@@ -6,7 +6,8 @@ namespace TransferLearning.ImageClassification.Plots;
 /// <summary>Test accuracy per backbone, one bar per head: the article's architecture comparison at a glance.</summary>
 public static class ComparisonPlot
 {
-    /// <summary>A grouped bar chart of <paramref name="result"/>'s test accuracies (rows without test images are left out).</summary>
+    /// <summary>A grouped bar chart of <paramref name="result"/>'s test accuracies (rows without test images are left
+    /// out).</summary>
     public static Plot Create(ExperimentResult result)
     {
         ArgumentNullException.ThrowIfNull(result);

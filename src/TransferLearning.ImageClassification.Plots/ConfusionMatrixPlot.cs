@@ -3,7 +3,8 @@ using TransferLearning.ImageClassification.Evaluation;
 
 namespace TransferLearning.ImageClassification.Plots;
 
-/// <summary>The confusion matrix as a heat map: true class down the side, predicted class along the bottom, counts in the cells.</summary>
+/// <summary>The confusion matrix as a heat map: true class down the side, predicted class along the bottom, counts in
+/// the cells.</summary>
 public static class ConfusionMatrixPlot
 {
     /// <summary>A heat map of <paramref name="metrics"/>' confusion matrix, labelled with the class names.</summary>

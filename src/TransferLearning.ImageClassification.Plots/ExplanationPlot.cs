@@ -4,10 +4,12 @@ using TransferLearning.ImageClassification.Explanations;
 
 namespace TransferLearning.ImageClassification.Plots;
 
-/// <summary>An explained image: the picture as the classifier saw it (upright), its heatmap over it in turbo colours at half opacity, and the class and probability as the title.</summary>
+/// <summary>An explained image: the picture as the classifier saw it (upright), its heatmap over it in turbo colours at
+/// half opacity, and the class and probability as the title.</summary>
 public static class ExplanationPlot
 {
-    /// <summary>The overlay of <paramref name="explanation"/> on <paramref name="image"/>, the encoded bytes it explains.</summary>
+    /// <summary>The overlay of <paramref name="explanation"/> on <paramref name="image"/>, the encoded bytes it
+    /// explains.</summary>
     /// <exception cref="Preprocessing.ImageDecodeException">The bytes are not a usable image.</exception>
     public static Plot Create(byte[] image, Explanation explanation)
     {
@@ -26,22 +28,26 @@ public static class ExplanationPlot
 
     private const int MaxSide = 1024;
 
-    /// <summary>The decoded image, shrunk for display when a side is over <see cref="MaxSide"/> (a picture need not cost a photo's full size twice).</summary>
+    /// <summary>The decoded image, shrunk for display when a side is over <see cref="MaxSide"/> (a picture need not
+    /// cost a photo's full size twice).</summary>
     private static SKBitmap ForDisplay(SKBitmap bitmap)
     {
         var longest = Math.Max(bitmap.Width, bitmap.Height);
         if (longest <= MaxSide) return bitmap;
         using (bitmap)
         {
-            var info = new SKImageInfo(Math.Max(1, bitmap.Width * MaxSide / longest), Math.Max(1, bitmap.Height * MaxSide / longest), SKColorType.Rgba8888, SKAlphaType.Unpremul);
+            var info = new SKImageInfo(Math.Max(1, bitmap.Width * MaxSide / longest),
+                Math.Max(1, bitmap.Height * MaxSide / longest), SKColorType.Rgba8888, SKAlphaType.Unpremul);
             return bitmap.Resize(info, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         }
     }
 
-    /// <summary>The image, upright, with each pixel blended half and half with the turbo colour of its heat (scaled to the map's maximum).</summary>
+    /// <summary>The image, upright, with each pixel blended half and half with the turbo colour of its heat (scaled to
+    /// the map's maximum).</summary>
     internal static SKBitmap Overlay(byte[] image, Explanation explanation)
     {
-        var bitmap = ForDisplay(Preprocessing.ImageDecoder.Decode(image, new Preprocessing.ImageSize(MaxSide / 2, MaxSide / 2)));
+        var bitmap = ForDisplay(
+            Preprocessing.ImageDecoder.Decode(image, new Preprocessing.ImageSize(MaxSide / 2, MaxSide / 2)));
         var heat = explanation.Heatmap.Resize(bitmap.Width, bitmap.Height);
         var max = heat.Max;
         var colormap = new ScottPlot.Colormaps.Turbo();

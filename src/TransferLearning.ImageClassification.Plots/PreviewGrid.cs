@@ -3,10 +3,12 @@ using TransferLearning.ImageClassification.Data;
 
 namespace TransferLearning.ImageClassification.Plots;
 
-/// <summary>The article's first figure: a grid of random images as decoded (upright by their EXIF orientation), each titled "label – WxH".</summary>
+/// <summary>The article's first figure: a grid of random images as decoded (upright by their EXIF orientation), each
+/// titled "label – WxH".</summary>
 public static class PreviewGrid
 {
-    /// <summary>Up to <paramref name="rows"/> × <paramref name="columns"/> images picked at random (seeded) from <paramref name="images"/>; unreadable ones are passed over.</summary>
+    /// <summary>Up to <paramref name="rows"/> × <paramref name="columns"/> images picked at random (seeded) from
+    /// <paramref name="images"/>; unreadable ones are passed over.</summary>
     public static Multiplot Create(IReadOnlyList<LabeledImage> images, int rows = 4, int columns = 5, int seed = 42)
     {
         ArgumentNullException.ThrowIfNull(images);
@@ -30,7 +32,8 @@ public static class PreviewGrid
     }
 
     /// <summary>The images to show and their titles, in the order shown.</summary>
-    internal static IReadOnlyList<(ScottPlot.Image Image, string Title)> Titles(IReadOnlyList<LabeledImage> images, int count, int seed)
+    internal static IReadOnlyList<(ScottPlot.Image Image, string Title)> Titles(
+        IReadOnlyList<LabeledImage> images, int count, int seed)
     {
         var order = Enumerable.Range(0, images.Count).ToArray();
         new Random(seed).Shuffle(order);
@@ -42,7 +45,8 @@ public static class PreviewGrid
             {
                 // The library's decoder: limits checked from the header before any pixel memory is taken.
                 if (new FileInfo(images[index].Path).Length > Preprocessing.ImageLimits.Default.MaxFileBytes) continue;
-                using var bitmap = Preprocessing.ImageDecoder.Decode(File.ReadAllBytes(images[index].Path), target: null);
+                using var bitmap = Preprocessing.ImageDecoder.Decode(
+                    File.ReadAllBytes(images[index].Path), target: null);
                 var image = new ScottPlot.Image(bitmap);
                 shown.Add((image, $"{images[index].Label} – {image.Width}x{image.Height}"));
             }

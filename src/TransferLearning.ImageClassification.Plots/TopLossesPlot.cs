@@ -4,12 +4,14 @@ using TransferLearning.ImageClassification.Explanations;
 
 namespace TransferLearning.ImageClassification.Plots;
 
-/// <summary>fastai's <c>plot_top_losses</c>: the most confidently wrong images, each with the heatmap of what it was taken for.</summary>
+/// <summary>fastai's <c>plot_top_losses</c>: the most confidently wrong images, each with the heatmap of what it was
+/// taken for.</summary>
 public static class TopLossesPlot
 {
     /// <summary>
     /// A grid of <paramref name="losses"/> (from <see cref="ClassifierExplanations.TopLossesAsync"/>), each image with
-    /// <paramref name="classifier"/>'s heatmap of the predicted class, titled "predicted / actual / loss / probability of the predicted class".
+    /// <paramref name="classifier"/>'s heatmap of the predicted class, titled "predicted / actual / loss / probability
+    /// of the predicted class".
     /// </summary>
     public static Multiplot Create(TransferClassifier classifier, IReadOnlyList<TopLoss> losses, int columns = 3)
     {
@@ -30,7 +32,8 @@ public static class TopLossesPlot
             plot.Axes.SquareUnits();
             plot.Axes.Frameless();
             plot.HideGrid();
-            plot.Title($"{loss.Prediction.Label} / {loss.Image.Label} / {loss.Loss:F2} / {loss.Prediction.Probability:F2}", size: 11);
+            plot.Title($"{loss.Prediction.Label} / {loss.Image.Label} / {loss.Loss:F2} / " +
+                $"{loss.Prediction.Probability:F2}", size: 11);
         }
         return figure;
     }

@@ -12,7 +12,8 @@ namespace TransferLearning.ImageClassification;
 
 /// <summary>
 /// The front door: say where the images are and, if you like, how to split, which backbone, where to cache and how
-/// to train the head; <see cref="Build"/> checks everything once and returns an immutable <see cref="TransferTrainer"/>.
+/// to train the head; <see cref="Build"/> checks everything once and returns an immutable
+/// <see cref="TransferTrainer"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -43,19 +44,26 @@ public sealed class TransferClassifierBuilder
     private ILogger _logger = NullLogger.Instance;
 
     /// <summary>Images from a folder with one sub-folder per class.</summary>
-    public TransferClassifierBuilder WithImages(string folder) => Set(() => (_data, _features) = (() => ImageDataset.FromFolder(folder), null));
+    public TransferClassifierBuilder WithImages(string folder) =>
+        Set(() => (_data, _features) = (() => ImageDataset.FromFolder(folder), null));
 
     /// <summary>Images from a data set built some other way (e.g. <see cref="ImageDataset.FromList"/>).</summary>
-    public TransferClassifierBuilder WithImages(ImageDataset dataset) => Set(() => (_data, _features) = (() => dataset, null));
+    public TransferClassifierBuilder WithImages(ImageDataset dataset) =>
+        Set(() => (_data, _features) = (() => dataset, null));
 
-    /// <summary>Separate test images (one sub-folder per class); the split then makes only train and validation parts.</summary>
-    public TransferClassifierBuilder WithTestImages(string folder) => Set(() => (_testData, _testFeatures) = (() => ImageDataset.FromFolder(folder), null));
+    /// <summary>Separate test images (one sub-folder per class); the split then makes only train and validation
+    /// parts.</summary>
+    public TransferClassifierBuilder WithTestImages(string folder) =>
+        Set(() => (_testData, _testFeatures) = (() => ImageDataset.FromFolder(folder), null));
 
     /// <summary>Separate test images from a data set.</summary>
-    public TransferClassifierBuilder WithTestImages(ImageDataset dataset) => Set(() => (_testData, _testFeatures) = (() => dataset, null));
+    public TransferClassifierBuilder WithTestImages(ImageDataset dataset) =>
+        Set(() => (_testData, _testFeatures) = (() => dataset, null));
 
-    /// <summary>Split weights and seed (default 8/1/1, seed 42); the head has its own seed in <see cref="HeadOptions.Seed"/>.</summary>
-    public TransferClassifierBuilder WithSplit(SplitRatios ratios, int seed = 42) => Set(() => (_ratios, _seed) = (ratios, seed));
+    /// <summary>Split weights and seed (default 8/1/1, seed 42); the head has its own seed in
+    /// <see cref="HeadOptions.Seed"/>.</summary>
+    public TransferClassifierBuilder WithSplit(SplitRatios ratios, int seed = 42) =>
+        Set(() => (_ratios, _seed) = (ratios, seed));
 
     /// <summary>The frozen backbone (default <see cref="BackboneCatalog.ResNet18"/>).</summary>
     public TransferClassifierBuilder WithBackbone(BackboneSpec backbone) => Set(() => _backbone = backbone);
@@ -80,57 +88,76 @@ public sealed class TransferClassifierBuilder
     /// (default: <c>$TRANSFER_LEARNING_MODELS</c>, else the user's cache folder, with default retries).
     /// </summary>
     public TransferClassifierBuilder WithModelStore(Downloads.ModelStore store) => Set(() =>
-        _featurizer = new FeaturizerOptions(_featurizer) { ModelStore = store ?? throw new ArgumentNullException(nameof(store)) });
+        _featurizer = new FeaturizerOptions(_featurizer)
+        {
+            ModelStore = store ?? throw new ArgumentNullException(nameof(store))
+        });
 
     /// <summary>Receives bytes and rate while a backbone downloads on first use.</summary>
-    public TransferClassifierBuilder WithDownloadProgress(IProgress<Downloads.DownloadProgress> progress) => Set(() => _downloadProgress = progress);
+    public TransferClassifierBuilder WithDownloadProgress(IProgress<Downloads.DownloadProgress> progress) =>
+        Set(() => _downloadProgress = progress);
 
     /// <summary>Where bottleneck features are cached (default: under the user's cache folder).</summary>
-    public TransferClassifierBuilder WithFeatureCache(string directory) => Set(() => _featurizer = new FeaturizerOptions(_featurizer) { CacheDirectory = directory });
+    public TransferClassifierBuilder WithFeatureCache(string directory) =>
+        Set(() => _featurizer = new FeaturizerOptions(_featurizer) { CacheDirectory = directory });
 
     /// <summary>Compute every feature afresh, store nothing.</summary>
-    public TransferClassifierBuilder WithoutFeatureCache() => Set(() => _featurizer = new FeaturizerOptions(_featurizer) { CacheDirectory = null });
+    public TransferClassifierBuilder WithoutFeatureCache() =>
+        Set(() => _featurizer = new FeaturizerOptions(_featurizer) { CacheDirectory = null });
 
-    /// <summary>Mirror-image features, computed once and cached: twice the training data and test-time averaging (default off; doubles backbone work).</summary>
-    public TransferClassifierBuilder WithHorizontalFlip(bool enabled = true) => Set(() => _featurizer = new FeaturizerOptions(_featurizer) { HorizontalFlip = enabled });
+    /// <summary>Mirror-image features, computed once and cached: twice the training data and test-time averaging
+    /// (default off; doubles backbone work).</summary>
+    public TransferClassifierBuilder WithHorizontalFlip(bool enabled = true) =>
+        Set(() => _featurizer = new FeaturizerOptions(_featurizer) { HorizontalFlip = enabled });
 
     /// <summary>
-    /// Run the backbone on CUDA device <paramref name="deviceId"/> (the app references Microsoft.ML.OnnxRuntime.Gpu.Linux).
-    /// Without a usable CUDA stack: a logged warning and the CPU when <paramref name="fallbackToCpu"/>, else an error naming what is missing.
+    /// Run the backbone on CUDA device <paramref name="deviceId"/> (the app references
+    /// Microsoft.ML.OnnxRuntime.Gpu.Linux).
+    /// Without a usable CUDA stack: a logged warning and the CPU when <paramref name="fallbackToCpu"/>, else an error
+    /// naming what is missing.
     /// </summary>
     public TransferClassifierBuilder UseGpu(int deviceId = 0, bool fallbackToCpu = true) =>
-        Set(() => _featurizer = new FeaturizerOptions(_featurizer) { Device = ExecutionDevice.Cuda(deviceId, fallbackToCpu) });
+        Set(() => _featurizer = new FeaturizerOptions(_featurizer) {
+            Device = ExecutionDevice.Cuda(deviceId, fallbackToCpu) });
 
     /// <summary>Images per backbone call (default 32).</summary>
-    public TransferClassifierBuilder WithBatchSize(int batchSize) => Set(() => _featurizer = new FeaturizerOptions(_featurizer) { BatchSize = batchSize });
+    public TransferClassifierBuilder WithBatchSize(int batchSize) =>
+        Set(() => _featurizer = new FeaturizerOptions(_featurizer) { BatchSize = batchSize });
 
     /// <summary>
     /// How the head is trained: <see cref="HeadOptions"/> (the default dense head; the article's recipe is
     /// <see cref="HeadOptions.Article"/>) or <see cref="MLNetHeadOptions"/> (any ML.NET multiclass trainer).
     /// </summary>
-    public TransferClassifierBuilder WithHead(IHeadRecipe recipe) => Set(() => _head = recipe ?? throw new ArgumentNullException(nameof(recipe)));
+    public TransferClassifierBuilder WithHead(IHeadRecipe recipe) =>
+        Set(() => _head = recipe ?? throw new ArgumentNullException(nameof(recipe)));
 
     /// <summary>
-    /// Runs the backbone in int8 (static quantization): before featurizing, <see cref="QuantizationOptions.CalibrationImages"/>
+    /// Runs the backbone in int8 (static quantization): before featurizing,
+    /// <see cref="QuantizationOptions.CalibrationImages"/>
     /// images drawn seeded from the training part calibrate the activation ranges (never validation or test images);
     /// the calibration is saved in the model, so prediction, serving and export run the same int8 graph.
     /// </summary>
-    public TransferClassifierBuilder WithInt8(QuantizationOptions? options = null) => Set(() => _int8 = options ?? new QuantizationOptions());
+    public TransferClassifierBuilder WithInt8(QuantizationOptions? options = null) =>
+        Set(() => _int8 = options ?? new QuantizationOptions());
 
     /// <summary>Called after each training epoch.</summary>
     public TransferClassifierBuilder OnEpoch(Action<EpochMetrics> callback) => Set(() => _onEpoch = callback);
 
     /// <summary>Receives featurization progress (images done, total, images/s).</summary>
-    public TransferClassifierBuilder WithProgress(IProgress<FeaturizationProgress> progress) => Set(() => _progress = progress);
+    public TransferClassifierBuilder WithProgress(IProgress<FeaturizationProgress> progress) =>
+        Set(() => _progress = progress);
 
     /// <summary>Where skipped images and stages are logged.</summary>
     public TransferClassifierBuilder WithLogger(ILogger logger) => Set(() => _logger = logger);
 
     /// <summary>
     /// Trains on features already computed into shard files (<see cref="Shards.FeatureShards.WriteAsync"/>) instead of
-    /// images: the same split for the same seed, and the same report, as <see cref="WithImages(string)"/> on the folder the
-    /// shards were made from. The backbone is the shards' catalogue entry at their input size (for another backbone, call
-    /// <see cref="WithBackbone(BackboneSpec)"/> after this); the classifier still needs its file to predict, and training
+    /// images: the same split for the same seed, and the same report, as <see cref="WithImages(string)"/> on the folder
+    /// the
+    /// shards were made from. The backbone is the shards' catalogue entry at their input size (for another backbone,
+    /// call
+    /// <see cref="WithBackbone(BackboneSpec)"/> after this); the classifier still needs its file to predict, and
+    /// training
     /// refuses a backbone whose file, size, normalisation or cut differ from the shards'.
     /// </summary>
     public TransferClassifierBuilder WithFeatures(Shards.FeatureShardSet shards) => Set(() =>
@@ -141,7 +168,8 @@ public sealed class TransferClassifierBuilder
         _imageSize = shards.InputSize;
     });
 
-    /// <summary>Test features from shard files of a separate test folder, made like those of <see cref="WithFeatures"/>.</summary>
+    /// <summary>Test features from shard files of a separate test folder, made like those of
+    /// <see cref="WithFeatures"/>.</summary>
     public TransferClassifierBuilder WithTestFeatures(Shards.FeatureShardSet shards) => Set(() =>
     {
         _testFeatures = shards ?? throw new ArgumentNullException(nameof(shards));
@@ -152,27 +180,36 @@ public sealed class TransferClassifierBuilder
     /// <exception cref="InvalidOperationException">
     /// No images or features were given, or features are combined with what needs images (test images, mirror images).
     /// </exception>
-    /// <exception cref="DatasetException">A folder is missing, has fewer than two classes or an empty class.</exception>
-    /// <exception cref="ArgumentException">An option is out of range or the image size does not suit the backbone.</exception>
+    /// <exception cref="DatasetException">A folder is missing, has fewer than two classes or an empty
+    /// class.</exception>
+    /// <exception cref="ArgumentException">An option is out of range or the image size does not suit the
+    /// backbone.</exception>
     public TransferTrainer Build()
     {
-        var data = (_data ?? throw new InvalidOperationException("Say where the images are with WithImages(...) or WithFeatures(...).")).Invoke();
+        var data = (_data ?? throw new InvalidOperationException(
+            "Say where the images are with WithImages(...) or WithFeatures(...).")).Invoke();
         var backbone = _imageSize is { } size ? new BackboneSpec(_backbone) { InputSize = size } : _backbone;
         _featurizer.Validate();
         _head.Validate();
         if (_testFeatures is not null && _features is null)
-            throw new InvalidOperationException("WithTestFeatures needs WithFeatures: train and test features come from the same kind of run.");
+            throw new InvalidOperationException(
+                "WithTestFeatures needs WithFeatures: train and test features come from the same kind of run.");
         if (_features is not null && (_testData is not null && _testFeatures is null))
-            throw new InvalidOperationException("With WithFeatures, give test features with WithTestFeatures, not test images.");
+            throw new InvalidOperationException(
+                "With WithFeatures, give test features with WithTestFeatures, not test images.");
         if (_features is not null && _featurizer.HorizontalFlip)
-            throw new InvalidOperationException("Shard files hold one view per image; WithHorizontalFlip cannot be used with WithFeatures.");
+            throw new InvalidOperationException(
+                "Shard files hold one view per image; WithHorizontalFlip cannot be used with WithFeatures.");
         _int8?.Validate();
         if (_features is not null && _int8 is not null)
-            throw new InvalidOperationException("WithInt8 calibrates on images; shard files hold features their own backbone made. Featurize the shards in int8 instead, or train on images.");
+            throw new InvalidOperationException("WithInt8 calibrates on images; shard files hold features their own " +
+                "backbone made. Featurize the shards in int8 instead, or train on images.");
         if (_testFeatures is not null && _testFeatures.Fingerprint != _features!.Fingerprint)
-            throw new InvalidOperationException($"Test features ({_testFeatures.Fingerprint}) were not made like the training features ({_features.Fingerprint}).");
+            throw new InvalidOperationException($"Test features ({_testFeatures.Fingerprint}) were not made like the " +
+                $"training features ({_features.Fingerprint}).");
         return new TransferTrainer(new TrainingSettings(
-            data, _testData?.Invoke(), _ratios, _seed, backbone, _featurizer, _head, _onEpoch, _progress, _downloadProgress, _logger)
+            data, _testData?.Invoke(), _ratios, _seed, backbone, _featurizer, _head, _onEpoch, _progress,
+            _downloadProgress, _logger)
         {
             Features = _features,
             TestFeatures = _testFeatures,
@@ -181,25 +218,31 @@ public sealed class TransferClassifierBuilder
     }
 
     /// <summary>
-    /// Checks every choice like <see cref="Build"/> and returns a comparison of <paramref name="backbones"/> on the same
+    /// Checks every choice like <see cref="Build"/> and returns a comparison of <paramref name="backbones"/> on the
+    /// same
     /// split, each with every head of <paramref name="heads"/> (default: this builder's head).
     /// </summary>
     /// <exception cref="ArgumentException">No backbone, a repeated one, or no head.</exception>
-    /// <exception cref="InvalidOperationException">The builder trains on shard files (<see cref="WithFeatures"/>).</exception>
-    public Experiments.TransferExperiment BuildExperiment(IEnumerable<BackboneSpec> backbones, IEnumerable<IHeadRecipe>? heads = null)
+    /// <exception cref="InvalidOperationException">The builder trains on shard files
+    /// (<see cref="WithFeatures"/>).</exception>
+    public Experiments.TransferExperiment BuildExperiment(
+        IEnumerable<BackboneSpec> backbones, IEnumerable<IHeadRecipe>? heads = null)
     {
         ArgumentNullException.ThrowIfNull(backbones);
         var settings = Build().Settings;
         if (settings.Features is not null)
-            throw new InvalidOperationException("An experiment featurizes images with each backbone; shard files hold one backbone's features. Use WithImages, or Build() for the shards.");
-        var sized = backbones.Select(b => _imageSize is { } size ? new BackboneSpec(b) { InputSize = size } : b).ToArray();
+            throw new InvalidOperationException("An experiment featurizes images with each backbone; shard files " +
+                "hold one backbone's features. Use WithImages, or Build() for the shards.");
+        var sized = backbones.Select(b => _imageSize is { } size ? new BackboneSpec(b) { InputSize = size } : b)
+            .ToArray();
         var recipes = heads?.ToArray() ?? [settings.Head];
         foreach (var recipe in recipes) recipe.Validate();
         return new Experiments.TransferExperiment(settings, sized, recipes);
     }
 
     /// <summary><see cref="Build"/>, then <see cref="TransferTrainer.TrainAsync"/>.</summary>
-    public Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default) => Build().TrainAsync(cancellationToken);
+    public Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default) =>
+        Build().TrainAsync(cancellationToken);
 
     private TransferClassifierBuilder Set(Action change)
     {

@@ -28,11 +28,13 @@ public static class BackboneCatalog
         Normalization = new PixelNormalization
         {
             Order = ChannelOrder.Bgr,
-            MeanImage = new MeanImageSource(Path.Combine(ResNet18Folder, "ResNetPrepOnnx", "ResNetPreprocess.onnx"), "MeanImage"),
+            MeanImage = new MeanImageSource(
+                Path.Combine(ResNet18Folder, "ResNetPrepOnnx", "ResNetPreprocess.onnx"), "MeanImage"),
         },
         FeatureNode = "Pooling395_Output_0",
         FeatureSize = 512,
-        Source = "NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1 (tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx)",
+        Source = "NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1 " +
+            "(tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx)",
         License = "MIT",
     };
 
@@ -59,7 +61,8 @@ public static class BackboneCatalog
         "data", "vgg0_pool4_fwd", 512, PixelNormalization.Torch, 72.62, "Apache-2.0");
 
     /// <summary>
-    /// GoogLeNet / Inception v1 (Caffe BVLC → Caffe2 → ONNX, zoo googlenet-12.onnx, opset 12). The zoo's feature port
+    /// GoogLeNet / Inception v1 (Caffe BVLC → Caffe2 → ONNX, zoo googlenet-12.onnx, opset 12). The zoo's feature
+    /// port
     /// pool5/7x7_s1_2 is a fixed 7x7 average pool; the rewrite pools its input globally so other sizes work.
     /// README: BGR, minus the per-channel mean (103.939, 116.779, 123.68), 0..255 scale; top-1 67.78%.
     /// </summary>
@@ -80,7 +83,8 @@ public static class BackboneCatalog
     /// resnetv25_pool1_fwd. README: RGB /255, ImageNet mean/std; top-1 77.42%.
     /// </summary>
     public static BackboneSpec ResNet101V2 { get; } = Zoo(
-        "resnet101v2", "resnet101-v2-7", 178_682_301, "3a0a819ea0953fb4700b0d98e43540aeee253e5b4c503c552b0c7979fc67767d",
+        "resnet101v2", "resnet101-v2-7", 178_682_301,
+        "3a0a819ea0953fb4700b0d98e43540aeee253e5b4c503c552b0c7979fc67767d",
         "data", "resnetv25_pool1_fwd", 2048, PixelNormalization.Torch, 77.42, "Apache-2.0");
 
     /// <summary>
@@ -94,7 +98,8 @@ public static class BackboneCatalog
 
     /// <summary>
     /// InceptionV3, the article's second network: torchvision's ImageNet weights (top-1 77.29%) as exported to ONNX by
-    /// Qualcomm AI Hub Models, pinned to the Hugging Face commit that added the file; size and SHA-256 are that commit's
+    /// Qualcomm AI Hub Models, pinned to the Hugging Face commit that added the file; size and SHA-256 are that
+    /// commit's
     /// Git LFS pointer. 2,048 features from the global pool before the classifier (found from the graph, as for any
     /// ONNX classifier). Input: one RGB image in [0, 1], as the exporter's model card documents (the ImageNet
     /// mean/std are applied inside the graph). The file is exported at 224x224 (the exporter's input spec); the rewrite
@@ -105,7 +110,9 @@ public static class BackboneCatalog
     {
         Name = "inceptionv3",
         Download = new ModelDownload(
-            new Uri("https://huggingface.co/qualcomm/Inception-v3/resolve/509e028bd029517de182e20eed8e1744faa48cd1/Inception-v3.onnx"),
+            new Uri(
+                "https://huggingface.co/qualcomm/Inception-v3/resolve/509e028bd029517de182e20eed8e1744faa48cd1/" +
+                "Inception-v3.onnx"),
             95_332_968, "inception-v3-qualcomm-509e028.onnx"),
         Sha256 = "ec1c6d3fc7f4b572631c65ee6d82484cb57359a1edc750c21ab3a2931ceec800",
         InputName = "image_tensor", // qai_hub_models' ImagenetClassifier input spec
@@ -113,26 +120,31 @@ public static class BackboneCatalog
         Normalization = new PixelNormalization { Scale = 1f / 255f },
         FeatureSize = 2048,
         ImageNetTop1 = 77.29,
-        Source = "huggingface.co/qualcomm/Inception-v3 commit 509e028 (Inception-v3.onnx; torchvision inception_v3 ImageNet weights)",
+        Source = "huggingface.co/qualcomm/Inception-v3 commit 509e028 (Inception-v3.onnx; torchvision inception_v3 " +
+            "ImageNet weights)",
         License = "BSD-3-Clause",
     };
 
     /// <summary>Every catalogue entry, the offline ones first.</summary>
-    public static IReadOnlyList<BackboneSpec> All { get; } = [ResNet18, ResNet18Layer3, Vgg16, GoogLeNet, InceptionV3, ResNet50V2, ResNet101V2, MobileNetV2];
+    public static IReadOnlyList<BackboneSpec> All { get; } = [
+        ResNet18, ResNet18Layer3, Vgg16, GoogLeNet, InceptionV3, ResNet50V2, ResNet101V2, MobileNetV2];
 
     /// <summary>The entry called <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">No entry has that name; the message lists those that do.</exception>
     public static BackboneSpec Get(string name) =>
         All.FirstOrDefault(b => string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"Unknown backbone '{name}'. Known: {string.Join(", ", All.Select(b => b.Name))}.", nameof(name));
+        ?? throw new ArgumentException(
+            $"Unknown backbone '{name}'. Known: {string.Join(", ", All.Select(b => b.Name))}.", nameof(name));
 
-    /// <summary>An ONNX Model Zoo classifier mirrored at huggingface.co/onnxmodelzoo/{file}/resolve/main/{file}.onnx.</summary>
+    /// <summary>An ONNX Model Zoo classifier mirrored at
+    /// huggingface.co/onnxmodelzoo/{file}/resolve/main/{file}.onnx.</summary>
     private static BackboneSpec Zoo(
         string name, string file, long bytes, string sha256, string input, string featureNode, int features,
         PixelNormalization normalization, double top1, string license) => new()
         {
             Name = name,
-            Download = new ModelDownload(new Uri($"https://huggingface.co/onnxmodelzoo/{file}/resolve/main/{file}.onnx"), bytes, file + ".onnx"),
+            Download = new ModelDownload(
+                new Uri($"https://huggingface.co/onnxmodelzoo/{file}/resolve/main/{file}.onnx"), bytes, file + ".onnx"),
             Sha256 = sha256,
             InputName = input,
             InputSize = new ImageSize(224, 224),

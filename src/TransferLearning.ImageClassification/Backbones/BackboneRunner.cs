@@ -16,7 +16,8 @@ internal sealed class BackboneRunner : IDisposable
     private readonly string[] _outputNames = [OnnxGraphRewriter.OutputName];
     private readonly string[]? _withMapNames; // features and the pooled map, when the graph pools
 
-    private BackboneRunner(BackboneSpec spec, string modelSha256, InferenceSession session, ExecutionDevice device, OnnxGraphRewriter.Result rewrite)
+    private BackboneRunner(BackboneSpec spec, string modelSha256, InferenceSession session, ExecutionDevice device,
+        OnnxGraphRewriter.Result rewrite)
     {
         Spec = spec;
         ModelSha256 = modelSha256;
@@ -40,7 +41,8 @@ internal sealed class BackboneRunner : IDisposable
     /// <summary>Features per image, as the network gives them.</summary>
     public int FeatureSize { get; }
 
-    /// <summary>Where the cells of the map that <see cref="RunWithMap"/> returns sit over the input; null when the graph does not say.</summary>
+    /// <summary>Where the cells of the map that <see cref="RunWithMap"/> returns sit over the input; null when the
+    /// graph does not say.</summary>
     internal MapGrid? MapGrid { get; }
 
     /// <summary>
@@ -48,20 +50,28 @@ internal sealed class BackboneRunner : IDisposable
     /// batch and spatial dimensions symbolic) and runs one image through it to check the input size fits.
     /// </summary>
     /// <param name="spec">The backbone to load.</param>
-    /// <param name="intraOpThreads">Threads ONNX Runtime may use inside one batch (0: as many as the process has processors).</param>
+    /// <param name="intraOpThreads">Threads ONNX Runtime may use inside one batch (0: as many as the process has
+    /// processors).</param>
     /// <param name="device">Where to run it (default the CPU).</param>
     /// <param name="logger">Receives the warning when a GPU is unusable and the CPU is used instead.</param>
-    /// <param name="modelDirectory">Folder of downloaded backbones (default: <c>$TRANSFER_LEARNING_MODELS</c> or the user cache).</param>
+    /// <param name="modelDirectory">Folder of downloaded backbones (default: <c>$TRANSFER_LEARNING_MODELS</c> or the
+    /// user cache).</param>
     /// <exception cref="BackboneNotFoundException">The file is missing (not downloaded yet).</exception>
     /// <exception cref="BackboneMismatchException">Its hash differs from <see cref="BackboneSpec.Sha256"/>.</exception>
-    /// <exception cref="ExecutionDeviceException">The GPU cannot be used and <see cref="ExecutionDevice.FallbackToCpu"/> is off.</exception>
-    /// <exception cref="InvalidDataException">The graph has no such input or feature node, or cannot take the input size.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The input size is outside <see cref="BackboneSpec.MinInputSide"/>..<see cref="BackboneSpec.MaxInputSide"/>.</exception>
-    public static BackboneRunner Load(BackboneSpec spec, int intraOpThreads = 0, ExecutionDevice? device = null, ILogger? logger = null, string? modelDirectory = null) =>
+    /// <exception cref="ExecutionDeviceException">The GPU cannot be used and
+    /// <see cref="ExecutionDevice.FallbackToCpu"/> is off.</exception>
+    /// <exception cref="InvalidDataException">The graph has no such input or feature node, or cannot take the input
+    /// size.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The input size is outside
+    /// <see cref="BackboneSpec.MinInputSide"/>..<see cref="BackboneSpec.MaxInputSide"/>.</exception>
+    public static BackboneRunner Load(BackboneSpec spec, int intraOpThreads = 0, ExecutionDevice? device = null,
+        ILogger? logger = null, string? modelDirectory = null) =>
         Load(spec, intraOpThreads, device, logger, modelDirectory, rebuild: null);
 
-    /// <summary>As the public overload; <paramref name="rebuild"/> turns the cut graph into the one to run (e.g. its int8 form).</summary>
-    internal static BackboneRunner Load(BackboneSpec spec, int intraOpThreads, ExecutionDevice? device, ILogger? logger, string? modelDirectory,
+    /// <summary>As the public overload; <paramref name="rebuild"/> turns the cut graph into the one to run (e.g. its
+    /// int8 form).</summary>
+    internal static BackboneRunner Load(
+        BackboneSpec spec, int intraOpThreads, ExecutionDevice? device, ILogger? logger, string? modelDirectory,
         Func<OnnxGraphRewriter.Result, string, byte[]>? rebuild)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -73,16 +83,19 @@ internal sealed class BackboneRunner : IDisposable
         {
             try
             {
-                return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice), device!, rewrite);
+                return new BackboneRunner(
+                    spec, sha256, CreateSession(model, intraOpThreads, cudaDevice), device!, rewrite);
             }
             catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
-                var reason = $"CUDA device {cudaDevice} cannot run backbone '{spec.Name}': {CudaProvider.Diagnose() ?? e.Message}";
+                var reason = $"CUDA device {cudaDevice} cannot run backbone '{spec.Name}': " +
+                    $"{CudaProvider.Diagnose() ?? e.Message}";
                 if (!device!.FallbackToCpu) throw new ExecutionDeviceException(reason, e);
                 (logger ?? NullLogger.Instance).LogWarning("{Reason}. Running on the CPU instead.", reason);
             }
         }
-        return new BackboneRunner(spec, sha256, CreateSession(model, intraOpThreads, cudaDevice: null), ExecutionDevice.Cpu, rewrite);
+        return new BackboneRunner(
+            spec, sha256, CreateSession(model, intraOpThreads, cudaDevice: null), ExecutionDevice.Cpu, rewrite);
     }
 
     /// <summary>The backbone's ONNX file and its SHA-256, checked against <see cref="BackboneSpec.Sha256"/>.</summary>
@@ -93,17 +106,21 @@ internal sealed class BackboneRunner : IDisposable
         var path = BackboneFile.PathOf(spec, modelDirectory);
         if (!File.Exists(path))
             throw new BackboneNotFoundException(spec.Download is { } download && spec.ModelPath is null
-                ? $"Backbone '{spec.Name}' is not downloaded yet: expected '{path}'. Call ModelStore.EnsureAsync (TransferClassifierBuilder and TransferExperiment do on first use), or save {download.Url} there by hand."
+                ? $"Backbone '{spec.Name}' is not downloaded yet: expected '{path}'. Call ModelStore.EnsureAsync " +
+                    $"(TransferClassifierBuilder and TransferExperiment do on first use), or save {download.Url} " +
+                    "there by hand."
                 : $"Backbone '{spec.Name}' needs the ONNX file '{path}', which does not exist. Source: {spec.Source}.");
         var bytes = File.ReadAllBytes(path);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (spec.Sha256 is { } expected && !string.Equals(expected, sha256, StringComparison.OrdinalIgnoreCase))
             throw new BackboneMismatchException(
-                $"Backbone '{spec.Name}': '{path}' has SHA-256 {sha256}, expected {expected}. The file is damaged or a different model; restore it from {spec.Download?.Url.ToString() ?? spec.Source}.");
+                $"Backbone '{spec.Name}': '{path}' has SHA-256 {sha256}, expected {expected}. The file is damaged or " +
+                $"a different model; restore it from {spec.Download?.Url.ToString() ?? spec.Source}.");
         return (bytes, sha256);
     }
 
-    /// <summary>One blank image through the network: learns the feature size and fails early on an input size the graph cannot take.</summary>
+    /// <summary>One blank image through the network: learns the feature size and fails early on an input size the graph
+    /// cannot take.</summary>
     private int Probe(int? expected)
     {
         float[] features;
@@ -114,12 +131,14 @@ internal sealed class BackboneRunner : IDisposable
         catch (OnnxRuntimeException e) when (Device.CudaDeviceId is null)
         {
             _session.Dispose();
-            throw new InvalidDataException($"Backbone '{Spec.Name}' cannot run on {Spec.InputSize} input: {e.Message}", e);
+            throw new InvalidDataException(
+                $"Backbone '{Spec.Name}' cannot run on {Spec.InputSize} input: {e.Message}", e);
         }
         if (expected is { } size && size != features.Length)
         {
             _session.Dispose();
-            throw new InvalidDataException($"Backbone '{Spec.Name}' gives {features.Length} features per image, its specification says {size}.");
+            throw new InvalidDataException(
+                $"Backbone '{Spec.Name}' gives {features.Length} features per image, its specification says {size}.");
         }
         return features.Length;
     }
@@ -140,7 +159,8 @@ internal sealed class BackboneRunner : IDisposable
         return new InferenceSession(model, options);
     }
 
-    /// <summary>Runs <paramref name="count"/> preprocessed images and returns their features, image after image.</summary>
+    /// <summary>Runs <paramref name="count"/> preprocessed images and returns their features, image after
+    /// image.</summary>
     /// <param name="input">The images' tensors back to back, in <see cref="BackboneSpec.Layout"/>.</param>
     /// <param name="count">How many images <paramref name="input"/> holds.</param>
     public float[] Run(Memory<float> input, int count)
@@ -148,7 +168,8 @@ internal sealed class BackboneRunner : IDisposable
         var features = RunUnchecked(input, count);
         if (features.Length != count * FeatureSize)
             throw new InvalidOperationException(
-                $"Backbone '{Spec.Name}' gave {features.Length / Math.Max(count, 1)} features per image, {FeatureSize} expected.");
+                $"Backbone '{Spec.Name}' gave {features.Length / Math.Max(count, 1)} features per image, " +
+                $"{FeatureSize} expected.");
         return features;
     }
 
@@ -156,17 +177,21 @@ internal sealed class BackboneRunner : IDisposable
     /// As <see cref="Run"/>, also returning the map the features pool, [count, channels, height, width], for
     /// class-activation maps.
     /// </summary>
-    /// <exception cref="NotSupportedException">The backbone does not pool (<see cref="FeaturePooling.None"/>, or a vector at the cut).</exception>
+    /// <exception cref="NotSupportedException">The backbone does not pool (<see cref="FeaturePooling.None"/>, or a
+    /// vector at the cut).</exception>
     internal (float[] Features, float[] Map, int[] MapShape) RunWithMap(Memory<float> input, int count)
     {
         var names = _withMapNames ?? throw new NotSupportedException(
-            $"Backbone '{Spec.Name}' has no spatial map to explain: its features are not pooled from one (FeaturePooling.{Spec.Pooling}).");
+            $"Backbone '{Spec.Name}' has no spatial map to explain: its features are not pooled from one " +
+            $"(FeaturePooling.{Spec.Pooling}).");
         using var outputs = RunOutputs(input, count, names);
         var map = outputs[1];
         var shape = map.GetTensorTypeAndShape().Shape;
         if (shape.Length != 4)
-            throw new NotSupportedException($"Backbone '{Spec.Name}' pools a tensor of rank {shape.Length}; class-activation maps need [N, C, H, W].");
-        return (outputs[0].GetTensorDataAsSpan<float>().ToArray(), map.GetTensorDataAsSpan<float>().ToArray(), [.. shape.Select(d => (int)d)]);
+            throw new NotSupportedException($"Backbone '{Spec.Name}' pools a tensor of rank {shape.Length}; " +
+                "class-activation maps need [N, C, H, W].");
+        return (outputs[0].GetTensorDataAsSpan<float>().ToArray(), map.GetTensorDataAsSpan<float>().ToArray(),
+            [.. shape.Select(d => (int)d)]);
     }
 
     private float[] RunUnchecked(Memory<float> input, int count)
@@ -178,9 +203,11 @@ internal sealed class BackboneRunner : IDisposable
     private IDisposableReadOnlyCollection<OrtValue> RunOutputs(Memory<float> input, int count, string[] outputNames)
     {
         var (height, width) = (Spec.InputSize.Height, Spec.InputSize.Width);
-        long[] shape = Spec.Layout == Preprocessing.TensorLayout.Nchw ? [count, 3, height, width] : [count, height, width, 3];
+        long[] shape = Spec.Layout == Preprocessing.TensorLayout.Nchw ? [count, 3, height, width]
+            : [count, height, width, 3];
         if (input.Length != count * 3 * height * width)
-            throw new ArgumentException($"Expected {count} images of {3 * height * width} floats, got {input.Length} floats.", nameof(input));
+            throw new ArgumentException(
+                $"Expected {count} images of {3 * height * width} floats, got {input.Length} floats.", nameof(input));
 
         using var tensor = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input, shape);
         using var runOptions = new RunOptions();

@@ -41,7 +41,8 @@ public sealed class BackboneSpec
         License = other.License;
     }
 
-    /// <summary>The <see cref="FeatureNode"/> that means "the input of the last Gemm/MatMul, before any flattening".</summary>
+    /// <summary>The <see cref="FeatureNode"/> that means "the input of the last Gemm/MatMul, before any
+    /// flattening".</summary>
     internal const string AutoFeatureNode = "auto";
 
     /// <summary>Short unique name, e.g. "resnet18"; stored in saved models.</summary>
@@ -56,7 +57,8 @@ public sealed class BackboneSpec
     /// <summary>Where the file can be downloaded from, or null for a local-only backbone.</summary>
     public ModelDownload? Download { get; internal init; }
 
-    /// <summary>Expected SHA-256 of the ONNX file (lower-case hex), or null to accept any file at <see cref="ModelPath"/>.</summary>
+    /// <summary>Expected SHA-256 of the ONNX file (lower-case hex), or null to accept any file at
+    /// <see cref="ModelPath"/>.</summary>
     public string? Sha256 { get; init; }
 
     /// <summary>Name of the graph input that takes the image batch, or null for the graph's only input.</summary>
@@ -78,13 +80,15 @@ public sealed class BackboneSpec
     /// </summary>
     public string FeatureNode { get; init; } = AutoFeatureNode;
 
-    /// <summary>How a spatial map at <see cref="FeatureNode"/> becomes a vector (the article: global average pooling).</summary>
+    /// <summary>How a spatial map at <see cref="FeatureNode"/> becomes a vector (the article: global average
+    /// pooling).</summary>
     public FeaturePooling Pooling { get; init; } = FeaturePooling.GlobalAverage;
 
     /// <summary>Number of features per image, or null to learn it from the network when it loads.</summary>
     public int? FeatureSize { get; init; }
 
-    /// <summary>ImageNet top-1 accuracy (%) reported by the weights' publisher, for comparison tables; null if unpublished.</summary>
+    /// <summary>ImageNet top-1 accuracy (%) reported by the weights' publisher, for comparison tables; null if
+    /// unpublished.</summary>
     public double? ImageNetTop1 { get; init; }
 
     /// <summary>Where the weights come from (a package, a URL, a paper).</summary>
@@ -102,7 +106,8 @@ public sealed class BackboneSpec
     /// <param name="inputSize">Input width and height.</param>
     /// <param name="normalization">What the weights expect, e.g. <see cref="PixelNormalization.Torch"/>.</param>
     /// <param name="layout">NCHW (PyTorch, most exports) or NHWC (Keras through tf2onnx).</param>
-    public static BackboneSpec FromOnnxFile(string path, ImageSize inputSize, PixelNormalization normalization, TensorLayout layout = TensorLayout.Nchw)
+    public static BackboneSpec FromOnnxFile(
+        string path, ImageSize inputSize, PixelNormalization normalization, TensorLayout layout = TensorLayout.Nchw)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         return new BackboneSpec
@@ -120,20 +125,24 @@ public sealed class BackboneSpec
     public const int MinInputSide = 32;
 
     /// <summary>
-    /// Largest input side, in pixels, a backbone is run at. ImageNet backbones were trained at 224–299; memory grows with
+    /// Largest input side, in pixels, a backbone is run at. ImageNet backbones were trained at 224–299; memory grows
+    /// with
     /// width × height × <c>FeaturizerOptions.BatchSize</c>, so sizes above 512 log a warning with an estimate.
     /// </summary>
     public const int MaxInputSide = 1024;
 
-    /// <exception cref="ArgumentOutOfRangeException">A side is outside <see cref="MinInputSide"/>..<see cref="MaxInputSide"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A side is outside <see cref="MinInputSide"/>..<see
+    /// cref="MaxInputSide"/>.</exception>
     internal static void CheckInputSize(ImageSize size)
     {
         if (size.Width is < MinInputSide or > MaxInputSide || size.Height is < MinInputSide or > MaxInputSide)
             throw new ArgumentOutOfRangeException(
-                paramName: null, $"Input size {size} is outside {MinInputSide}..{MaxInputSide} pixels per side (BackboneSpec.MinInputSide, MaxInputSide).");
+                paramName: null, $"Input size {size} is outside {MinInputSide}..{MaxInputSide} pixels per side " +
+                    "(BackboneSpec.MinInputSide, MaxInputSide).");
     }
 
     /// <summary>A stable text that changes whenever the features for an image would; the feature-cache key.</summary>
     internal string Fingerprint(string modelSha256) =>
-        $"{Name}|{modelSha256}|{InputName}|{InputSize}|{Layout}|{Normalization.Fingerprint}|{FeatureNode}|{Pooling}|graph={OnnxGraphRewriter.Version}";
+        $"{Name}|{modelSha256}|{InputName}|{InputSize}|{Layout}|{Normalization.Fingerprint}|{FeatureNode}|{Pooling}|" +
+        $"graph={OnnxGraphRewriter.Version}";
 }

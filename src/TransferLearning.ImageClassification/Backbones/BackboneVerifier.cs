@@ -11,9 +11,11 @@ namespace TransferLearning.ImageClassification.Backbones;
 /// </summary>
 public static class BackboneVerifier
 {
-    /// <summary>The largest difference between the rewritten features and the original graph's pooled values, relative to max(1, |value|).</summary>
+    /// <summary>The largest difference between the rewritten features and the original graph's pooled values, relative
+    /// to max(1, |value|).</summary>
     /// <param name="spec">The backbone; its file must be present (downloaded by <c>ModelStore.EnsureAsync</c>).</param>
-    /// <param name="modelDirectory">Folder of downloaded backbones (default: <c>$TRANSFER_LEARNING_MODELS</c> or the user cache).</param>
+    /// <param name="modelDirectory">Folder of downloaded backbones (default: <c>$TRANSFER_LEARNING_MODELS</c> or the
+    /// user cache).</param>
     /// <param name="seed">Seed of the random image.</param>
     public static double MaxDifference(BackboneSpec spec, string? modelDirectory = null, int seed = 1)
     {
@@ -24,7 +26,8 @@ public static class BackboneVerifier
         var features = runner.Run(image, 1);
         var expected = Pool(OriginalValues(spec, BackboneFile.PathOf(spec, modelDirectory), image), spec.Pooling);
         if (expected.Length != features.Length)
-            throw new InvalidDataException($"Backbone '{spec.Name}': the original graph pools to {expected.Length} values, the rewrite gives {features.Length}.");
+            throw new InvalidDataException($"Backbone '{spec.Name}': the original graph pools to {expected.Length} " +
+                $"values, the rewrite gives {features.Length}.");
         return expected.Zip(features, (e, f) => Math.Abs(e - f) / Math.Max(1, Math.Abs(e))).Max();
     }
 
@@ -47,7 +50,8 @@ public static class BackboneVerifier
         return (outputs[0].GetTensorDataAsSpan<float>().ToArray(), outputs[0].GetTensorTypeAndShape().Shape);
     }
 
-    /// <summary>Global pooling of an [1, C, H, W] map (or the values as they are for a flat [1, F] tensor or no pooling).</summary>
+    /// <summary>Global pooling of an [1, C, H, W] map (or the values as they are for a flat [1, F] tensor or no
+    /// pooling).</summary>
     private static float[] Pool((float[] Values, long[] Shape) tensor, FeaturePooling pooling)
     {
         if (tensor.Shape.Length != 4 || pooling == FeaturePooling.None) return tensor.Values;

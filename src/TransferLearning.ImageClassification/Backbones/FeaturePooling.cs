@@ -9,7 +9,8 @@ public enum FeaturePooling
     /// <summary>Maximum over height and width (Keras <c>pooling='max'</c>).</summary>
     GlobalMax,
 
-    /// <summary>Average and maximum side by side (fastai's concat pooling): twice the features, often a little more accurate.</summary>
+    /// <summary>Average and maximum side by side (fastai's concat pooling): twice the features, often a little more
+    /// accurate.</summary>
     GlobalAverageAndMax,
 
     /// <summary>No pooling: the tensor is flattened as it is (its size then depends on the input size).</summary>

@@ -1,6 +1,7 @@
 namespace TransferLearning.ImageClassification.Backbones;
 
-/// <summary>Where a backbone's ONNX file is published: HTTPS address, size, and the name the model store keeps it under.</summary>
+/// <summary>Where a backbone's ONNX file is published: HTTPS address, size, and the name the model store keeps it
+/// under.</summary>
 public sealed class ModelDownload
 {
     internal ModelDownload(Uri url, long bytes, string fileName)

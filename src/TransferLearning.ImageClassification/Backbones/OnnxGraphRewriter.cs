@@ -28,7 +28,8 @@ internal static class OnnxGraphRewriter
     /// at the cut); when <paramref name="Pools"/>, that map is the graph's second output, its cells placed over the
     /// input by <paramref name="Grid"/> (null when the graph does not say).
     /// </summary>
-    public sealed record Result(byte[] Model, string InputName, string FeatureTensor, string PooledTensor, bool Pools, MapGrid? Grid);
+    public sealed record Result(
+        byte[] Model, string InputName, string FeatureTensor, string PooledTensor, bool Pools, MapGrid? Grid);
 
     public static Result ToFeatureExtractor(byte[] model, BackboneSpec spec)
     {
@@ -36,10 +37,12 @@ internal static class OnnxGraphRewriter
         var graph = proto.Graph;
         var producers = OnnxNodes.Producers(graph);
         var input = FindInput(graph, spec);
-        var cut = spec.FeatureNode == BackboneSpec.AutoFeatureNode ? FindAutoFeatureTensor(graph, producers) : spec.FeatureNode;
+        var cut = spec.FeatureNode == BackboneSpec.AutoFeatureNode ? FindAutoFeatureTensor(graph, producers)
+            : spec.FeatureNode;
         if (!producers.TryGetValue(cut, out var producer))
             throw new InvalidDataException(
-                $"Backbone '{spec.Name}': the ONNX graph has no node output '{cut}'. Its outputs: {string.Join(", ", graph.Output.Select(o => o.Name))}.");
+                $"Backbone '{spec.Name}': the ONNX graph has no node output '{cut}'. Its outputs: " +
+                $"{string.Join(", ", graph.Output.Select(o => o.Name))}.");
 
         var (pooled, pool) = ChoosePooling(producer, cut, spec.Pooling);
         var grid = pool ? MapGrid.Of(graph, pooled, input.Name) : null;
@@ -57,13 +60,15 @@ internal static class OnnxGraphRewriter
             graph.Output.Add(new ValueInfoProto
             {
                 Name = output,
-                Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
+                Type = new TypeProto {
+                    TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
             });
         return new Result(proto.ToByteArray(), input.Name, cut, pooled, pool, grid);
     }
 
     /// <summary>
-    /// Lets the whole original graph run at <paramref name="spec"/>'s input size (for <see cref="BackboneVerifier"/>): the
+    /// Lets the whole original graph run at <paramref name="spec"/>'s input size (for <see cref="BackboneVerifier"/>):
+    /// the
     /// image input's height and width made symbolic, the shapes inferred for the exported size dropped.
     /// </summary>
     internal static void FreeInputSize(GraphProto graph, BackboneSpec spec)
@@ -78,9 +83,11 @@ internal static class OnnxGraphRewriter
         var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
         if (spec.InputName is { } name)
             return inputs.FirstOrDefault(i => i.Name == name) ?? throw new InvalidDataException(
-                $"Backbone '{spec.Name}': the ONNX graph has no input '{name}'. Its inputs: {string.Join(", ", inputs.Select(i => i.Name))}.");
+                $"Backbone '{spec.Name}': the ONNX graph has no input '{name}'. Its inputs: " +
+                $"{string.Join(", ", inputs.Select(i => i.Name))}.");
         return inputs.Count == 1 ? inputs[0] : throw new InvalidDataException(
-            $"Backbone '{spec.Name}': the ONNX graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => i.Name))}); say which takes the image with InputName.");
+            $"Backbone '{spec.Name}': the ONNX graph has {inputs.Count} inputs " +
+            $"({string.Join(", ", inputs.Select(i => i.Name))}); say which takes the image with InputName.");
     }
 
     /// <summary>
@@ -91,7 +98,8 @@ internal static class OnnxGraphRewriter
     {
         var classifier = graph.Node.LastOrDefault(n => n.OpType is "Gemm" or "MatMul");
         var tensor = classifier?.Input[0] ?? graph.Output.FirstOrDefault()?.Name
-            ?? throw new InvalidDataException("The ONNX graph has no output and no Gemm or MatMul to find the features before; name the FeatureNode.");
+            ?? throw new InvalidDataException("The ONNX graph has no output and no Gemm or MatMul to find the " +
+                "features before; name the FeatureNode.");
         while (producers.TryGetValue(tensor, out var node) && Flattening.Contains(node.OpType)) tensor = node.Input[0];
         return tensor;
     }
@@ -104,7 +112,8 @@ internal static class OnnxGraphRewriter
     private static (string Tensor, bool Pool) ChoosePooling(NodeProto producer, string cut, FeaturePooling pooling)
     {
         if (pooling == FeaturePooling.None || Vectors.Contains(producer.OpType)) return (cut, false);
-        var unpadded = producer.Attribute.FirstOrDefault(a => a.Name == "pads") is not { } pads || pads.Ints.All(p => p == 0);
+        var unpadded = producer.Attribute.FirstOrDefault(a => a.Name == "pads") is not { } pads
+            || pads.Ints.All(p => p == 0);
         var networkPool = Pooled.Contains(producer.OpType) || producer.OpType == "AveragePool" && unpadded;
         return (networkPool ? producer.Input[0] : cut, true);
     }
@@ -114,12 +123,14 @@ internal static class OnnxGraphRewriter
     {
         FeaturePooling.GlobalMax => Append(graph, "GlobalMaxPool", map, "transfer_learning_pool"),
         FeaturePooling.GlobalAverageAndMax => OnnxNodes.Add(
-            graph, "Concat", [Append(graph, "GlobalAveragePool", map, "transfer_learning_avg"), Append(graph, "GlobalMaxPool", map, "transfer_learning_max")],
+            graph, "Concat", [Append(graph, "GlobalAveragePool", map, "transfer_learning_avg"),
+                Append(graph, "GlobalMaxPool", map, "transfer_learning_max")],
             "transfer_learning_pool", OnnxNodes.Int("axis", 1)),
         _ => Append(graph, "GlobalAveragePool", map, "transfer_learning_pool"),
     };
 
-    private static string Append(GraphProto graph, string opType, string input, string output, params AttributeProto[] attributes) =>
+    private static string Append(
+        GraphProto graph, string opType, string input, string output, params AttributeProto[] attributes) =>
         OnnxNodes.Add(graph, opType, [input], output, attributes);
 
 

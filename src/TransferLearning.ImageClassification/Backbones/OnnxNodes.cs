@@ -3,11 +3,13 @@ using Onnx;
 
 namespace TransferLearning.ImageClassification.Backbones;
 
-/// <summary>The few ONNX graph edits this library makes: append a node, build an attribute, add a constant tensor, find producers, drop unused weights.</summary>
+/// <summary>The few ONNX graph edits this library makes: append a node, build an attribute, add a constant tensor, find
+/// producers, drop unused weights.</summary>
 internal static class OnnxNodes
 {
     /// <summary>Appends a node named after its one output; returns that output.</summary>
-    public static string Add(GraphProto graph, string opType, string[] inputs, string output, params AttributeProto[] attributes)
+    public static string Add(
+        GraphProto graph, string opType, string[] inputs, string output, params AttributeProto[] attributes)
     {
         var node = new NodeProto { OpType = opType, Name = output, Input = { inputs }, Output = { output } };
         node.Attribute.AddRange(attributes);
@@ -16,7 +18,8 @@ internal static class OnnxNodes
     }
 
     /// <summary>Adds a constant tensor (initializer) from raw little-endian bytes; returns its name.</summary>
-    public static string Constant(GraphProto graph, string name, TensorProto.Types.DataType type, long[] dims, ReadOnlySpan<byte> raw)
+    public static string Constant(
+        GraphProto graph, string name, TensorProto.Types.DataType type, long[] dims, ReadOnlySpan<byte> raw)
     {
         var tensor = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(raw) };
         tensor.Dims.Add(dims);
@@ -28,7 +31,8 @@ internal static class OnnxNodes
     public static Dictionary<string, NodeProto> Producers(GraphProto graph) =>
         graph.Node.SelectMany(n => n.Output.Select(o => (Tensor: o, Node: n))).ToDictionary(p => p.Tensor, p => p.Node);
 
-    /// <summary>Drops initializers no node reads, and their graph-input entries (IR version 3 lists weights as inputs too).</summary>
+    /// <summary>Drops initializers no node reads, and their graph-input entries (IR version 3 lists weights as inputs
+    /// too).</summary>
     public static void RemoveUnusedInitializers(GraphProto graph)
     {
         var used = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet();
@@ -38,7 +42,8 @@ internal static class OnnxNodes
         foreach (var input in graph.Input.Where(i => names.Contains(i.Name)).ToArray()) graph.Input.Remove(input);
     }
 
-    public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+    public static AttributeProto Int(string name, long value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
     public static AttributeProto Ints(string name, params long[] values) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Ints, Ints = { values } };

@@ -12,7 +12,8 @@ public sealed class BatchPrediction
     /// <summary>The prediction; null when the image could not be used.</summary>
     public Prediction? Prediction { get; }
 
-    /// <summary>Why the image could not be used (unreadable, not an image, over <see cref="Preprocessing.ImageLimits"/>); null on success.</summary>
+    /// <summary>Why the image could not be used (unreadable, not an image, over
+    /// <see cref="Preprocessing.ImageLimits"/>); null on success.</summary>
     public string? Error { get; }
 
     /// <summary>Whether the image was classified.</summary>

@@ -18,6 +18,7 @@ public sealed class EvaluationResult
     /// <summary>Images left out, with the reason.</summary>
     public IReadOnlyList<SkippedImage> Skipped { get; }
 
-    /// <summary>Classes without test images, metrics that are not numbers, and other things that deserve a look.</summary>
+    /// <summary>Classes without test images, metrics that are not numbers, and other things that deserve a
+    /// look.</summary>
     public IReadOnlyList<string> Warnings { get; internal init; } = [];
 }

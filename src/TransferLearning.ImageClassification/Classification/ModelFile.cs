@@ -19,7 +19,8 @@ namespace TransferLearning.ImageClassification.Classification;
 internal static class ModelFile
 {
     // 3: the manifest records the preprocessing version (0.4.0 and before, reading format 2, would resize differently).
-    /// <summary>The newest format: 4 adds int8 backbones (<c>int8-calibration.json</c>); float models are still written as 3.</summary>
+    /// <summary>The newest format: 4 adds int8 backbones (<c>int8-calibration.json</c>); float models are still written
+    /// as 3.</summary>
     public const int FormatVersion = 4;
 
     /// <summary>The format float models are written in, so libraries that read format 3 still load them.</summary>
@@ -53,7 +54,8 @@ internal static class ModelFile
         return buffer.Length;
     }
 
-    public static void Write(string path, ModelManifest manifest, IClassifierHead head, Quantization.Int8Calibration? int8) =>
+    public static void Write(
+        string path, ModelManifest manifest, IClassifierHead head, Quantization.Int8Calibration? int8) =>
         AtomicFile.Write(path, file =>
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
@@ -64,7 +66,8 @@ internal static class ModelFile
             head.Save(entry);
         });
 
-    /// <exception cref="InvalidDataException">Not a model file this library can use; the message names the file and why.</exception>
+    /// <exception cref="InvalidDataException">Not a model file this library can use; the message names the file and
+    /// why.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static (ModelManifest Manifest, IClassifierHead Head, Quantization.Int8Calibration? Int8) Read(string path)
     {
@@ -73,15 +76,19 @@ internal static class ModelFile
             using var zip = ZipFile.OpenRead(path);
             ModelManifest manifest;
             using (var stream = Open(zip, ManifestEntry, MaxManifestBytes))
-                manifest = JsonSerializer.Deserialize<ModelManifest>(stream, Json) ?? throw new InvalidDataException($"{ManifestEntry} is empty");
+                manifest = JsonSerializer.Deserialize<ModelManifest>(stream, Json)
+                    ?? throw new InvalidDataException($"{ManifestEntry} is empty");
             manifest.Validate(FormatVersion);
-            var head = manifest.HeadKind == ModelManifest.MLNetKind ? ReadMLNetHead(zip, manifest) : (IClassifierHead)ReadDenseHead(zip, manifest);
+            var head = manifest.HeadKind == ModelManifest.MLNetKind ? ReadMLNetHead(zip, manifest)
+                : (IClassifierHead)ReadDenseHead(zip, manifest);
             return (manifest, head, manifest.Precision == ModelManifest.Int8 ? ReadCalibration(zip) : null);
         }
-        catch (Exception e) when (e is not (FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or OperationCanceledException))
+        catch (Exception e) when (e is not (FileNotFoundException or DirectoryNotFoundException
+            or UnauthorizedAccessException or OperationCanceledException))
         {
             // One line, whatever failed underneath: the zip reader, the JSON reader, ML.NET, or our own checks.
-            var reason = e is JsonException json ? $"{ManifestEntry} is not valid ({json.Message.Split(". Path:")[0]})" : e.Message;
+            var reason = e is JsonException json ? $"{ManifestEntry} is not valid ({json.Message.Split(". Path:")[0]})"
+                : e.Message;
             throw new InvalidDataException($"'{path}' is not a usable model file: {reason.ReplaceLineEndings(" ")}", e);
         }
     }
@@ -99,11 +106,14 @@ internal static class ModelFile
         var bytes = manifest.DenseHeadBytes;
         var entry = Entry(zip, ParametersEntry);
         if (entry.Length != bytes)
-            throw new InvalidDataException($"{ParametersEntry} holds {entry.Length} bytes; layer sizes [{string.Join(", ", manifest.LayerSizes)}] need {bytes}");
+            throw new InvalidDataException($"{ParametersEntry} holds {entry.Length} bytes; layer sizes " +
+                $"[{string.Join(", ", manifest.LayerSizes)}] need {bytes}");
         var parameters = new float[bytes / sizeof(float)];
-        using (var stream = Open(zip, ParametersEntry, bytes)) stream.ReadExactly(MemoryMarshal.AsBytes(parameters.AsSpan()));
+        using (var stream = Open(zip, ParametersEntry, bytes))
+            stream.ReadExactly(MemoryMarshal.AsBytes(parameters.AsSpan()));
         var bad = Array.FindIndex(parameters, p => !float.IsFinite(p));
-        if (bad >= 0) throw new InvalidDataException($"{ParametersEntry} holds a non-finite weight ({parameters[bad]} at {bad})");
+        if (bad >= 0)
+            throw new InvalidDataException($"{ParametersEntry} holds a non-finite weight ({parameters[bad]} at {bad})");
         return new DenseHead(manifest.LayerSizes, parameters);
     }
 
@@ -118,16 +128,19 @@ internal static class ModelFile
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InvalidDataException($"{MLNetEntry} is not an ML.NET model ML.NET can load ({e.GetType().Name}: {e.Message})", e);
+            throw new InvalidDataException(
+                $"{MLNetEntry} is not an ML.NET model ML.NET can load ({e.GetType().Name}: {e.Message})", e);
         }
     }
 
-    /// <summary>The backbone a manifest names, pinned to the SHA-256, input size, cut and pooling it was trained with.</summary>
+    /// <summary>The backbone a manifest names, pinned to the SHA-256, input size, cut and pooling it was trained
+    /// with.</summary>
     public static BackboneSpec ResolveBackbone(ModelManifest manifest, BackboneSpec? overrideSpec)
     {
         var spec = overrideSpec ?? BackboneCatalog.All.FirstOrDefault(b => b.Name == manifest.Backbone)
             ?? throw new BackboneNotFoundException(
-                $"The model needs backbone '{manifest.Backbone}' (SHA-256 {manifest.BackboneSha256}, from {manifest.BackboneSource}), which is not in the catalogue; pass its specification when loading.");
+                $"The model needs backbone '{manifest.Backbone}' (SHA-256 {manifest.BackboneSha256}, from " +
+                $"{manifest.BackboneSource}), which is not in the catalogue; pass its specification when loading.");
         return new BackboneSpec(spec)
         {
             Sha256 = manifest.BackboneSha256,
@@ -143,7 +156,8 @@ internal static class ModelFile
     private static Stream Open(ZipArchive zip, string name, long limit)
     {
         var entry = Entry(zip, name);
-        if (entry.Length > limit) throw new InvalidDataException($"{name} says it holds {entry.Length} bytes; the limit is {limit}");
+        if (entry.Length > limit)
+            throw new InvalidDataException($"{name} says it holds {entry.Length} bytes; the limit is {limit}");
         return entry.Open();
     }
 }

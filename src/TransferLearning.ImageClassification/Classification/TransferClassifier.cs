@@ -19,7 +19,8 @@ public sealed class TransferClassifier : IDisposable
     {
         if (head.ClassCount != classes.Count || head.FeatureSize != featurizer.FeatureSize)
             throw new ArgumentException(
-                $"Head takes {head.FeatureSize} features to {head.ClassCount} classes; backbone gives {featurizer.FeatureSize}, {classes.Count} class names given.");
+                $"Head takes {head.FeatureSize} features to {head.ClassCount} classes; backbone gives " +
+                $"{featurizer.FeatureSize}, {classes.Count} class names given.");
         _featurizer = featurizer;
         Head = head;
         Classes = classes;
@@ -45,9 +46,11 @@ public sealed class TransferClassifier : IDisposable
     /// <summary>Classifies one encoded image (JPEG, PNG, BMP, GIF or WebP).</summary>
     /// <exception cref="ImageDecodeException">The bytes are not a usable image; the message says why.</exception>
     public Prediction Predict(byte[] image) =>
-        Prediction.From(Head.PredictMean(_featurizer.FeaturizeEncoded([image ?? throw new ArgumentNullException(nameof(image))])[0]), Classes);
+        Prediction.From(Head.PredictMean(
+            _featurizer.FeaturizeEncoded([image ?? throw new ArgumentNullException(nameof(image))])[0]), Classes);
 
-    /// <summary>Classifies the image in <paramref name="image"/>, read asynchronously to its end (at most <see cref="ImageLimits.MaxFileBytes"/>).</summary>
+    /// <summary>Classifies the image in <paramref name="image"/>, read asynchronously to its end (at most
+    /// <see cref="ImageLimits.MaxFileBytes"/>).</summary>
     /// <exception cref="ImageDecodeException">The bytes are not a usable image, or more than the limit.</exception>
     public async Task<Prediction> PredictAsync(Stream image, CancellationToken cancellationToken = default)
     {
@@ -56,7 +59,8 @@ public sealed class TransferClassifier : IDisposable
     }
 
     /// <summary>Classifies the image file at <paramref name="path"/>.</summary>
-    /// <exception cref="ImageDecodeException">The file is not a usable image, or larger than <see cref="ImageLimits.MaxFileBytes"/>.</exception>
+    /// <exception cref="ImageDecodeException">The file is not a usable image, or larger than
+    /// <see cref="ImageLimits.MaxFileBytes"/>.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public async Task<Prediction> PredictAsync(string path, CancellationToken cancellationToken = default) =>
         Predict(await ImageFile.ReadAsync(path, Limits, cancellationToken).ConfigureAwait(false));
@@ -67,28 +71,34 @@ public sealed class TransferClassifier : IDisposable
     /// </summary>
     public IReadOnlyList<BatchPrediction> PredictBatch(IReadOnlyList<byte[]> images) =>
         _featurizer.TryFeaturizeEncoded(images)
-            .Select(r => r.Features is { } views ? new BatchPrediction(Prediction.From(Head.PredictMean(views), Classes), null) : new BatchPrediction(null, r.Error))
+            .Select(r => r.Features is { } views ? new BatchPrediction(
+                Prediction.From(Head.PredictMean(views), Classes), null) : new BatchPrediction(null, r.Error))
             .ToArray();
 
     /// <summary>
     /// Classifies several image files, a backbone batch at a time, reading each batch's files concurrently. A file that
-    /// cannot be read or used costs only its own answer: the result holds, in input order, a prediction or the reason for each.
+    /// cannot be read or used costs only its own answer: the result holds, in input order, a prediction or the reason
+    /// for each.
     /// </summary>
-    public async Task<IReadOnlyList<BatchPrediction>> PredictBatchAsync(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<BatchPrediction>> PredictBatchAsync(
+        IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var results = new List<BatchPrediction>(paths.Count);
         foreach (var chunk in paths.Chunk(_featurizer.Options.BatchSize))
         {
-            var reads = await Task.WhenAll(chunk.Select(p => ReadOrReasonAsync(p, cancellationToken))).ConfigureAwait(false);
+            var reads = await Task.WhenAll(chunk.Select(p => ReadOrReasonAsync(p, cancellationToken)))
+                .ConfigureAwait(false);
             var predicted = PredictBatch([.. reads.Where(r => r.Bytes is not null).Select(r => r.Bytes!)]);
             var next = 0;
-            results.AddRange(reads.Select(r => r.Bytes is null ? new BatchPrediction(null, r.Error) : predicted[next++]));
+            results.AddRange(
+                reads.Select(r => r.Bytes is null ? new BatchPrediction(null, r.Error) : predicted[next++]));
         }
         return results;
     }
 
-    private async Task<(byte[]? Bytes, string? Error)> ReadOrReasonAsync(string path, CancellationToken cancellationToken)
+    private async Task<(byte[]? Bytes, string? Error)> ReadOrReasonAsync(
+        string path, CancellationToken cancellationToken)
     {
         try
         {
@@ -107,15 +117,19 @@ public sealed class TransferClassifier : IDisposable
     private ImageLimits Limits => _featurizer.Options.ImageLimits;
 
     /// <summary>Classifies every image of <paramref name="images"/> and compares with its label.</summary>
-    /// <exception cref="DatasetException">An image has a class this classifier does not know, or no image could be used.</exception>
+    /// <exception cref="DatasetException">An image has a class this classifier does not know, or no image could be
+    /// used.</exception>
     public async Task<EvaluationResult> EvaluateAsync(
-        IReadOnlyList<LabeledImage> images, IProgress<FeaturizationProgress>? progress = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<LabeledImage> images, IProgress<FeaturizationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(images);
         var unknown = images.Select(i => i.Label).Distinct().Except(Classes).ToArray();
         if (unknown.Length > 0)
-            throw new DatasetException($"The classifier does not know the classes {string.Join(", ", unknown)}; it knows {string.Join(", ", Classes)}.");
-        var result = await _featurizer.FeaturizeAsync(images.Select(i => i.Path).ToArray(), progress, cancellationToken).ConfigureAwait(false);
+            throw new DatasetException($"The classifier does not know the classes {string.Join(", ", unknown)}; it " +
+                $"knows {string.Join(", ", Classes)}.");
+        var result = await _featurizer.FeaturizeAsync(images.Select(i => i.Path).ToArray(), progress, cancellationToken)
+            .ConfigureAwait(false);
         var used = Enumerable.Range(0, images.Count).Where(i => result.Features[i] is not null).ToArray();
         if (used.Length == 0) throw new DatasetException("None of the images could be used; see the skipped list.");
         var probabilities = used.Select(i => Head.PredictMean(result.Views(i))).ToArray();
@@ -126,7 +140,8 @@ public sealed class TransferClassifier : IDisposable
         {
             Warnings =
             [
-                .. absent.Length > 0 ? [$"{absent.Length} of {Classes.Count} classes have no usable image here, so their recall is undefined: {string.Join(", ", absent)}."] : Array.Empty<string>(),
+                .. absent.Length > 0 ? [$"{absent.Length} of {Classes.Count} classes have no usable image here, so " +
+                    $"their recall is undefined: {string.Join(", ", absent)}."] : Array.Empty<string>(),
                 .. DataChecks.NonFinite("evaluation", metrics),
             ],
         };
@@ -140,28 +155,36 @@ public sealed class TransferClassifier : IDisposable
         return -1;
     }
 
-    /// <summary>Writes the classifier to one file; it records which backbone (and SHA-256) it needs, not the backbone itself.</summary>
+    /// <summary>Writes the classifier to one file; it records which backbone (and SHA-256) it needs, not the backbone
+    /// itself.</summary>
     public void Save(string path)
     {
         var (kind, layers) = ModelFile.Describe(Head);
         var int8 = _featurizer.Options.Int8;
         var manifest = new ModelManifest(
-            int8 is null ? ModelFile.Float32FormatVersion : ModelFile.FormatVersion, Backbone.Name, BackboneSha256, Backbone.Source, HorizontalFlip,
-            Classes, layers, Backbone.InputSize, Backbone.FeatureNode, Backbone.Pooling, kind, ImagePreprocessor.Version,
+            int8 is null ? ModelFile.Float32FormatVersion
+                : ModelFile.FormatVersion, Backbone.Name, BackboneSha256, Backbone.Source, HorizontalFlip,
+            Classes, layers, Backbone.InputSize, Backbone.FeatureNode, Backbone.Pooling, kind,
+            ImagePreprocessor.Version,
             int8 is null ? ModelManifest.Float32 : ModelManifest.Int8);
         ModelFile.Write(path, manifest, Head, int8);
     }
 
     /// <summary>Loads a classifier saved with <see cref="Save"/>.</summary>
     /// <param name="path">The model file.</param>
-    /// <param name="backbone">The backbone to use when it is not a catalogue entry or lives elsewhere; its file must have the recorded SHA-256.</param>
-    /// <param name="options">Batch size, device and feature cache (used by <see cref="EvaluateAsync"/>); the model decides <see cref="FeaturizerOptions.HorizontalFlip"/> and <see cref="FeaturizerOptions.Int8"/>.</param>
-    /// <param name="logger">Receives the warnings when the GPU is unusable and the CPU is used instead, and when the model was trained with an older preprocessing.</param>
+    /// <param name="backbone">The backbone to use when it is not a catalogue entry or lives elsewhere; its file must
+    /// have the recorded SHA-256.</param>
+    /// <param name="options">Batch size, device and feature cache (used by <see cref="EvaluateAsync"/>); the model
+    /// decides <see cref="FeaturizerOptions.HorizontalFlip"/> and <see cref="FeaturizerOptions.Int8"/>.</param>
+    /// <param name="logger">Receives the warnings when the GPU is unusable and the CPU is used instead, and when the
+    /// model was trained with an older preprocessing.</param>
     /// <exception cref="BackboneNotFoundException">The backbone is missing.</exception>
-    /// <exception cref="BackboneMismatchException">The backbone file is not the one the model was trained with.</exception>
+    /// <exception cref="BackboneMismatchException">The backbone file is not the one the model was trained
+    /// with.</exception>
     /// <exception cref="InvalidDataException">The file is not a model file.</exception>
     public static TransferClassifier Load(
-        string path, BackboneSpec? backbone = null, FeaturizerOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null)
+        string path, BackboneSpec? backbone = null, FeaturizerOptions? options = null,
+        Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         var (manifest, head, int8) = ModelFile.Read(path);
         if (manifest.PreprocessingVersion < ImagePreprocessor.Version && logger is not null)
@@ -170,12 +193,14 @@ public sealed class TransferClassifier : IDisposable
                 path);
         var spec = ModelFile.ResolveBackbone(manifest, backbone);
         var featurizer = BottleneckFeaturizer.Create(
-            spec, new FeaturizerOptions(options ?? new FeaturizerOptions()) { HorizontalFlip = manifest.HorizontalFlip, Int8 = int8 }, logger);
+            spec, new FeaturizerOptions(options
+                ?? new FeaturizerOptions()) { HorizontalFlip = manifest.HorizontalFlip, Int8 = int8 }, logger);
         if (featurizer.FeatureSize != head.FeatureSize)
         {
             featurizer.Dispose();
             throw new InvalidDataException(
-                $"'{path}' is not a usable model file: its head takes {head.FeatureSize} features, backbone '{spec.Name}' gives {featurizer.FeatureSize}.");
+                $"'{path}' is not a usable model file: its head takes {head.FeatureSize} features, backbone " +
+                $"'{spec.Name}' gives {featurizer.FeatureSize}.");
         }
         return new TransferClassifier(featurizer, head, manifest.Classes);
     }

@@ -6,11 +6,13 @@ namespace TransferLearning.ImageClassification.Data;
 /// </summary>
 public sealed class ImageDataset
 {
-    /// <summary>File extensions read as images (JPEG, PNG, BMP, GIF, WebP); other files in a class folder are ignored.</summary>
+    /// <summary>File extensions read as images (JPEG, PNG, BMP, GIF, WebP); other files in a class folder are
+    /// ignored.</summary>
     public static IReadOnlySet<string> ImageExtensions { get; } =
         new HashSet<string>([".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"], StringComparer.OrdinalIgnoreCase);
 
-    private ImageDataset(IReadOnlyList<LabeledImage> images, IReadOnlyList<string> classes, IReadOnlyList<string> warnings)
+    private ImageDataset(
+        IReadOnlyList<LabeledImage> images, IReadOnlyList<string> classes, IReadOnlyList<string> warnings)
     {
         Images = images;
         Classes = classes;
@@ -23,7 +25,8 @@ public sealed class ImageDataset
     /// <summary>Class names in ordinal order.</summary>
     public IReadOnlyList<string> Classes { get; }
 
-    /// <summary>What the listing passed over and why, e.g. a symbolic link to a folder (training reports these too).</summary>
+    /// <summary>What the listing passed over and why, e.g. a symbolic link to a folder (training reports these
+    /// too).</summary>
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>
@@ -32,7 +35,8 @@ public sealed class ImageDataset
     /// (a link back up would relabel other classes' images and repeat them across the split), and each one passed
     /// over is listed in <see cref="Warnings"/>.
     /// </summary>
-    /// <exception cref="DatasetException">The folder is missing, has fewer than two classes, or a class has no images.</exception>
+    /// <exception cref="DatasetException">The folder is missing, has fewer than two classes, or a class has no
+    /// images.</exception>
     public static ImageDataset FromFolder(string root)
     {
         if (!Directory.Exists(root))
@@ -40,27 +44,32 @@ public sealed class ImageDataset
         var rootPath = RealPath(new DirectoryInfo(root));
         var warnings = new List<string>();
         var images = new List<LabeledImage>();
-        foreach (var folder in new DirectoryInfo(root).EnumerateDirectories().OrderBy(d => d.Name, StringComparer.Ordinal))
+        foreach (var folder in new DirectoryInfo(root).EnumerateDirectories()
+            .OrderBy(d => d.Name, StringComparer.Ordinal))
         {
             var target = RealPath(folder);
             if (folder.LinkTarget is not null && IsWithin(rootPath, target))
             {
-                warnings.Add($"Passed over class folder '{folder.FullName}': a symbolic link into the image folder itself.");
+                warnings.Add(
+                    $"Passed over class folder '{folder.FullName}': a symbolic link into the image folder itself.");
                 continue;
             }
             var files = ListImages(folder, warnings);
             if (files.Count == 0)
                 throw new DatasetException(
-                    $"Class folder '{folder.FullName}' holds no images ({string.Join(", ", ImageExtensions)}); remove it or add images.");
+                    $"Class folder '{folder.FullName}' holds no images ({string.Join(", ", ImageExtensions)}); " +
+                    "remove it or add images.");
             images.AddRange(files.Select(f => new LabeledImage(f, folder.Name)));
         }
         return Create(images, $"folder '{root}'", warnings);
     }
 
-    /// <summary>Image files under <paramref name="folder"/>, in ordinal order, not following links to folders below it.</summary>
+    /// <summary>Image files under <paramref name="folder"/>, in ordinal order, not following links to folders below
+    /// it.</summary>
     private static List<string> ListImages(DirectoryInfo folder, List<string> warnings)
     {
-        var options = new EnumerationOptions { AttributesToSkip = 0 }; // hidden files too, and an unreadable folder is an error, as before
+        var options = new EnumerationOptions {
+            AttributesToSkip = 0 }; // hidden files too, and an unreadable folder is an error, as before
         var files = new List<string>();
         var pending = new Stack<DirectoryInfo>([folder]);
         while (pending.TryPop(out var current))
@@ -69,7 +78,8 @@ public sealed class ImageDataset
                 if (entry is DirectoryInfo directory)
                 {
                     if (directory.LinkTarget is null) pending.Push(directory);
-                    else warnings.Add($"Passed over '{directory.FullName}': a symbolic link to a folder (link the class folder itself instead).");
+                    else warnings.Add($"Passed over '{directory.FullName}': a symbolic link to a folder (link the " +
+                        "class folder itself instead).");
                 }
                 else if (ImageExtensions.Contains(entry.Extension))
                 {
@@ -94,16 +104,19 @@ public sealed class ImageDataset
         var list = images.ToArray();
         var bad = list.FirstOrDefault(i => string.IsNullOrWhiteSpace(i.Path) || string.IsNullOrWhiteSpace(i.Label));
         if (bad is not null)
-            throw new DatasetException($"Every image needs a path and a label (got path '{bad.Path}', label '{bad.Label}').");
+            throw new DatasetException(
+                $"Every image needs a path and a label (got path '{bad.Path}', label '{bad.Label}').");
         return Create(list, "list", []);
     }
 
-    private static ImageDataset Create(IReadOnlyList<LabeledImage> images, string source, IReadOnlyList<string> warnings)
+    private static ImageDataset Create(
+        IReadOnlyList<LabeledImage> images, string source, IReadOnlyList<string> warnings)
     {
         var classes = images.Select(i => i.Label).Distinct().Order(StringComparer.Ordinal).ToArray();
         if (classes.Length < 2)
             throw new DatasetException(
-                $"A classifier needs at least two classes; {source} has {classes.Length} ({string.Join(", ", classes)}). " +
+                $"A classifier needs at least two classes; {source} has {classes.Length} " +
+                $"({string.Join(", ", classes)}). " +
                 "Put each class's images in a sub-folder named after the class.");
         return new ImageDataset(images, classes, warnings);
     }
@@ -119,7 +132,8 @@ public sealed class ImageDataset
     public DatasetSplit Split(SplitRatios? ratios = null, int seed = 42) =>
         StratifiedSplitter.Split(Images.GroupBy(i => i.Label), ratios ?? SplitRatios.Default, seed);
 
-    /// <summary><paramref name="count"/> images drawn at random without replacement (all if there are fewer), e.g. for a preview grid.</summary>
+    /// <summary><paramref name="count"/> images drawn at random without replacement (all if there are fewer), e.g. for
+    /// a preview grid.</summary>
     public IReadOnlyList<LabeledImage> Sample(int count, int seed = 42)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);

@@ -10,7 +10,8 @@ public sealed class SplitRatios
     public SplitRatios(double train, double validation, double test)
     {
         if (!(train > 0) || !(validation >= 0) || !(test >= 0) || double.IsInfinity(train + validation + test))
-            throw new ArgumentException($"Split weights must be finite, train > 0, validation and test >= 0 (got {train}/{validation}/{test}).");
+            throw new ArgumentException("Split weights must be finite, train > 0, validation and test >= 0 (got " +
+                $"{train}/{validation}/{test}).");
         Train = train;
         Validation = validation;
         Test = test;

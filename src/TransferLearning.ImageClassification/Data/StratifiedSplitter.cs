@@ -16,7 +16,8 @@ internal static class StratifiedSplitter
             var images = group.OrderBy(i => i.Path, StringComparer.Ordinal).ToArray();
             new Random(unchecked((seed * 397) ^ StableHash(group.Key))).Shuffle(images);
             var testCount = (int)Math.Round(images.Length * ratios.Test / total, MidpointRounding.AwayFromZero);
-            var validationCount = (int)Math.Round(images.Length * ratios.Validation / total, MidpointRounding.AwayFromZero);
+            var validationCount = (int)Math.Round(
+                images.Length * ratios.Validation / total, MidpointRounding.AwayFromZero);
             // Every class keeps at least one training image.
             var overflow = testCount + validationCount - (images.Length - 1);
             if (overflow > 0)

@@ -16,11 +16,13 @@ internal static class ArchiveExtractor
 
     /// <param name="zipPath">The archive.</param>
     /// <param name="target">The folder to create.</param>
-    /// <param name="place">An entry's '/'-separated name → its path relative to <paramref name="target"/>, or the reason to leave it out.</param>
+    /// <param name="place">An entry's '/'-separated name → its path relative to <paramref name="target"/>, or the
+    /// reason to leave it out.</param>
     /// <param name="cancellationToken">Checked between entries.</param>
     /// <returns>The entries left out, with reasons.</returns>
     public static IReadOnlyList<SkippedImage> Extract(
-        string zipPath, string target, Func<string, (string? Path, string? Skip)> place, CancellationToken cancellationToken)
+        string zipPath, string target, Func<string, (string? Path, string? Skip)> place,
+        CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(target);
         var partial = root + ".partial";
@@ -33,10 +35,13 @@ internal static class ArchiveExtractor
                 cancellationToken.ThrowIfCancellationRequested();
                 var name = entry.FullName.Replace('\\', '/');
                 if (name.EndsWith('/')) continue; // a folder
-                if (Unsafe(name)) { leftOut.Add(new SkippedImage(name, "refused: the name leads outside the dataset folder")); continue; }
+                if (Unsafe(name)) { leftOut
+                    .Add(new SkippedImage(name, "refused: the name leads outside the dataset folder")); continue; }
                 var (relative, skip) = place(name);
-                if (relative is null) { leftOut.Add(new SkippedImage(name, skip ?? "not part of the dataset")); continue; }
-                if (entry.Length > MaxEntryBytes) { leftOut.Add(new SkippedImage(name, $"{entry.Length:N0} bytes, more than {MaxEntryBytes:N0}")); continue; }
+                if (relative is null) { leftOut
+                    .Add(new SkippedImage(name, skip ?? "not part of the dataset")); continue; }
+                if (entry.Length > MaxEntryBytes) { leftOut
+                    .Add(new SkippedImage(name, $"{entry.Length:N0} bytes, more than {MaxEntryBytes:N0}")); continue; }
                 var destination = Path.GetFullPath(Path.Combine(partial, relative));
                 if (!destination.StartsWith(partial + Path.DirectorySeparatorChar, StringComparison.Ordinal))
                 {

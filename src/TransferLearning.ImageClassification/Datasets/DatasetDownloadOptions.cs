@@ -23,7 +23,8 @@ public sealed partial class DatasetDownloadOptions
 
     internal void Validate() => OptionErrors.ThrowIfAny(nameof(DatasetDownloadOptions), new OptionErrors()
         .Require(!string.IsNullOrWhiteSpace(Directory), nameof(Directory), "must name a folder")
-        .Require(Sha256 is null || Sha256Pattern().IsMatch(Sha256), nameof(Sha256), "must be 64 hexadecimal digits", Sha256)
+        .Require(Sha256 is null
+            || Sha256Pattern().IsMatch(Sha256), nameof(Sha256), "must be 64 hexadecimal digits", Sha256)
         .Require(Download is not null, nameof(Download), "must be set")
         .Include(nameof(Download), Download?.Errors() ?? [])
         .All);

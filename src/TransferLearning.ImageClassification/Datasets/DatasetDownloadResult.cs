@@ -25,7 +25,8 @@ public sealed class DatasetDownloadResult
         Undecodable = undecodable;
     }
 
-    /// <summary>The image folder: one sub-folder per class, ready for <see cref="TransferClassifierBuilder.WithImages(string)"/>.</summary>
+    /// <summary>The image folder: one sub-folder per class, ready for
+    /// <see cref="TransferClassifierBuilder.WithImages(string)"/>.</summary>
     public string Folder { get; }
 
     /// <summary>The downloaded archive (kept: a rerun extracts it again without downloading).</summary>

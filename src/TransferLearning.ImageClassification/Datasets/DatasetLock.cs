@@ -27,9 +27,11 @@ internal sealed record DatasetLock(
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"Dataset lock file '{path}' is unreadable ({e.Message}); delete it to pin the next download afresh.", e);
+            throw new InvalidDataException($"Dataset lock file '{path}' is unreadable ({e.Message}); delete it to " +
+                "pin the next download afresh.", e);
         }
     }
 
-    public void Write(string path) => AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Indented));
+    public void Write(string path) =>
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, this, Indented));
 }

@@ -17,7 +17,8 @@ public sealed class DownloadOptions
     /// <summary>An attempt fails when the server sends nothing for this long.</summary>
     public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Plain HTTP is refused except to this machine (a local mirror or a test server); the rest must be HTTPS.</summary>
+    /// <summary>Plain HTTP is refused except to this machine (a local mirror or a test server); the rest must be
+    /// HTTPS.</summary>
     public bool AllowLoopbackHttp { get; init; } = true;
 
     internal IReadOnlyList<string> Errors() => new OptionErrors()

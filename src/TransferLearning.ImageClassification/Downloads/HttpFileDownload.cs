@@ -14,7 +14,8 @@ internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
     private const int BufferSize = 1 << 20;
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(250);
 
-    public async Task RunAsync(Backbones.ModelDownload download, string partialPath, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    public async Task RunAsync(Backbones.ModelDownload download, string partialPath,
+        IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
         // Bytes 0: size unknown (a mirror given by address only); the server's Content-Length stands in for it.
         var (url, expectedBytes) = (download.Url, download.Bytes);
@@ -30,28 +31,33 @@ internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
         if (existing > 0) request.Headers.Range = new RangeHeaderValue(existing, null);
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         silence.CancelAfter(readTimeout);
-        using var response = await Guard(() => http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, silence.Token), silence, cancellationToken).ConfigureAwait(false);
+        using var response = await Guard(() => http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead,
+            silence.Token), silence, cancellationToken).ConfigureAwait(false);
         ThrowOnFailure(response);
         var resumed = response.StatusCode == HttpStatusCode.PartialContent;
         var received = resumed ? existing : 0;
-        if (expectedBytes <= 0) expectedBytes = response.Content.Headers.ContentLength is { } length ? received + length : 0;
+        if (expectedBytes <= 0) expectedBytes = response.Content.Headers.ContentLength is { } length ? received + length
+            : 0;
 
         await using var body = await response.Content.ReadAsStreamAsync(silence.Token).ConfigureAwait(false);
-        await using var file = new FileStream(partialPath, resumed ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
+        await using var file = new FileStream(partialPath, resumed ? FileMode.Append
+            : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
         var buffer = new byte[BufferSize];
         var clock = Stopwatch.StartNew();
         var (startBytes, lastReport) = (received, TimeSpan.Zero);
         while (true)
         {
             silence.CancelAfter(readTimeout);
-            var read = await Guard(() => body.ReadAsync(buffer, silence.Token).AsTask(), silence, cancellationToken).ConfigureAwait(false);
+            var read = await Guard(() => body.ReadAsync(buffer, silence.Token).AsTask(), silence, cancellationToken)
+                .ConfigureAwait(false);
             if (read == 0) break;
             await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             received += read;
             if (clock.Elapsed - lastReport >= ReportEvery || received == expectedBytes)
             {
                 lastReport = clock.Elapsed;
-                progress?.Report(new DownloadProgress(download.FileName, received, expectedBytes, (received - startBytes) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3)));
+                progress?.Report(new DownloadProgress(download.FileName, received, expectedBytes,
+                    (received - startBytes) / Math.Max(clock.Elapsed.TotalSeconds, 1e-3)));
             }
         }
         if (received < expectedBytes)
@@ -60,14 +66,17 @@ internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
             throw new DownloadException($"The server sent {received:N0} bytes; the file has {download.Bytes:N0}.");
     }
 
-    /// <summary>Turns the read timeout firing into a transient <see cref="TimeoutException"/>; the caller's own cancellation passes through.</summary>
-    private async Task<T> Guard<T>(Func<Task<T>> action, CancellationTokenSource silence, CancellationToken cancellationToken)
+    /// <summary>Turns the read timeout firing into a transient <see cref="TimeoutException"/>; the caller's own
+    /// cancellation passes through.</summary>
+    private async Task<T> Guard<T>(
+        Func<Task<T>> action, CancellationTokenSource silence, CancellationToken cancellationToken)
     {
         try
         {
             return await action().ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (silence.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (silence.IsCancellationRequested
+            && !cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"The server sent nothing for {readTimeout.TotalSeconds:0.#} s.");
         }
@@ -79,7 +88,8 @@ internal sealed class HttpFileDownload(HttpClient http, TimeSpan readTimeout)
         if (response.IsSuccessStatusCode) return;
         // Server trouble and throttling may pass; anything else (404, 403, ...) will not.
         if (status >= 500 || status is 408 or 429)
-            throw new HttpRequestException($"The server answered {status} {response.ReasonPhrase}.", null, response.StatusCode);
+            throw new HttpRequestException(
+                $"The server answered {status} {response.ReasonPhrase}.", null, response.StatusCode);
         throw new DownloadException($"The server answered {status} {response.ReasonPhrase}.");
     }
 }

@@ -35,30 +35,37 @@ public sealed class ModelStore
     public string PathOf(BackboneSpec backbone)
         => BackboneFile.PathOf(backbone, Options.Directory);
 
-    /// <summary>The path of <paramref name="backbone"/>'s ONNX file, downloading and verifying it first if it is not there yet.</summary>
+    /// <summary>The path of <paramref name="backbone"/>'s ONNX file, downloading and verifying it first if it is not
+    /// there yet.</summary>
     /// <param name="backbone">The backbone.</param>
     /// <param name="progress">Receives bytes and rate while downloading.</param>
     /// <param name="cancellationToken">Stops the download; the partial file stays and the next call resumes it.</param>
-    /// <exception cref="DownloadException">Offline, refused, truncated beyond the retries, or the wrong file; the message says where to put it by hand.</exception>
+    /// <exception cref="DownloadException">Offline, refused, truncated beyond the retries, or the wrong file; the
+    /// message says where to put it by hand.</exception>
     /// <exception cref="BackboneNotFoundException">A local-only backbone's file is missing.</exception>
-    public async Task<string> EnsureAsync(BackboneSpec backbone, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<string> EnsureAsync(BackboneSpec backbone, IProgress<DownloadProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         var path = PathOf(backbone);
         if (File.Exists(path)) return path;
         if (backbone.ModelPath is not null || backbone.Download is not { } download)
-            throw new BackboneNotFoundException($"Backbone '{backbone.Name}' needs the ONNX file '{path}', which does not exist. Source: {backbone.Source}.");
+            throw new BackboneNotFoundException($"Backbone '{backbone.Name}' needs the ONNX file '{path}', which " +
+                $"does not exist. Source: {backbone.Source}.");
         if (!_download.Allows(download.Url))
             throw new DownloadException(
-                $"Backbone '{backbone.Name}' would be downloaded from {download.Url}, which is not HTTPS; refusing. Save the file as '{path}' by hand instead.");
+                $"Backbone '{backbone.Name}' would be downloaded from {download.Url}, which is not HTTPS; refusing. " +
+                $"Save the file as '{path}' by hand instead.");
         try
         {
-            await _download.FetchAsync(download, path, backbone.Sha256, progress, cancellationToken).ConfigureAwait(false);
+            await _download.FetchAsync(download, path, backbone.Sha256, progress, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException or DownloadException)
         {
             throw new DownloadException(
                 $"Could not download backbone '{backbone.Name}' from {download.Url}: {e.Message.TrimEnd('.')}. " +
-                $"To install it by hand, save that file as '{path}' (SHA-256 {backbone.Sha256 ?? "not fixed"}, {download.Bytes:N0} bytes), " +
+                $"To install it by hand, save that file as '{path}' (SHA-256 {backbone.Sha256 ?? "not fixed"}, " +
+                $"{download.Bytes:N0} bytes), " +
                 "or set the backbone's ModelPath to a copy you have.", e);
         }
         return path;

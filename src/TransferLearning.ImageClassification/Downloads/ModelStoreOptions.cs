@@ -14,7 +14,8 @@ public sealed class ModelStoreOptions
     /// <summary>How patiently to download: attempts, backoff, read timeout, loopback HTTP.</summary>
     public DownloadOptions Download { get; init; } = new();
 
-    /// <summary><c>$TRANSFER_LEARNING_MODELS</c>, else <c>$XDG_CACHE_HOME</c> (or local application data) / transfer-learning / models.</summary>
+    /// <summary><c>$TRANSFER_LEARNING_MODELS</c>, else <c>$XDG_CACHE_HOME</c> (or local application data) /
+    /// transfer-learning / models.</summary>
     internal static string DefaultDirectory => CacheFolders.Models;
 
     internal void Validate() => OptionErrors.ThrowIfAny(nameof(ModelStoreOptions), new OptionErrors()

@@ -14,7 +14,8 @@ namespace TransferLearning.ImageClassification.Downloads;
 /// </summary>
 internal sealed class VerifiedDownload
 {
-    private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    private static readonly HttpClient SharedHttp = new(
+        new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
     {
         Timeout = Timeout.InfiniteTimeSpan, // HttpFileDownload times out silence instead: a large file may take long.
     };
@@ -31,7 +32,8 @@ internal sealed class VerifiedDownload
         if (options.MaxAttempts > 1)
             pipeline.AddRetry(new RetryStrategyOptions
             {
-                ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<HttpRequestException>().Handle<TimeoutException>(),
+                ShouldHandle = new PredicateBuilder().Handle<IOException>().Handle<HttpRequestException>()
+                    .Handle<TimeoutException>(),
                 MaxRetryAttempts = options.MaxAttempts - 1,
                 Delay = options.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
@@ -40,19 +42,24 @@ internal sealed class VerifiedDownload
         _retry = pipeline.Build();
     }
 
-    /// <summary>Whether <paramref name="url"/> may be fetched: HTTPS, or HTTP to a loopback address when allowed.</summary>
+    /// <summary>Whether <paramref name="url"/> may be fetched: HTTPS, or HTTP to a loopback address when
+    /// allowed.</summary>
     public bool Allows(Uri url) =>
         url.Scheme == Uri.UriSchemeHttps
-        || url.Scheme == Uri.UriSchemeHttp && _allowLoopbackHttp && (url.IsLoopback || IPAddress.TryParse(url.Host, out var ip) && IPAddress.IsLoopback(ip));
+        || url.Scheme == Uri.UriSchemeHttp && _allowLoopbackHttp
+            && (url.IsLoopback || IPAddress.TryParse(url.Host, out var ip) && IPAddress.IsLoopback(ip));
 
     /// <summary>
     /// Downloads <paramref name="download"/> to <paramref name="path"/> unless it is there; returns the file's SHA-256
     /// (null when it was already there and <paramref name="sha256"/> is null: nothing was read).
     /// </summary>
-    /// <exception cref="DownloadException">A permanent failure (4xx, wrong size or hash); the message says which.</exception>
-    /// <exception cref="IOException">Retries ran out (also <see cref="HttpRequestException"/>, <see cref="TimeoutException"/>).</exception>
+    /// <exception cref="DownloadException">A permanent failure (4xx, wrong size or hash); the message says
+    /// which.</exception>
+    /// <exception cref="IOException">Retries ran out (also <see cref="HttpRequestException"/>,
+    /// <see cref="TimeoutException"/>).</exception>
     public async Task<string?> FetchAsync(
-        ModelDownload download, string path, string? sha256, IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+        ModelDownload download, string path, string? sha256, IProgress<DownloadProgress>? progress,
+        CancellationToken cancellationToken)
     {
         if (File.Exists(path)) return null;
         if (!Allows(download.Url)) throw new DownloadException($"{download.Url} is not HTTPS; refusing.");
@@ -76,7 +83,8 @@ internal sealed class VerifiedDownload
 
     public static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
+        await using var stream = new FileStream(
+            path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, useAsync: true);
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
     }
 }

@@ -49,7 +49,8 @@ public sealed class ClassificationMetrics
     /// <summary>Examples evaluated.</summary>
     public int Count { get; }
 
-    /// <summary>AUC, F1, precision and recall when there are exactly two classes and both occur; otherwise null.</summary>
+    /// <summary>AUC, F1, precision and recall when there are exactly two classes and both occur; otherwise
+    /// null.</summary>
     public BinaryMetrics? Binary { get; }
 
     /// <summary>

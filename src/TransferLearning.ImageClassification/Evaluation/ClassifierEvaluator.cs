@@ -3,7 +3,8 @@ using Microsoft.ML.Data;
 
 namespace TransferLearning.ImageClassification.Evaluation;
 
-/// <summary>Scores → metrics through ML.NET's multiclass evaluator, so the numbers mean what they mean in ML.NET.</summary>
+/// <summary>Scores → metrics through ML.NET's multiclass evaluator, so the numbers mean what they mean in
+/// ML.NET.</summary>
 public static class ClassifierEvaluator
 {
     private static readonly MLContext Context = new(seed: 0);
@@ -20,7 +21,8 @@ public static class ClassifierEvaluator
         ArgumentNullException.ThrowIfNull(probabilities);
         ArgumentNullException.ThrowIfNull(classes);
         if (labels.Count == 0 || labels.Count != probabilities.Count)
-            throw new ArgumentException($"Need one probability vector per label, and at least one (got {labels.Count} labels, {probabilities.Count} vectors).");
+            throw new ArgumentException("Need one probability vector per label, and at least one (got " +
+                $"{labels.Count} labels, {probabilities.Count} vectors).");
         topK = Math.Clamp(topK, 1, classes.Count);
 
         var classCount = (ulong)classes.Count;
@@ -28,7 +30,8 @@ public static class ClassifierEvaluator
         schema[nameof(ScoredRow.Label)].ColumnType = new KeyDataViewType(typeof(uint), classCount);
         schema[nameof(ScoredRow.PredictedLabel)].ColumnType = new KeyDataViewType(typeof(uint), classCount);
         schema[nameof(ScoredRow.Score)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, classes.Count);
-        // Keys are 1-based inside ML.NET (0 = missing), but LoadFromEnumerable takes key columns 0-based and shifts them itself.
+        // Keys are 1-based inside ML.NET (0 = missing), but LoadFromEnumerable takes key columns 0-based and shifts
+        // them itself.
         var rows = labels.Select((label, i) => new ScoredRow
         {
             Label = (uint)label,
@@ -47,15 +50,21 @@ public static class ClassifierEvaluator
             return new ClassMetrics(name, precision, recall, f1, counts[k].Sum());
         }).ToArray();
         return new ClassificationMetrics(
-            metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, metrics.TopKAccuracy, topK, perClass, counts, labels.Count,
-            // AUC and the rest are undefined unless both classes occur (ML.NET throws): then there are no binary metrics.
-            classes.Count == 2 && labels.Distinct().Count() == 2 ? EvaluateBinary(labels, probabilities, classes[1], threshold: 0.5f) : null);
+            metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, metrics.TopKAccuracy, topK, perClass, counts,
+            labels.Count,
+            // AUC and the rest are undefined unless both classes occur (ML.NET throws): then there are no binary
+            // metrics.
+            classes.Count == 2 && labels.Distinct().Count() == 2
+                ? EvaluateBinary(labels, probabilities, classes[1], threshold: 0.5f) : null);
     }
 
-    private static BinaryMetrics EvaluateBinary(IReadOnlyList<int> labels, IReadOnlyList<float[]> probabilities, string positiveClass, float threshold)
+    private static BinaryMetrics EvaluateBinary(
+        IReadOnlyList<int> labels, IReadOnlyList<float[]> probabilities, string positiveClass, float threshold)
     {
-        // ML.NET's binary evaluator calls a row positive when its Score is above 0: use log-odds relative to the threshold.
-        static float LogOdds(float p) => MathF.Log(Math.Clamp(p, 1e-7f, 1 - 1e-7f) / (1 - Math.Clamp(p, 1e-7f, 1 - 1e-7f)));
+        // ML.NET's binary evaluator calls a row positive when its Score is above 0: use log-odds relative to the
+        // threshold.
+        static float LogOdds(float p) =>
+            MathF.Log(Math.Clamp(p, 1e-7f, 1 - 1e-7f) / (1 - Math.Clamp(p, 1e-7f, 1 - 1e-7f)));
         var rows = labels.Select((label, i) => new BinaryRow
         {
             Label = label == 1,

@@ -16,7 +16,8 @@ public sealed class TransferExperiment
 {
     private readonly TrainingSettings _settings;
 
-    internal TransferExperiment(TrainingSettings settings, IReadOnlyList<BackboneSpec> backbones, IReadOnlyList<IHeadRecipe> heads)
+    internal TransferExperiment(
+        TrainingSettings settings, IReadOnlyList<BackboneSpec> backbones, IReadOnlyList<IHeadRecipe> heads)
     {
         if (backbones.Count == 0) throw new ArgumentException("Name at least one backbone.", nameof(backbones));
         if (heads.Count == 0) throw new ArgumentException("Name at least one head.", nameof(heads));
@@ -48,21 +49,27 @@ public sealed class TransferExperiment
         try
         {
             foreach (var backbone in Backbones)
-                featurizers.Add(BottleneckFeaturizer.Create(backbone, await TransferTrainer.FeaturizerOptionsAsync(s, backbone, split, cancellationToken).ConfigureAwait(false), s.Logger));
+                featurizers.Add(BottleneckFeaturizer.Create(backbone, await TransferTrainer.FeaturizerOptionsAsync(
+                    s, backbone, split, cancellationToken).ConfigureAwait(false), s.Logger));
             var paths = split.Train.Concat(split.Validation).Concat(split.Test).Select(i => i.Path).ToArray();
-            s.Logger.LogInformation("Featurizing {Count} images with {Backbones}", paths.Length, string.Join(", ", Backbones.Select(b => b.Name)));
-            var features = await BottleneckFeaturizer.FeaturizeManyAsync(featurizers, paths, s.Progress, cancellationToken).ConfigureAwait(false);
+            s.Logger.LogInformation("Featurizing {Count} images with {Backbones}", paths.Length,
+                string.Join(", ", Backbones.Select(b => b.Name)));
+            var features = await BottleneckFeaturizer.FeaturizeManyAsync(
+                featurizers, paths, s.Progress, cancellationToken).ConfigureAwait(false);
             HeadRun.LogSkipped(s.Logger, features[0]);
 
             var entries = new List<ExperimentEntry>();
             for (var k = 0; k < featurizers.Count; k++)
                 foreach (var recipe in Heads)
                 {
-                    var (head, _, report) = HeadRun.Fit(s, recipe, featurizers[k], split, features[k], cancellationToken);
-                    if (entries.Count == 0) HeadRun.LogWarnings(s.Logger, report); // the data's warnings are the same for every row
+                    var (head, _, report) = HeadRun.Fit(
+                        s, recipe, featurizers[k], split, features[k], cancellationToken);
+                    if (entries.Count == 0)
+                        HeadRun.LogWarnings(s.Logger, report); // the data's warnings are the same for every row
                     entries.Add(new ExperimentEntry(
                         Backbones[k].Name, recipe.Name, featurizers[k].FeatureSize,
-                        new FileInfo(store.PathOf(Backbones[k])).Length, Classification.ModelFile.HeadBytes(head), report));
+                        new FileInfo(store.PathOf(Backbones[k])).Length, Classification.ModelFile.HeadBytes(head),
+                        report));
                 }
             return new ExperimentResult(entries, features[0].Elapsed.TotalSeconds);
         }

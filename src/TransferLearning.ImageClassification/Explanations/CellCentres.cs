@@ -3,7 +3,8 @@ using TransferLearning.ImageClassification.Preprocessing;
 
 namespace TransferLearning.ImageClassification.Explanations;
 
-/// <summary>Where a heatmap's cell centres lie across the image, as fractions of its width and height: first + j·step.</summary>
+/// <summary>Where a heatmap's cell centres lie across the image, as fractions of its width and height: first +
+/// j·step.</summary>
 internal readonly record struct CellCentres(double FirstX, double StepX, double FirstY, double StepY)
 {
     /// <summary>Evenly spread: cell j of n centred at (j + ½)/n.</summary>
@@ -15,5 +16,6 @@ internal readonly record struct CellCentres(double FirstX, double StepX, double 
     /// </summary>
     public static CellCentres Of(MapGrid? grid, ImageSize input, int width, int height) => grid is null
         ? Even(width, height)
-        : new((grid.OffsetX + 0.5) / input.Width, grid.StrideX / input.Width, (grid.OffsetY + 0.5) / input.Height, grid.StrideY / input.Height);
+        : new((grid.OffsetX + 0.5) / input.Width, grid.StrideX / input.Width, (grid.OffsetY + 0.5) / input.Height,
+            grid.StrideY / input.Height);
 }

@@ -6,14 +6,18 @@ namespace TransferLearning.ImageClassification.Explanations;
 /// Grad-CAM for a frozen backbone and a pooled head, exactly and without a backward pass through the network. With
 /// <c>g</c> the gradient of the class score with respect to the pooled features, the gradient with respect to the map
 /// A[k, i, j] is <c>g_k / HW</c> under global average pooling and <c>g_k</c> at each channel's maximum under global
-/// max pooling. The map is HiResCAM, <c>M[i, j] = HW · Σ_k ∂y/∂A[k, i, j] · A[k, i, j]</c>, scaled so that its mean is
-/// the features' part of the score, <c>Σ_k g_k · p_k</c>; under average pooling it is Grad-CAM's <c>Σ_k g_k · A_k</c>,
+/// max pooling. The map is HiResCAM, <c>M[i, j] = HW · Σ_k ∂y/∂A[k, i, j] · A[k, i, j]</c>, scaled so that its
+/// mean is
+/// the features' part of the score, <c>Σ_k g_k · p_k</c>; under average pooling it is Grad-CAM's <c>Σ_k g_k ·
+/// A_k</c>,
 /// and for a linear head it is CAM.
 /// </summary>
 internal static class ClassActivation
 {
-    /// <summary>∂y/∂A for one image's map A ([channels, height, width]) and the pooled-feature gradient <paramref name="gradient"/>.</summary>
-    public static float[] MapGradient(ReadOnlySpan<float> map, int channels, int area, FeaturePooling pooling, float[] gradient)
+    /// <summary>∂y/∂A for one image's map A ([channels, height, width]) and the pooled-feature gradient
+    /// <paramref name="gradient"/>.</summary>
+    public static float[] MapGradient(
+        ReadOnlySpan<float> map, int channels, int area, FeaturePooling pooling, float[] gradient)
     {
         var result = new float[channels * area];
         var (average, maximum) = Parts(pooling, channels, gradient);
@@ -26,7 +30,8 @@ internal static class ClassActivation
         return result;
     }
 
-    /// <summary>The class-activation map before the ReLU: positive where the image speaks for the class, negative against.</summary>
+    /// <summary>The class-activation map before the ReLU: positive where the image speaks for the class, negative
+    /// against.</summary>
     public static float[] Map(ReadOnlySpan<float> map, int channels, int area, FeaturePooling pooling, float[] gradient)
     {
         var mapGradient = MapGradient(map, channels, area, pooling, gradient);
@@ -36,18 +41,21 @@ internal static class ClassActivation
         return result;
     }
 
-    /// <summary>The gradient's average-pooling and max-pooling parts (features are [average; maximum] for both).</summary>
+    /// <summary>The gradient's average-pooling and max-pooling parts (features are [average; maximum] for
+    /// both).</summary>
     private static (float[]? Average, float[]? Maximum) Parts(FeaturePooling pooling, int channels, float[] gradient)
     {
         var expected = pooling == FeaturePooling.GlobalAverageAndMax ? 2 * channels : channels;
         if (gradient.Length != expected)
-            throw new InvalidOperationException($"The head takes {gradient.Length} features; a {channels}-channel map pooled with {pooling} gives {expected}.");
+            throw new InvalidOperationException($"The head takes {gradient.Length} features; a {channels}-channel " +
+                $"map pooled with {pooling} gives {expected}.");
         return pooling switch
         {
             FeaturePooling.GlobalAverage => (gradient, null),
             FeaturePooling.GlobalMax => (null, gradient),
             FeaturePooling.GlobalAverageAndMax => (gradient[..channels], gradient[channels..]),
-            _ => throw new NotSupportedException($"Explain supports FeaturePooling.GlobalAverage, GlobalMax and GlobalAverageAndMax, not {pooling}."),
+            _ => throw new NotSupportedException(
+                $"Explain supports FeaturePooling.GlobalAverage, GlobalMax and GlobalAverageAndMax, not {pooling}."),
         };
     }
 

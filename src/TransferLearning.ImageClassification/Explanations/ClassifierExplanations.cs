@@ -5,21 +5,26 @@ using TransferLearning.ImageClassification.Preprocessing;
 
 namespace TransferLearning.ImageClassification.Explanations;
 
-/// <summary>Class-activation heatmaps for a <see cref="TransferClassifier"/>: what it looks at, and where it fails.</summary>
+/// <summary>Class-activation heatmaps for a <see cref="TransferClassifier"/>: what it looks at, and where it
+/// fails.</summary>
 public static class ClassifierExplanations
 {
     /// <summary>
-    /// Classifies one encoded image and shows why: the class-activation heatmap of <paramref name="target"/> (by default
+    /// Classifies one encoded image and shows why: the class-activation heatmap of <paramref name="target"/> (by
+    /// default
     /// the predicted class). One backbone pass, as <see cref="TransferClassifier.Predict(byte[])"/> takes, plus the
     /// head's gradient; with mirror-image averaging the heatmap explains the image as it is, not its mirror image.
     /// </summary>
     /// <param name="classifier">The classifier to explain.</param>
     /// <param name="image">The encoded image (JPEG, PNG, BMP, GIF or WebP).</param>
-    /// <param name="target">The class to explain, one of <see cref="TransferClassifier.Classes"/>; null for the predicted class.</param>
+    /// <param name="target">The class to explain, one of <see cref="TransferClassifier.Classes"/>; null for the
+    /// predicted class.</param>
     /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
-    /// <exception cref="ArgumentException"><paramref name="target"/> is not one of the classifier's classes.</exception>
+    /// <exception cref="ArgumentException"><paramref name="target"/> is not one of the classifier's
+    /// classes.</exception>
     /// <exception cref="NotSupportedException">
-    /// The head is neither a <see cref="DenseHead"/> nor a linear ML.NET head, or the backbone's features are not pooled
+    /// The head is neither a <see cref="DenseHead"/> nor a linear ML.NET head, or the backbone's features are not
+    /// pooled
     /// from a spatial map (<see cref="Backbones.FeaturePooling.None"/>); the message names which.
     /// </exception>
     public static Explanation Explain(this TransferClassifier classifier, byte[] image, string? target = null)
@@ -30,8 +35,10 @@ public static class ClassifierExplanations
         var heat = new float[activation.Values.Length];
         for (var i = 0; i < heat.Length; i++) heat[i] = Math.Max(activation.Values[i], 0f); // Grad-CAM's ReLU
         var size = ImageDecoder.UprightSize(image);
-        var centres = CellCentres.Of(classifier.Featurizer.MapGrid, classifier.Backbone.InputSize, activation.Width, activation.Height);
-        return new Explanation(prediction, activation.Target, new Heatmap(activation.Width, activation.Height, heat, centres), size.Width, size.Height);
+        var centres = CellCentres.Of(
+            classifier.Featurizer.MapGrid, classifier.Backbone.InputSize, activation.Width, activation.Height);
+        return new Explanation(prediction, activation.Target,
+            new Heatmap(activation.Width, activation.Height, heat, centres), size.Width, size.Height);
     }
 
     /// <summary>
@@ -41,14 +48,17 @@ public static class ClassifierExplanations
     /// </summary>
     /// <exception cref="ArgumentException">An image has a class the classifier does not know.</exception>
     public static async Task<IReadOnlyList<TopLoss>> TopLossesAsync(
-        this TransferClassifier classifier, IReadOnlyList<LabeledImage> images, int count = 9, CancellationToken cancellationToken = default)
+        this TransferClassifier classifier, IReadOnlyList<LabeledImage> images, int count = 9,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         if (images.FirstOrDefault(i => classifier.IndexOf(i.Label) < 0) is { } unknown)
-            throw new ArgumentException($"'{unknown.Path}' is labelled '{unknown.Label}', which the classifier does not know.", nameof(images));
-        var result = await classifier.Featurizer.FeaturizeAsync([.. images.Select(i => i.Path)], cancellationToken: cancellationToken).ConfigureAwait(false);
+            throw new ArgumentException(
+                $"'{unknown.Path}' is labelled '{unknown.Label}', which the classifier does not know.", nameof(images));
+        var result = await classifier.Featurizer.FeaturizeAsync(
+            [.. images.Select(i => i.Path)], cancellationToken: cancellationToken).ConfigureAwait(false);
         return
         [
             .. Enumerable.Range(0, images.Count)
@@ -57,22 +67,26 @@ public static class ClassifierExplanations
                 {
                     var probabilities = classifier.Head.PredictMean(result.Views(i));
                     var truth = probabilities[classifier.IndexOf(images[i].Label)];
-                    return new TopLoss(images[i], Prediction.From(probabilities, classifier.Classes), -Math.Log(Math.Max(truth, 1e-30)));
+                    return new TopLoss(images[i], Prediction.From(probabilities, classifier.Classes),
+                        -Math.Log(Math.Max(truth, 1e-30)));
                 })
                 .OrderByDescending(l => l.Loss)
                 .Take(count),
         ];
     }
 
-    /// <summary>The prediction and the class-activation map before the ReLU (signed), with what it was computed from.</summary>
-    internal static (Prediction Prediction, SignedMap Activation) Activation(TransferClassifier classifier, byte[] image, string? target)
+    /// <summary>The prediction and the class-activation map before the ReLU (signed), with what it was computed
+    /// from.</summary>
+    internal static (Prediction Prediction, SignedMap Activation) Activation(
+        TransferClassifier classifier, byte[] image, string? target)
     {
         var head = classifier.Head;
         var (views, map, shape) = classifier.Featurizer.FeaturizeWithMap(image);
         var prediction = Prediction.From(head.PredictMean(views), classifier.Classes);
         var index = classifier.IndexOf(target ?? prediction.Label);
         if (index < 0)
-            throw new ArgumentException($"'{target}' is not a class of this classifier; its classes are {string.Join(", ", classifier.Classes)}.", nameof(target));
+            throw new ArgumentException($"'{target}' is not a class of this classifier; its classes are " +
+                $"{string.Join(", ", classifier.Classes)}.", nameof(target));
         var features = views.AsSpan(0, head.FeatureSize);
         var gradient = ClassScoreGradient.Of(head, features, index);
         var (channels, height, width) = (shape[1], shape[2], shape[3]);
@@ -82,5 +96,6 @@ public static class ClassifierExplanations
     }
 
     /// <summary>A class-activation map before the ReLU, with the features and gradient it came from.</summary>
-    internal sealed record SignedMap(int Target, int Width, int Height, float[] Values, float[] Features, float[] Gradient);
+    internal sealed record SignedMap(
+        int Target, int Width, int Height, float[] Values, float[] Features, float[] Gradient);
 }

@@ -27,7 +27,8 @@ public sealed class Explanation
     /// <summary>Its index in <see cref="TransferClassifier.Classes"/>.</summary>
     public int TargetIndex { get; }
 
-    /// <summary>The heatmap at the backbone's feature-map resolution (e.g. 14x14 for ResNet18 at 224x224, cut after stage 3).</summary>
+    /// <summary>The heatmap at the backbone's feature-map resolution (e.g. 14x14 for ResNet18 at 224x224, cut after
+    /// stage 3).</summary>
     public Heatmap Heatmap { get; }
 
     /// <summary>Width of the image, upright.</summary>

@@ -1,6 +1,7 @@
 namespace TransferLearning.ImageClassification.Explanations;
 
-/// <summary>A grid of non-negative scores, row by row: where the image speaks for the explained class, and how much.</summary>
+/// <summary>A grid of non-negative scores, row by row: where the image speaks for the explained class, and how
+/// much.</summary>
 public sealed class Heatmap
 {
     private readonly float[] _values;
@@ -28,7 +29,8 @@ public sealed class Heatmap
     public float Max => _values.Length == 0 ? 0 : _values.Max();
 
     /// <summary>
-    /// The grid stretched to <paramref name="width"/> × <paramref name="height"/> by bilinear interpolation, e.g. to lay
+    /// The grid stretched to <paramref name="width"/> × <paramref name="height"/> by bilinear interpolation, e.g. to
+    /// lay
     /// it over the image: each cell is placed at the centre of its receptive field in the image (as the backbone's
     /// convolutions and pools place it; evenly where they do not say), and the edges are held.
     /// </summary>
@@ -51,7 +53,8 @@ public sealed class Heatmap
         return new Heatmap(width, height, result); // its cells are pixels: evenly spread
     }
 
-    /// <summary>The two cells either side of <paramref name="at"/> (a fraction of the image) and the weight of the second.</summary>
+    /// <summary>The two cells either side of <paramref name="at"/> (a fraction of the image) and the weight of the
+    /// second.</summary>
     private static (int Low, int High, float Fraction) Source(double at, double first, double step, int cells)
     {
         var position = Math.Clamp((at - first) / step, 0, cells - 1);

@@ -68,7 +68,8 @@ internal static class OnnxExporter
     }
 
     /// <summary>
-    /// The image as the backbone takes it: uint8 pixels → float (→ NCHW) → resized → normalised, followed in the batch
+    /// The image as the backbone takes it: uint8 pixels → float (→ NCHW) → resized → normalised, followed in
+    /// the batch
     /// by the mirror images when the classifier averages over two views.
     /// </summary>
     private static string Preprocessing(GraphProto graph, BackboneSpec spec, ImagePreprocessor preprocessor, int views)

@@ -23,7 +23,9 @@ public sealed class BottleneckFeaturizer : IDisposable
         var spec = runner.Spec;
         _preprocessor = new ImagePreprocessor(spec.InputSize, spec.Layout, spec.Normalization, options.ImageLimits);
         Views = options.HorizontalFlip ? 2 : 1;
-        Fingerprint = spec.Fingerprint(runner.ModelSha256) + $"|mean={_preprocessor.MeanFingerprint}|pixels={ImagePreprocessor.Version}@skia{ImageDecoder.SkiaVersion}|views={Views}"
+        Fingerprint = spec.Fingerprint(runner.ModelSha256)
+            + $"|mean={_preprocessor.MeanFingerprint}|pixels={ImagePreprocessor.Version}@skia{ImageDecoder.SkiaVersion}"
+            + $"|views={Views}"
             + (options.Int8 is { } int8 ? $"|int8={int8.Fingerprint}" : "");
         _cache = options.CacheDirectory is { } directory ? new FeatureCache(directory, Fingerprint) : null;
     }
@@ -35,13 +37,15 @@ public sealed class BottleneckFeaturizer : IDisposable
     /// <exception cref="BackboneNotFoundException">The backbone's file is missing.</exception>
     /// <exception cref="BackboneMismatchException">The backbone's file is not the pinned one.</exception>
     /// <exception cref="ExecutionDeviceException">The GPU cannot be used and fallback to the CPU is off.</exception>
-    public static BottleneckFeaturizer Create(BackboneSpec backbone, FeaturizerOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null)
+    public static BottleneckFeaturizer Create(
+        BackboneSpec backbone, FeaturizerOptions? options = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         options ??= new FeaturizerOptions();
         options.Validate();
         WarnAboutLargeInput(backbone, options, logger);
         var int8 = options.Int8;
-        var runner = BackboneRunner.Load(backbone, options.InferenceThreads, options.Device, logger, options.Models.Options.Directory,
+        var runner = BackboneRunner.Load(
+            backbone, options.InferenceThreads, options.Device, logger, options.Models.Options.Directory,
             int8 is null ? null : (rewrite, sha256) => BackboneQuantizer.Build(rewrite, sha256, backbone, int8));
         return new BottleneckFeaturizer(runner, options);
     }
@@ -50,7 +54,8 @@ public sealed class BottleneckFeaturizer : IDisposable
     /// Above 512 pixels a side, says roughly what the backbone's activations will take: about 150 bytes per input pixel
     /// per image of a batch plus 0.6 GB, measured on ResNet18 at 224 to 1024 pixels (VGG16 takes several times more).
     /// </summary>
-    private static void WarnAboutLargeInput(BackboneSpec backbone, FeaturizerOptions options, Microsoft.Extensions.Logging.ILogger? logger)
+    private static void WarnAboutLargeInput(
+        BackboneSpec backbone, FeaturizerOptions options, Microsoft.Extensions.Logging.ILogger? logger)
     {
         var size = backbone.InputSize;
         if (logger is null || Math.Max(size.Width, size.Height) <= 512) return;
@@ -72,7 +77,8 @@ public sealed class BottleneckFeaturizer : IDisposable
     /// <summary>Features per image.</summary>
     public int FeatureSize => _runner.FeatureSize;
 
-    /// <summary>Feature vectors per image: 1, or 2 with <see cref="FeaturizerOptions.HorizontalFlip"/> (the image, then its mirror image).</summary>
+    /// <summary>Feature vectors per image: 1, or 2 with <see cref="FeaturizerOptions.HorizontalFlip"/> (the image, then
+    /// its mirror image).</summary>
     internal int Views { get; }
 
     /// <summary>Input floats per image: every view's tensor back to back.</summary>
@@ -85,16 +91,19 @@ public sealed class BottleneckFeaturizer : IDisposable
     /// Features of encoded images, without the cache, <see cref="FeaturizerOptions.BatchSize"/> images per backbone
     /// call: per image, <see cref="Views"/> vectors back to back.
     /// </summary>
-    /// <exception cref="ImageDecodeException">One of the images is not usable; the message says which and why.</exception>
+    /// <exception cref="ImageDecodeException">One of the images is not usable; the message says which and
+    /// why.</exception>
     public float[][] FeaturizeEncoded(IReadOnlyList<byte[]> encodedImages)
     {
         var results = TryFeaturizeEncoded(encodedImages);
         var failed = Array.FindIndex(results, r => r.Error is not null);
-        if (failed >= 0) throw new ImageDecodeException(results.Length == 1 ? results[0].Error! : $"image {failed}: {results[failed].Error}");
+        if (failed >= 0) throw new ImageDecodeException(results.Length == 1 ? results[0].Error!
+            : $"image {failed}: {results[failed].Error}");
         return results.Select(r => r.Features!).ToArray();
     }
 
-    /// <summary>As <see cref="FeaturizeEncoded"/>, but an unusable image only costs its own slot: its reason instead of features.</summary>
+    /// <summary>As <see cref="FeaturizeEncoded"/>, but an unusable image only costs its own slot: its reason instead of
+    /// features.</summary>
     internal (float[]? Features, string? Error)[] TryFeaturizeEncoded(IReadOnlyList<byte[]> encodedImages)
     {
         ArgumentNullException.ThrowIfNull(encodedImages);
@@ -133,15 +142,18 @@ public sealed class BottleneckFeaturizer : IDisposable
         _preprocessor.Write(encoded, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
     }
 
-    /// <summary>Writes every view of an image already resized to this backbone's input size (float RGBA) into <paramref name="destination"/> (<see cref="ImageFloats"/> long).</summary>
+    /// <summary>Writes every view of an image already resized to this backbone's input size (float RGBA) into
+    /// <paramref name="destination"/> (<see cref="ImageFloats"/> long).</summary>
     internal void WriteResizedViews(ReadOnlySpan<float> rgba, Span<float> destination)
     {
         var length = _preprocessor.TensorLength;
-        _preprocessor.WriteResized(rgba, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
+        _preprocessor.WriteResized(
+            rgba, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
     }
 
     /// <summary>
-    /// Features of every file in <paramref name="paths"/>. Unreadable or undecodable files are skipped and reported with
+    /// Features of every file in <paramref name="paths"/>. Unreadable or undecodable files are skipped and reported
+    /// with
     /// the reason; cached features are reused and new ones stored. Cancelling keeps every entry already written.
     /// </summary>
     public async Task<FeaturizationResult> FeaturizeAsync(
@@ -165,13 +177,15 @@ public sealed class BottleneckFeaturizer : IDisposable
         ArgumentNullException.ThrowIfNull(paths);
         if (featurizers.Count == 0 || featurizers.Distinct().Count() != featurizers.Count)
             throw new ArgumentException("Give one or more distinct featurizers.", nameof(featurizers));
-        return await FeaturizationPipeline.RunAsync(featurizers, paths, progress, cancellationToken).ConfigureAwait(false);
+        return await FeaturizationPipeline.RunAsync(featurizers, paths, progress, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>"int8" when the backbone runs quantized (<see cref="FeaturizerOptions.Int8"/>), else "fp32".</summary>
     internal string Precision => _options.Int8 is null ? "fp32" : "int8";
 
-    /// <summary>Where the cells of <see cref="FeaturizeWithMap"/>'s map sit over the input; null when the graph does not say.</summary>
+    /// <summary>Where the cells of <see cref="FeaturizeWithMap"/>'s map sit over the input; null when the graph does
+    /// not say.</summary>
     internal MapGrid? MapGrid => _runner.MapGrid;
 
     /// <summary>
@@ -187,15 +201,18 @@ public sealed class BottleneckFeaturizer : IDisposable
         return _runner.RunWithMap(input, Views);
     }
 
-    /// <summary>Everything that shapes the features (backbone file, cut, size, normalisation, preprocessing version, views): the cache key and the shards' check.</summary>
+    /// <summary>Everything that shapes the features (backbone file, cut, size, normalisation, preprocessing version,
+    /// views): the cache key and the shards' check.</summary>
     internal string Fingerprint { get; }
 
     internal FeaturizerOptions Options => _options;
 
     internal ImagePreprocessor Preprocessor => _preprocessor;
 
-    /// <summary>Runs <paramref name="images"/> preprocessed images (every view of each, back to back) through the backbone.</summary>
-    internal float[][] RunBackbone(Memory<float> input, int images) => Split(_runner.Run(input, images * Views), images);
+    /// <summary>Runs <paramref name="images"/> preprocessed images (every view of each, back to back) through the
+    /// backbone.</summary>
+    internal float[][] RunBackbone(Memory<float> input, int images) =>
+        Split(_runner.Run(input, images * Views), images);
 
     /// <summary>Backbone output → one array per image holding its <see cref="Views"/> vectors.</summary>
     private float[][] Split(float[] flat, int images)

@@ -18,7 +18,8 @@ internal sealed class FeatureCache
     private const int ChecksumLength = 32;
     private int _corruptEntries;
 
-    /// <summary>Opens (creating if needed) the cache for one feature <paramref name="fingerprint"/> under <paramref name="directory"/>.</summary>
+    /// <summary>Opens (creating if needed) the cache for one feature <paramref name="fingerprint"/> under
+    /// <paramref name="directory"/>.</summary>
     public FeatureCache(string directory, string fingerprint)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -38,7 +39,8 @@ internal sealed class FeatureCache
     /// <summary>The cache key of an image: SHA-256 of its bytes, lower-case hex.</summary>
     public static string KeyOf(ReadOnlySpan<byte> imageBytes) => Convert.ToHexStringLower(SHA256.HashData(imageBytes));
 
-    /// <summary>Reads the features stored under <paramref name="key"/>, if a complete, undamaged entry of the right size exists.</summary>
+    /// <summary>Reads the features stored under <paramref name="key"/>, if a complete, undamaged entry of the right
+    /// size exists.</summary>
     public bool TryGet(string key, int featureSize, out float[] features)
     {
         features = [];

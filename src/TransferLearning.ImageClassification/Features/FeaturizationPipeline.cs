@@ -25,7 +25,8 @@ internal sealed class FeaturizationPipeline
     private readonly ImageLimits _limits;
     private readonly string?[] _hashes;
 
-    private FeaturizationPipeline(IReadOnlyList<BottleneckFeaturizer> featurizers, IReadOnlyList<string> paths, IProgress<FeaturizationProgress>? progress)
+    private FeaturizationPipeline(IReadOnlyList<BottleneckFeaturizer> featurizers, IReadOnlyList<string> paths,
+        IProgress<FeaturizationProgress>? progress)
     {
         (_featurizers, _paths) = (featurizers, paths);
         _runs = featurizers.Select(_ => new Run(paths.Count)).ToArray();
@@ -37,11 +38,13 @@ internal sealed class FeaturizationPipeline
     }
 
     public static async Task<FeaturizationResult[]> RunAsync(
-        IReadOnlyList<BottleneckFeaturizer> featurizers, IReadOnlyList<string> paths, IProgress<FeaturizationProgress>? progress, CancellationToken cancellationToken)
+        IReadOnlyList<BottleneckFeaturizer> featurizers, IReadOnlyList<string> paths,
+        IProgress<FeaturizationProgress>? progress, CancellationToken cancellationToken)
     {
         var pipeline = new FeaturizationPipeline(featurizers, paths, progress);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateBounded<Prepared>(new BoundedChannelOptions(featurizers.Max(f => f.Options.BatchSize) * 2) { SingleReader = true });
+        var channel = Channel.CreateBounded<Prepared>(
+            new BoundedChannelOptions(featurizers.Max(f => f.Options.BatchSize) * 2) { SingleReader = true });
         var producer = Task.Run(() => pipeline.PrepareAllAsync(channel.Writer, stop.Token), CancellationToken.None);
         try
         {
@@ -100,7 +103,8 @@ internal sealed class FeaturizationPipeline
         for (var k = 0; k < _featurizers.Count; k++)
         {
             var featurizer = _featurizers[k];
-            if (featurizer.Cache is { } cache && cache.TryGet(key, featurizer.FeatureSize * featurizer.Views, out var cached))
+            if (featurizer.Cache is { } cache
+                && cache.TryGet(key, featurizer.FeatureSize * featurizer.Views, out var cached))
             {
                 _runs[k].Complete(index, cached, fromCache: true);
                 prepared.Add(new Prepared(k, index, key, Tensor: null));
@@ -144,7 +148,8 @@ internal sealed class FeaturizationPipeline
         return new Prepared(featurizer, index, key, tensor);
     }
 
-    /// <summary>Records a skipped image for <paramref name="featurizers"/>; the returned placeholders keep the batches in file order.</summary>
+    /// <summary>Records a skipped image for <paramref name="featurizers"/>; the returned placeholders keep the batches
+    /// in file order.</summary>
     private List<Prepared> Skip(int index, string path, string reason, IEnumerable<int> featurizers)
     {
         var placeholders = featurizers.Select(k => new Prepared(k, index, null, Tensor: null)).ToList();
@@ -191,13 +196,15 @@ internal sealed class FeaturizationPipeline
         for (var i = 0; i < batch.Count; i++)
         {
             if (batch[i].CacheKey is { } key) featurizer.Cache?.Put(key, features[i]);
-            if (_runs[k].Complete(batch[i].Index, features[i], fromCache: false) && _runs.All(r => r.IsDone(batch[i].Index)))
+            if (_runs[k].Complete(batch[i].Index, features[i], fromCache: false)
+                && _runs.All(r => r.IsDone(batch[i].Index)))
                 _progress.ImageDone();
         }
         batch.Clear();
     }
 
-    /// <summary>An image's input tensor for one featurizer, or a placeholder (null tensor) when it needs no inference.</summary>
+    /// <summary>An image's input tensor for one featurizer, or a placeholder (null tensor) when it needs no
+    /// inference.</summary>
     private sealed record Prepared(int Featurizer, int Index, string? CacheKey, float[]? Tensor);
 
     /// <summary>Images finished for every featurizer, reported as they finish.</summary>
@@ -243,7 +250,8 @@ internal sealed class FeaturizationPipeline
             Volatile.Write(ref _done[index], true);
         }
 
-        public FeaturizationResult Result(BottleneckFeaturizer featurizer, Progress progress, IReadOnlyList<string?> hashes)
+        public FeaturizationResult Result(
+            BottleneckFeaturizer featurizer, Progress progress, IReadOnlyList<string?> hashes)
         {
             var size = featurizer.FeatureSize;
             float[]? View(float[]? all, int view) => all?.AsSpan(view * size, size).ToArray();

@@ -46,12 +46,15 @@ public sealed class FeaturizationResult
     /// <summary>Time this backbone spent running batches (decoding overlaps it on other cores).</summary>
     internal TimeSpan BackboneTime { get; }
 
-    /// <summary>SHA-256 (hex) of each file's bytes, or null where it could not be read: finds the same image under two names.</summary>
+    /// <summary>SHA-256 (hex) of each file's bytes, or null where it could not be read: finds the same image under two
+    /// names.</summary>
     internal IReadOnlyList<string?>? ContentHashes { get; }
 
-    /// <summary>All feature vectors of image <paramref name="index"/> back to back: the image's, then its mirror image's.</summary>
+    /// <summary>All feature vectors of image <paramref name="index"/> back to back: the image's, then its mirror
+    /// image's.</summary>
     public float[] Views(int index) =>
-        Features[index] is not { } features ? throw new InvalidOperationException($"Image {index} was skipped; it has no features.")
+        Features[index] is not { } features
+            ? throw new InvalidOperationException($"Image {index} was skipped; it has no features.")
         : MirroredFeatures?[index] is { } mirrored ? [.. features, .. mirrored]
         : features;
 

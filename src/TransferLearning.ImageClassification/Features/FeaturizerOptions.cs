@@ -50,11 +50,13 @@ public sealed class FeaturizerOptions
     /// <summary>Threads ONNX Runtime uses per batch (0: <see cref="Environment.ProcessorCount"/>).</summary>
     public int InferenceThreads { get; init; }
 
-    /// <summary>What one image may cost (file size, pixels) before it is skipped with a reason instead of decoded.</summary>
+    /// <summary>What one image may cost (file size, pixels) before it is skipped with a reason instead of
+    /// decoded.</summary>
     public Preprocessing.ImageLimits ImageLimits { get; init; } = Preprocessing.ImageLimits.Default;
 
     /// <summary>
-    /// Runs the backbone in int8 with these calibrated ranges (see <see cref="Quantization.BackboneQuantizer.CalibrateAsync"/>;
+    /// Runs the backbone in int8 with these calibrated ranges (see
+    /// <see cref="Quantization.BackboneQuantizer.CalibrateAsync"/>;
     /// <c>TransferClassifierBuilder.WithInt8</c> calibrates for you); null (default): float32.
     /// </summary>
     public Quantization.Int8Calibration? Int8 { get; init; }
@@ -68,7 +70,8 @@ public sealed class FeaturizerOptions
     /// <summary>The store in effect: <see cref="ModelStore"/> or the default one.</summary>
     internal Downloads.ModelStore Models => ModelStore ?? Downloads.ModelStore.Default;
 
-    /// <summary>The default cache folder: <c>$XDG_CACHE_HOME</c> (or the platform's local application data) / transfer-learning / features.</summary>
+    /// <summary>The default cache folder: <c>$XDG_CACHE_HOME</c> (or the platform's local application data) /
+    /// transfer-learning / features.</summary>
     public static string DefaultCacheDirectory => Path.Combine(CacheFolders.Root, "features");
 
     /// <summary>Every invalid setting, e.g. "BatchSize must be at least 1 (got 0)".</summary>

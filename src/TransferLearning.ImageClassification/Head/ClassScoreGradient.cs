@@ -6,7 +6,8 @@ namespace TransferLearning.ImageClassification.Head;
 /// </summary>
 internal static class ClassScoreGradient
 {
-    /// <exception cref="NotSupportedException">The head is neither a <see cref="DenseHead"/> nor a linear ML.NET head.</exception>
+    /// <exception cref="NotSupportedException">The head is neither a <see cref="DenseHead"/> nor a linear ML.NET
+    /// head.</exception>
     public static float[] Of(IClassifierHead head, ReadOnlySpan<float> features, int target)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(target);
@@ -14,10 +15,13 @@ internal static class ClassScoreGradient
         return head switch
         {
             DenseHead dense => dense.ScoreGradient(features, target),
-            MLNetHead mlnet when mlnet.LinearWeights() is { } weights => Centered(weights, head.ClassCount, head.FeatureSize, target),
+            MLNetHead mlnet when mlnet
+                .LinearWeights() is { } weights => Centered(weights, head.ClassCount, head.FeatureSize, target),
             MLNetHead mlnet => throw new NotSupportedException(
-                $"Explain needs a dense head or a linear ML.NET head (the maximum-entropy trainers); this ML.NET head is a {Describe(mlnet)}."),
-            _ => throw new NotSupportedException($"Explain needs a dense head or a linear ML.NET head; this head is a {head.GetType().Name}."),
+                "Explain needs a dense head or a linear ML.NET head (the maximum-entropy trainers); this ML.NET " +
+                $"head is a {Describe(mlnet)}."),
+            _ => throw new NotSupportedException(
+                $"Explain needs a dense head or a linear ML.NET head; this head is a {head.GetType().Name}."),
         };
     }
 
@@ -35,5 +39,6 @@ internal static class ClassScoreGradient
     }
 
     private static string Describe(MLNetHead head) =>
-        head.Model is IEnumerable<Microsoft.ML.ITransformer> chain ? chain.Last().GetType().Name : head.Model.GetType().Name;
+        head.Model is IEnumerable<Microsoft.ML.ITransformer> chain ? chain.Last().GetType().Name
+            : head.Model.GetType().Name;
 }

@@ -8,7 +8,8 @@ public abstract class ClassWeighting
     /// <summary>Every example counts the same.</summary>
     public static ClassWeighting None { get; } = new Uniform();
 
-    /// <summary>Weight <c>n / (classes · n_class)</c>: rare classes count as much in total as common ones (scikit-learn's "balanced").</summary>
+    /// <summary>Weight <c>n / (classes · n_class)</c>: rare classes count as much in total as common ones
+    /// (scikit-learn's "balanced").</summary>
     public static ClassWeighting Balanced { get; } = new InverseFrequency();
 
     /// <summary>One weight per class, in class order.</summary>
@@ -21,7 +22,8 @@ public abstract class ClassWeighting
 
     private sealed class Uniform : ClassWeighting
     {
-        internal override float[] Resolve(IReadOnlyList<int> labels, int classCount) => Enumerable.Repeat(1f, classCount).ToArray();
+        internal override float[] Resolve(IReadOnlyList<int> labels, int classCount) =>
+            Enumerable.Repeat(1f, classCount).ToArray();
     }
 
     private sealed class InverseFrequency : ClassWeighting
@@ -37,6 +39,7 @@ public abstract class ClassWeighting
     private sealed class Given(IReadOnlyList<float> Weights) : ClassWeighting
     {
         internal override float[] Resolve(IReadOnlyList<int> labels, int classCount) =>
-            Weights.Count == classCount ? [.. Weights] : throw new ArgumentException($"{Weights.Count} class weights given for {classCount} classes.");
+            Weights.Count == classCount ? [.. Weights]
+                : throw new ArgumentException($"{Weights.Count} class weights given for {classCount} classes.");
     }
 }

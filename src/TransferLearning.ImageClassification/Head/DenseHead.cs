@@ -18,9 +18,11 @@ public sealed class DenseHead : IClassifierHead
         ArgumentNullException.ThrowIfNull(parameters);
         _sizes = layerSizes.ToArray();
         if (_sizes.Length < 2 || _sizes.Any(s => s < 1) || _sizes[^1] < 2)
-            throw new ArgumentException($"Layer sizes need features, optional hidden sizes and at least 2 classes (got {string.Join(", ", _sizes)}).");
+            throw new ArgumentException("Layer sizes need features, optional hidden sizes and at least 2 classes " +
+                $"(got {string.Join(", ", _sizes)}).");
         if (parameters.Length != ParameterCount(_sizes))
-            throw new ArgumentException($"Layer sizes {string.Join("-", _sizes)} need {ParameterCount(_sizes)} parameters, got {parameters.Length}.");
+            throw new ArgumentException($"Layer sizes {string.Join("-", _sizes)} need {ParameterCount(_sizes)} " +
+                $"parameters, got {parameters.Length}.");
         _parameters = parameters;
     }
 
@@ -36,12 +38,15 @@ public sealed class DenseHead : IClassifierHead
     /// <summary>All weights and biases, layer after layer (weights row-major [out, in], then biases).</summary>
     public ReadOnlySpan<float> Parameters => _parameters;
 
-    void IClassifierHead.Save(Stream stream) => stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Parameters));
+    void IClassifierHead.Save(Stream stream) =>
+        stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Parameters));
 
-    /// <summary>Writes the class probabilities of <paramref name="features"/> into <paramref name="probabilities"/>.</summary>
+    /// <summary>Writes the class probabilities of <paramref name="features"/> into
+    /// <paramref name="probabilities"/>.</summary>
     public void Predict(ReadOnlySpan<float> features, Span<float> probabilities)
     {
-        if (features.Length != FeatureSize) throw new ArgumentException($"Expected {FeatureSize} features, got {features.Length}.", nameof(features));
+        if (features.Length != FeatureSize)
+            throw new ArgumentException($"Expected {FeatureSize} features, got {features.Length}.", nameof(features));
         var activations = new float[ActivationCount(_sizes)];
         Forward(_sizes, _parameters, features, activations);
         activations.AsSpan(activations.Length - ClassCount).CopyTo(probabilities);
@@ -90,14 +95,17 @@ public sealed class DenseHead : IClassifierHead
     internal static long ParameterCount(IReadOnlyList<int> sizes) =>
         Enumerable.Range(0, sizes.Count - 1).Sum(l => checked(((long)sizes[l] + 1) * sizes[l + 1]));
 
-    // Never overflows once the parameters fit in an array: each layer's (in + 1) × out weights outnumber its out activations.
+    // Never overflows once the parameters fit in an array: each layer's (in + 1) × out weights outnumber its out
+    // activations.
     internal static int ActivationCount(IReadOnlyList<int> sizes) => sizes.Skip(1).Sum();
 
     /// <summary>
     /// Runs the layers, writing every layer's output back to back into <paramref name="activations"/> (the last
-    /// <c>classes</c> values are the probabilities). One example at a time; training runs batches through <see cref="DenseBatch"/>.
+    /// <c>classes</c> values are the probabilities). One example at a time; training runs batches through
+    /// <see cref="DenseBatch"/>.
     /// </summary>
-    private static void Forward(IReadOnlyList<int> sizes, ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, Span<float> activations)
+    private static void Forward(
+        IReadOnlyList<int> sizes, ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, Span<float> activations)
     {
         var input = features;
         var (offset, produced) = (0, 0);

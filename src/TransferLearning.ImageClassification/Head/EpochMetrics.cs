@@ -37,9 +37,11 @@ public sealed class EpochMetrics
     /// <summary>The learning rate used during the epoch.</summary>
     public double LearningRate { get; }
 
-    /// <summary>One line for logs, e.g. <c>epoch 3: loss 0.412 acc 0.861 | val loss 0.398 acc 0.870 | lr 0.0001</c>.</summary>
+    /// <summary>One line for logs, e.g. <c>epoch 3: loss 0.412 acc 0.861 | val loss 0.398 acc 0.870 | lr
+    /// 0.0001</c>.</summary>
     public override string ToString() =>
         FormattableString.Invariant($"epoch {Epoch}: loss {TrainLoss:F3} acc {TrainAccuracy:F3}")
-        + (ValidationLoss is { } loss ? FormattableString.Invariant($" | val loss {loss:F3} acc {ValidationAccuracy:F3}") : "")
+        + (ValidationLoss is { } loss
+            ? FormattableString.Invariant($" | val loss {loss:F3} acc {ValidationAccuracy:F3}") : "")
         + FormattableString.Invariant($" | lr {LearningRate:G4}");
 }

@@ -2,7 +2,8 @@ using System.Numerics.Tensors;
 
 namespace TransferLearning.ImageClassification.Head;
 
-/// <summary>Per-feature mean and 1/deviation of the training features; folded into the head's weights after training.</summary>
+/// <summary>Per-feature mean and 1/deviation of the training features; folded into the head's weights after
+/// training.</summary>
 internal sealed class FeatureStandardizer
 {
     private readonly float[] _mean;
@@ -18,7 +19,8 @@ internal sealed class FeatureStandardizer
         new(new float[featureSize], Enumerable.Repeat(1f, featureSize).ToArray());
 
     /// <summary>
-    /// The smallest deviation divided by, as a fraction of the features' mean deviation. A feature that barely varies in
+    /// The smallest deviation divided by, as a fraction of the features' mean deviation. A feature that barely varies
+    /// in
     /// training would otherwise be multiplied by up to 10^6, and an image unlike the training ones, lighting it up,
     /// would push the scores to the thousands: overconfident nonsense. 3% of the typical spread bounds that factor
     /// at about 33 times the typical one; on the bundled data only the one or two flattest features reach it, and the
@@ -58,7 +60,8 @@ internal sealed class FeatureStandardizer
             return standardized;
         }).ToArray();
 
-    /// <summary>The head that gives on raw features what <paramref name="parameters"/> gives on standardised ones: only the first layer changes.</summary>
+    /// <summary>The head that gives on raw features what <paramref name="parameters"/> gives on standardised ones: only
+    /// the first layer changes.</summary>
     public DenseHead Fold(IReadOnlyList<int> sizes, ReadOnlySpan<float> parameters)
     {
         var (inSize, outSize) = (sizes[0], sizes[1]);

@@ -4,7 +4,8 @@ namespace TransferLearning.ImageClassification.Head;
 
 /// <summary>
 /// How the dense head is trained. The defaults (one hidden ReLU layer of 256 with dropout 0.5, Adam 3e-4, L2 1e-2,
-/// early stopping after 10 epochs) were picked on the bundled Fashion-MNIST split; <see cref="Article"/> is the article's recipe.
+/// early stopping after 10 epochs) were picked on the bundled Fashion-MNIST split; <see cref="Article"/> is the
+/// article's recipe.
 /// </summary>
 public sealed class HeadOptions : IHeadRecipe
 {
@@ -79,19 +80,22 @@ public sealed class HeadOptions : IHeadRecipe
     /// <summary>Examples per gradient step.</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>Units of each hidden ReLU layer between the features and the softmax (empty: a single Dense layer, as in the article).</summary>
+    /// <summary>Units of each hidden ReLU layer between the features and the softmax (empty: a single Dense layer, as
+    /// in the article).</summary>
     public IReadOnlyList<int> HiddenLayers { get; init; } = [256];
 
     /// <summary>Share of hidden units dropped at each training step (0 to below 1).</summary>
     public float Dropout { get; init; } = 0.5f;
 
-    /// <summary>Decoupled weight decay of <see cref="OptimizerKind.AdamW"/>: each step shrinks the weights by <c>learning rate · WeightDecay</c> (Keras' default 0.004).</summary>
+    /// <summary>Decoupled weight decay of <see cref="OptimizerKind.AdamW"/>: each step shrinks the weights by
+    /// <c>learning rate · WeightDecay</c> (Keras' default 0.004).</summary>
     public float WeightDecay { get; init; } = 0.004f;
 
     /// <summary>How much each class counts in the loss (default: all the same).</summary>
     public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
 
-    /// <summary>Label smoothing ε: targets are <c>(1 − ε)</c> on the true class and <c>ε / classes</c> spread over all.</summary>
+    /// <summary>Label smoothing ε: targets are <c>(1 − ε)</c> on the true class and <c>ε / classes</c> spread over
+    /// all.</summary>
     public float LabelSmoothing { get; init; }
 
     /// <summary>L2 penalty on the weights (added to the gradient as <c>L2 · w</c>).</summary>
@@ -103,17 +107,20 @@ public sealed class HeadOptions : IHeadRecipe
     /// <summary>How much lower a validation loss must be to count as better, for early stopping.</summary>
     public double EarlyStoppingMinDelta { get; init; }
 
-    /// <summary>With early stopping, end with the best validation epoch's weights rather than the last epoch's.</summary>
+    /// <summary>With early stopping, end with the best validation epoch's weights rather than the last
+    /// epoch's.</summary>
     public bool RestoreBestWeights { get; init; } = true;
 
-    /// <summary>Standardise each feature with the training mean and deviation (folded into the weights afterwards).</summary>
+    /// <summary>Standardise each feature with the training mean and deviation (folded into the weights
+    /// afterwards).</summary>
     public bool StandardizeFeatures { get; init; } = true;
 
     /// <summary>Seed for weight initialisation and shuffling: the same seed and data give the same weights.</summary>
     public int Seed { get; init; } = 42;
 
     /// <inheritdoc />
-    public TrainedHead Train(LabeledFeatures train, LabeledFeatures? validation, int classCount, Action<EpochMetrics>? onEpoch, CancellationToken cancellationToken)
+    public TrainedHead Train(LabeledFeatures train, LabeledFeatures? validation, int classCount,
+        Action<EpochMetrics>? onEpoch, CancellationToken cancellationToken)
     {
         var result = new HeadTrainer(this).Train(train, validation, classCount, onEpoch, cancellationToken);
         return new TrainedHead(result.Trained, result.Initial, result.History);
@@ -121,15 +128,19 @@ public sealed class HeadOptions : IHeadRecipe
 
     /// <summary>Every invalid setting, e.g. "Epochs must be at least 1 (got 0)".</summary>
     internal IReadOnlyList<string> Errors() => new OptionErrors()
-        .Require(LearningRate > 0 && float.IsFinite(LearningRate), nameof(LearningRate), "must be positive", LearningRate)
+        .Require(LearningRate > 0
+            && float.IsFinite(LearningRate), nameof(LearningRate), "must be positive", LearningRate)
         .Require(Epochs >= 1, nameof(Epochs), "must be at least 1", Epochs)
         .Require(BatchSize >= 1, nameof(BatchSize), "must be at least 1", BatchSize)
         .Require(L2 >= 0, nameof(L2), "must not be negative", L2)
-        .Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), "must not be negative", EarlyStoppingPatience)
-        .Require(HiddenLayers is not null && HiddenLayers.All(h => h >= 1), nameof(HiddenLayers), "need at least one unit each")
+        .Require(
+            EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), "must not be negative", EarlyStoppingPatience)
+        .Require(HiddenLayers is not null
+            && HiddenLayers.All(h => h >= 1), nameof(HiddenLayers), "need at least one unit each")
         .Require(Dropout is >= 0 and < 1, nameof(Dropout), "must be in [0, 1)", Dropout)
         .Require(WeightDecay >= 0, nameof(WeightDecay), "must not be negative", WeightDecay)
-        .Require(EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), "must not be negative", EarlyStoppingMinDelta)
+        .Require(
+            EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), "must not be negative", EarlyStoppingMinDelta)
         .Require(LabelSmoothing is >= 0 and < 1, nameof(LabelSmoothing), "must be in [0, 1)", LabelSmoothing)
         .Require(Schedule is not null, nameof(Schedule), "must be set")
         .Require(ClassWeights is not null, nameof(ClassWeights), "must be set")

@@ -5,4 +5,5 @@ namespace TransferLearning.ImageClassification.Head;
 /// <param name="Trained">The trained head (the best validation epoch's weights when early stopping is on).</param>
 /// <param name="History">One entry per epoch run.</param>
 /// <param name="BestEpoch">The epoch whose weights <see cref="Trained"/> holds.</param>
-internal sealed record HeadTrainingResult(DenseHead Initial, DenseHead Trained, IReadOnlyList<EpochMetrics> History, int BestEpoch);
+internal sealed record HeadTrainingResult(
+    DenseHead Initial, DenseHead Trained, IReadOnlyList<EpochMetrics> History, int BestEpoch);

@@ -15,10 +15,12 @@ public interface IClassifierHead
     /// <summary>Number of classes it scores.</summary>
     int ClassCount { get; }
 
-    /// <summary>Writes the class probabilities of <paramref name="features"/> into <paramref name="probabilities"/>.</summary>
+    /// <summary>Writes the class probabilities of <paramref name="features"/> into
+    /// <paramref name="probabilities"/>.</summary>
     void Predict(ReadOnlySpan<float> features, Span<float> probabilities);
 
-    /// <summary>Writes what a model file stores of the head; internal, so that no outside type can implement this.</summary>
+    /// <summary>Writes what a model file stores of the head; internal, so that no outside type can implement
+    /// this.</summary>
     internal void Save(Stream stream);
 }
 
@@ -34,7 +36,8 @@ internal static class ClassifierHeadExtensions
         ArgumentNullException.ThrowIfNull(head);
         var size = head.FeatureSize;
         if (views.IsEmpty || views.Length % size != 0)
-            throw new ArgumentException($"Expected a whole number of {size}-feature vectors, got {views.Length} floats.", nameof(views));
+            throw new ArgumentException(
+                $"Expected a whole number of {size}-feature vectors, got {views.Length} floats.", nameof(views));
         var (mean, probabilities) = (new float[head.ClassCount], new float[head.ClassCount]);
         var count = views.Length / size;
         for (var v = 0; v < count; v++)

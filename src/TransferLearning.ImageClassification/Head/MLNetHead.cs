@@ -31,12 +31,14 @@ public sealed class MLNetHead : IClassifierHead
     /// <inheritdoc />
     public void Predict(ReadOnlySpan<float> features, Span<float> probabilities)
     {
-        if (features.Length != FeatureSize) throw new ArgumentException($"Expected {FeatureSize} features, got {features.Length}.", nameof(features));
+        if (features.Length != FeatureSize)
+            throw new ArgumentException($"Expected {FeatureSize} features, got {features.Length}.", nameof(features));
         var row = new Row { Features = features.ToArray() };
         float[] score;
         lock (_gate) score = _engine.Predict(row).Score;
         if (score.Length != ClassCount)
-            throw new InvalidOperationException($"The ML.NET model scored {score.Length} classes, not {ClassCount}: every class needs training examples.");
+            throw new InvalidOperationException($"The ML.NET model scored {score.Length} classes, not {ClassCount}: " +
+                "every class needs training examples.");
         score.CopyTo(probabilities);
     }
 
@@ -48,7 +50,8 @@ public sealed class MLNetHead : IClassifierHead
     {
         if (Model is not IEnumerable<ITransformer> chain) return null;
         var parts = chain.ToArray();
-        if (parts.OfType<ISingleFeaturePredictionTransformer<object>>().LastOrDefault()?.Model is not Microsoft.ML.Trainers.MaximumEntropyModelParameters linear)
+        if (parts.OfType<ISingleFeaturePredictionTransformer<object>>()
+            .LastOrDefault()?.Model is not Microsoft.ML.Trainers.MaximumEntropyModelParameters linear)
             return null;
         VBuffer<float>[] rows = [];
         linear.GetWeights(ref rows, out var classes);
@@ -58,7 +61,8 @@ public sealed class MLNetHead : IClassifierHead
         if (parts.OfType<Microsoft.ML.Transforms.NormalizingTransformer>().FirstOrDefault() is { } normalizer)
         {
             if (normalizer.GetNormalizerModelParameters(0) is not
-                Microsoft.ML.Transforms.NormalizingTransformer.AffineNormalizerModelParameters<System.Collections.Immutable.ImmutableArray<float>> affine)
+                Microsoft.ML.Transforms.NormalizingTransformer.AffineNormalizerModelParameters<
+                    System.Collections.Immutable.ImmutableArray<float>> affine)
                 return null; // not affine per feature
             scale = [.. affine.Scale];
         }
@@ -72,10 +76,12 @@ public sealed class MLNetHead : IClassifierHead
     }
 
     /// <summary>Writes the model in ML.NET's format.</summary>
-    void IClassifierHead.Save(Stream stream) => _ml.Model.Save(Model, _ml.Data.LoadFromEnumerable(Array.Empty<Row>(), RowSchema(FeatureSize)).Schema, stream);
+    void IClassifierHead.Save(Stream stream) =>
+        _ml.Model.Save(Model, _ml.Data.LoadFromEnumerable(Array.Empty<Row>(), RowSchema(FeatureSize)).Schema, stream);
 
     /// <summary>
-    /// The model as ONNX, through ML.NET's converter: input "Features" [N, features], output "Score.output" [N, classes]
+    /// The model as ONNX, through ML.NET's converter: input "Features" [N, features], output "Score.output" [N,
+    /// classes]
     /// (plus the label branch the converter adds, which the exporter prunes).
     /// </summary>
     /// <exception cref="NotSupportedException">ML.NET cannot convert this trainer's model.</exception>
@@ -84,7 +90,8 @@ public sealed class MLNetHead : IClassifierHead
         using var stream = new MemoryStream();
         try
         {
-            _ml.Model.ConvertToOnnx(Model, _ml.Data.LoadFromEnumerable(Array.Empty<Row>(), RowSchema(FeatureSize)), stream);
+            _ml.Model.ConvertToOnnx(
+                Model, _ml.Data.LoadFromEnumerable(Array.Empty<Row>(), RowSchema(FeatureSize)), stream);
         }
         catch (Exception e) when (e is NotSupportedException or NotImplementedException or InvalidOperationException)
         {

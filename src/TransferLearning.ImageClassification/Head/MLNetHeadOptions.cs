@@ -40,10 +40,12 @@ public sealed class MLNetHeadOptions : IHeadRecipe
     public Func<MLContext, IEstimator<ITransformer>> Trainer { get; init; }
 
     /// <summary>ML.NET's L-BFGS multinomial logistic regression: the usual baseline on bottleneck features.</summary>
-    public static MLNetHeadOptions LbfgsMaximumEntropy { get; } = new("lbfgs-maxent", ml => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy());
+    public static MLNetHeadOptions LbfgsMaximumEntropy { get; } = new(
+        "lbfgs-maxent", ml => ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy());
 
     /// <summary>ML.NET's SDCA multinomial logistic regression.</summary>
-    public static MLNetHeadOptions SdcaMaximumEntropy { get; } = new("sdca-maxent", ml => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy());
+    public static MLNetHeadOptions SdcaMaximumEntropy { get; } = new(
+        "sdca-maxent", ml => ml.MulticlassClassification.Trainers.SdcaMaximumEntropy());
 
     void IHeadRecipe.Validate() => OptionErrors.ThrowIfAny(nameof(MLNetHeadOptions), new OptionErrors()
         .Require(!string.IsNullOrWhiteSpace(Name), nameof(Name), "must not be empty")
@@ -54,7 +56,8 @@ public sealed class MLNetHeadOptions : IHeadRecipe
     public int Seed { get; init; } = 42;
 
     /// <inheritdoc />
-    public TrainedHead Train(LabeledFeatures train, LabeledFeatures? validation, int classCount, Action<EpochMetrics>? onEpoch, CancellationToken cancellationToken)
+    public TrainedHead Train(LabeledFeatures train, LabeledFeatures? validation, int classCount,
+        Action<EpochMetrics>? onEpoch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(train);
         ((IHeadRecipe)this).Validate();
@@ -63,10 +66,12 @@ public sealed class MLNetHeadOptions : IHeadRecipe
         var ml = new MLContext(Seed);
         var featureSize = train.Features[0].Length;
         var data = ml.Data.LoadFromEnumerable(
-            train.Features.Zip(train.Labels, (features, label) => new MLNetHead.Row { Features = features, Label = label }),
+            train.Features.Zip(
+                train.Labels, (features, label) => new MLNetHead.Row { Features = features, Label = label }),
             MLNetHead.RowSchema(featureSize));
         // Keys by value: class k is key k + 1, so the Score slots come out in class order.
-        var model = ml.Transforms.Conversion.MapValueToKey("Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
+        var model = ml.Transforms.Conversion.MapValueToKey(
+            "Label", keyOrdinality: Microsoft.ML.Transforms.ValueToKeyMappingEstimator.KeyOrdinality.ByValue)
             .Append(ml.Transforms.NormalizeMeanVariance("Features"))
             .Append(Trainer(ml))
             .Fit(data);

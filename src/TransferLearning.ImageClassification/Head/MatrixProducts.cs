@@ -14,7 +14,8 @@ internal static class MatrixProducts
 {
     private static readonly int Width = Vector<float>.Count;
 
-    // Below this many multiply-adds a product stays on the calling thread: waking another core costs more than it saves.
+    // Below this many multiply-adds a product stays on the calling thread: waking another core costs more than it
+    // saves.
     private const long ParallelWork = 1 << 18;
 
     // What a core's L2 holds of one operand with room to spare (L2 is 1–2 MiB per core on current x64 servers).
@@ -24,10 +25,12 @@ internal static class MatrixProducts
     private const int RowChunk = 64;
 
     /// <summary>
-    /// c[i, j] = Σₖ a[i, k] · b[j, k], all row-major: a is m × k (a batch of inputs), b is n × k (a layer's weights,
+    /// c[i, j] = Σₖ a[i, k] · b[j, k], all row-major: a is m × k (a batch of inputs), b is n × k (a layer's
+    /// weights,
     /// [out, in]), c is m × n. Each element is one dot product: a vector accumulator over k, summed, then the tail.
     /// </summary>
-    public static void MultiplyTransposed(ReadOnlyMemory<float> a, ReadOnlyMemory<float> b, Memory<float> c, int m, int n, int k)
+    public static void MultiplyTransposed(
+        ReadOnlyMemory<float> a, ReadOnlyMemory<float> b, Memory<float> c, int m, int n, int k)
     {
         Check(a.Length >= m * k && b.Length >= n * k && c.Length >= m * n);
         // Four b rows (weights) per task stay in L1 while a chunk of a's rows small enough for L2 streams past them;
@@ -54,14 +57,17 @@ internal static class MatrixProducts
     }
 
     /// <summary>
-    /// c[i, j] = Σᵣ a(r, i) · b[r, j] with b row-major (rows × n) and a read through strides, a(r, i) = a[r·rowStride +
+    /// c[i, j] = Σᵣ a(r, i) · b[r, j] with b row-major (rows × n) and a read through strides, a(r, i) =
+    /// a[r·rowStride +
     /// i·columnStride], c is m × n. With a = deltas [batch, out] (strides out, 1) and b = inputs it is the weight
-    /// gradient δᵀ·x; with strides (1, out) and b = weights it is the delta sent back, δ·W. Each element sums over r in
+    /// gradient δᵀ·x; with strides (1, out) and b = weights it is the delta sent back, δ·W. Each element sums
+    /// over r in
     /// order with fused multiply-adds. A non-zero <paramref name="plusScale"/> then adds plusScale · plus[i, j] (an L2
     /// term's λ·W) to each core's rows while they are still in its cache, instead of in another pass over memory.
     /// </summary>
     public static void SumOfOuterProducts(
-        ReadOnlyMemory<float> a, int rowStride, int columnStride, ReadOnlyMemory<float> b, Memory<float> c, int rows, int m, int n,
+        ReadOnlyMemory<float> a, int rowStride, int columnStride, ReadOnlyMemory<float> b, Memory<float> c, int rows,
+        int m, int n,
         ReadOnlyMemory<float> plus = default, float plusScale = 0)
     {
         Check(c.Length >= m * n && b.Length >= rows * n && a.Length > (rows - 1) * rowStride + (m - 1) * columnStride
@@ -81,19 +87,23 @@ internal static class MatrixProducts
                 for (var i = start; i < blocked; i += 4)
                 {
                     var j = 0;
-                    for (; j < wide; j += 3 * Width) OuterBlock4<ThreeVectors>(av, rowStride, columnStride, bv, cv, from, to, i, j, n);
-                    for (; j < vectorEnd; j += Width) OuterBlock4<OneVector>(av, rowStride, columnStride, bv, cv, from, to, i, j, n);
+                    for (; j < wide; j += 3 * Width)
+                        OuterBlock4<ThreeVectors>(av, rowStride, columnStride, bv, cv, from, to, i, j, n);
+                    for (; j < vectorEnd; j += Width)
+                        OuterBlock4<OneVector>(av, rowStride, columnStride, bv, cv, from, to, i, j, n);
                 }
             }
             for (var row = start; row < end; row++)
                 for (var column = row < blocked ? vectorEnd : 0; column < n; column++)
                 {
                     var sum = 0f;
-                    for (var r = 0; r < rows; r++) sum = MathF.FusedMultiplyAdd(av[r * rowStride + row * columnStride], bv[r * n + column], sum);
+                    for (var r = 0; r < rows; r++)
+                        sum = MathF.FusedMultiplyAdd(av[r * rowStride + row * columnStride], bv[r * n + column], sum);
                     cv[row * n + column] = sum;
                 }
             if (plusScale != 0) // while this core's rows are still in its cache
-                TensorPrimitives.MultiplyAdd(plus.Span[(start * n)..(end * n)], plusScale, cv[(start * n)..(end * n)], cv[(start * n)..(end * n)]);
+                TensorPrimitives.MultiplyAdd(plus.Span[(start * n)..(end * n)], plusScale, cv[(start * n)..(end * n)],
+                    cv[(start * n)..(end * n)]);
         });
     }
 
@@ -105,15 +115,18 @@ internal static class MatrixProducts
         var acc = Vector<float>.Zero;
         var k = 0;
         for (; k + Width <= x.Length; k += Width)
-            acc = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref xs, (nuint)k), Vector.LoadUnsafe(ref ys, (nuint)k), acc);
+            acc = Vector.FusedMultiplyAdd(
+                Vector.LoadUnsafe(ref xs, (nuint)k), Vector.LoadUnsafe(ref ys, (nuint)k), acc);
         var sum = Vector.Sum(acc);
         for (; k < x.Length; k++) sum = MathF.FusedMultiplyAdd(x[k], y[k], sum);
         return sum;
     }
 
-    /// <summary>Three rows of a against four rows of b: twelve accumulators, seven loads per twelve fused multiply-adds.</summary>
+    /// <summary>Three rows of a against four rows of b: twelve accumulators, seven loads per twelve fused
+    /// multiply-adds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DotBlock3x4(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int i, int j, int n, int k)
+    private static void DotBlock3x4(
+        ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, int i, int j, int n, int k)
     {
         ref var a0 = ref Unsafe.AsRef(in a[i * k]);
         ref var a1 = ref Unsafe.Add(ref a0, k);
@@ -122,19 +135,24 @@ internal static class MatrixProducts
         ref var b1 = ref Unsafe.Add(ref b0, k);
         ref var b2 = ref Unsafe.Add(ref b1, k);
         ref var b3 = ref Unsafe.Add(ref b2, k);
-        Vector<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector<float> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default,
+        c12 = default, c13 = default;
         Vector<float> c20 = default, c21 = default, c22 = default, c23 = default;
         var p = 0;
         for (; p + Width <= k; p += Width)
         {
             var at = (nuint)p;
-            var (w0, w1, w2, w3) = (Vector.LoadUnsafe(ref b0, at), Vector.LoadUnsafe(ref b1, at), Vector.LoadUnsafe(ref b2, at), Vector.LoadUnsafe(ref b3, at));
+            var (w0, w1, w2, w3) = (Vector.LoadUnsafe(ref b0, at), Vector.LoadUnsafe(ref b1, at),
+                Vector.LoadUnsafe(ref b2, at), Vector.LoadUnsafe(ref b3, at));
             var x = Vector.LoadUnsafe(ref a0, at);
-            (c00, c01, c02, c03) = (Vector.FusedMultiplyAdd(x, w0, c00), Vector.FusedMultiplyAdd(x, w1, c01), Vector.FusedMultiplyAdd(x, w2, c02), Vector.FusedMultiplyAdd(x, w3, c03));
+            (c00, c01, c02, c03) = (Vector.FusedMultiplyAdd(x, w0, c00), Vector.FusedMultiplyAdd(x, w1, c01),
+                Vector.FusedMultiplyAdd(x, w2, c02), Vector.FusedMultiplyAdd(x, w3, c03));
             x = Vector.LoadUnsafe(ref a1, at);
-            (c10, c11, c12, c13) = (Vector.FusedMultiplyAdd(x, w0, c10), Vector.FusedMultiplyAdd(x, w1, c11), Vector.FusedMultiplyAdd(x, w2, c12), Vector.FusedMultiplyAdd(x, w3, c13));
+            (c10, c11, c12, c13) = (Vector.FusedMultiplyAdd(x, w0, c10), Vector.FusedMultiplyAdd(x, w1, c11),
+                Vector.FusedMultiplyAdd(x, w2, c12), Vector.FusedMultiplyAdd(x, w3, c13));
             x = Vector.LoadUnsafe(ref a2, at);
-            (c20, c21, c22, c23) = (Vector.FusedMultiplyAdd(x, w0, c20), Vector.FusedMultiplyAdd(x, w1, c21), Vector.FusedMultiplyAdd(x, w2, c22), Vector.FusedMultiplyAdd(x, w3, c23));
+            (c20, c21, c22, c23) = (Vector.FusedMultiplyAdd(x, w0, c20), Vector.FusedMultiplyAdd(x, w1, c21),
+                Vector.FusedMultiplyAdd(x, w2, c22), Vector.FusedMultiplyAdd(x, w3, c23));
         }
         Span<float> sums =
         [
@@ -146,7 +164,8 @@ internal static class MatrixProducts
             for (var column = 0; column < 4; column++)
             {
                 var sum = sums[row * 4 + column];
-                for (var q = p; q < k; q++) sum = MathF.FusedMultiplyAdd(a[(i + row) * k + q], b[(j + column) * k + q], sum);
+                for (var q = p; q < k; q++)
+                    sum = MathF.FusedMultiplyAdd(a[(i + row) * k + q], b[(j + column) * k + q], sum);
                 c[(i + row) * n + j + column] = sum;
             }
     }
@@ -157,7 +176,8 @@ internal static class MatrixProducts
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void OuterBlock4<TColumns>(
-        ReadOnlySpan<float> a, int rowStride, int columnStride, ReadOnlySpan<float> b, Span<float> c, int from, int to, int i, int j, int n)
+        ReadOnlySpan<float> a, int rowStride, int columnStride, ReadOnlySpan<float> b, Span<float> c, int from, int to,
+        int i, int j, int n)
         where TColumns : IColumnCount
     {
         ref var bs = ref MemoryMarshal.GetReference(b);
@@ -207,9 +227,11 @@ internal static class MatrixProducts
         where TColumns : IColumnCount =>
         TColumns.Count == 1
             ? (Vector.LoadUnsafe(ref c, (nuint)at), default, default)
-            : (Vector.LoadUnsafe(ref c, (nuint)at), Vector.LoadUnsafe(ref c, (nuint)(at + Width)), Vector.LoadUnsafe(ref c, (nuint)(at + 2 * Width)));
+            : (Vector.LoadUnsafe(ref c, (nuint)at), Vector.LoadUnsafe(ref c, (nuint)(at + Width)),
+                Vector.LoadUnsafe(ref c, (nuint)(at + 2 * Width)));
 
-    private static void Store<TColumns>(ref float c, int at, Vector<float> first, Vector<float> second, Vector<float> third)
+    private static void Store<TColumns>(
+        ref float c, int at, Vector<float> first, Vector<float> second, Vector<float> third)
         where TColumns : IColumnCount
     {
         first.StoreUnsafe(ref c, (nuint)at);
@@ -223,7 +245,8 @@ internal static class MatrixProducts
     private readonly struct OneVector : IColumnCount { public static int Count => 1; }
     private readonly struct ThreeVectors : IColumnCount { public static int Count => 3; }
 
-    /// <summary>Runs <paramref name="body"/> over [0, tasks) in one contiguous range per core, or inline when the work is small.</summary>
+    /// <summary>Runs <paramref name="body"/> over [0, tasks) in one contiguous range per core, or inline when the work
+    /// is small.</summary>
     internal static void InParallel(int tasks, long work, Action<int, int> body)
     {
         var workers = work < ParallelWork ? 1 : Math.Min(Environment.ProcessorCount, tasks);

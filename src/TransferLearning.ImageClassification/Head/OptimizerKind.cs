@@ -12,6 +12,7 @@ public enum OptimizerKind
     /// <summary>Adam (beta1 0.9, beta2 0.999, epsilon 1e-7).</summary>
     Adam,
 
-    /// <summary>Adam with decoupled weight decay (Loshchilov and Hutter, 2019): <see cref="HeadOptions.WeightDecay"/>.</summary>
+    /// <summary>Adam with decoupled weight decay (Loshchilov and Hutter, 2019):
+    /// <see cref="HeadOptions.WeightDecay"/>.</summary>
     AdamW,
 }

@@ -7,7 +7,8 @@ namespace TransferLearning.ImageClassification.IO;
 internal static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write) =>
-        WriteAsync(path, stream => { write(stream); return Task.CompletedTask; }, CancellationToken.None).GetAwaiter().GetResult();
+        WriteAsync(path, stream => { write(stream); return Task.CompletedTask; }, CancellationToken.None).GetAwaiter()
+            .GetResult();
 
     public static async Task WriteAsync(string path, Func<Stream, Task> write, CancellationToken cancellationToken)
     {

@@ -9,7 +9,8 @@ internal static class CacheFolders
         get
         {
             var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            if (string.IsNullOrEmpty(root)) root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
+            if (string.IsNullOrEmpty(root)) root = Environment.GetFolderPath(
+                Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
             if (string.IsNullOrEmpty(root)) root = Path.GetTempPath();
             return Path.Combine(root, "transfer-learning");
         }
@@ -20,5 +21,6 @@ internal static class CacheFolders
 
     /// <summary><c>$TRANSFER_LEARNING_MODELS</c>, else <see cref="Root"/> / models.</summary>
     public static string Models =>
-        Environment.GetEnvironmentVariable(ModelsVariable) is { Length: > 0 } custom ? custom : Path.Combine(Root, "models");
+        Environment.GetEnvironmentVariable(ModelsVariable) is { Length: > 0 } custom ? custom
+            : Path.Combine(Root, "models");
 }

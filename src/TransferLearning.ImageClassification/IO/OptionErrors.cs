@@ -10,7 +10,8 @@ internal sealed class OptionErrors
 {
     private readonly List<string> _errors = [];
 
-    /// <summary>Notes <paramref name="problem"/> about <paramref name="setting"/> unless <paramref name="valid"/>.</summary>
+    /// <summary>Notes <paramref name="problem"/> about <paramref name="setting"/> unless
+    /// <paramref name="valid"/>.</summary>
     public OptionErrors Require(bool valid, string setting, string problem, object? value = null)
     {
         if (!valid)
@@ -33,6 +34,7 @@ internal sealed class OptionErrors
     public static void ThrowIfAny(string optionsName, IReadOnlyList<string> errors)
     {
         if (errors.Count > 0)
-            throw new ArgumentException($"{optionsName} has {errors.Count} invalid setting(s): {string.Join("; ", errors)}.");
+            throw new ArgumentException(
+                $"{optionsName} has {errors.Count} invalid setting(s): {string.Join("; ", errors)}.");
     }
 }

@@ -31,7 +31,8 @@ public static class BottleneckCatalogExtensions
         ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new BottleneckFeaturizingEstimator(outputColumnName, imagePathColumnName, backbone ?? BackboneCatalog.ResNet18, options ?? new FeaturizerOptions(),
+        return new BottleneckFeaturizingEstimator(outputColumnName, imagePathColumnName, backbone
+            ?? BackboneCatalog.ResNet18, options ?? new FeaturizerOptions(),
             logger ?? NullLogger.Instance);
     }
 }

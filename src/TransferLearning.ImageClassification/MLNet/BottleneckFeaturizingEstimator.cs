@@ -8,7 +8,8 @@ namespace TransferLearning.ImageClassification.MLNet;
 
 /// <summary>
 /// ML.NET estimator for bottleneck features: image paths in, a float vector per image out, ready for any ML.NET
-/// trainer. Made by <see cref="BottleneckCatalogExtensions.FeaturizeImages"/>; nothing is learned, Fit loads the backbone.
+/// trainer. Made by <see cref="BottleneckCatalogExtensions.FeaturizeImages"/>; nothing is learned, Fit loads the
+/// backbone.
 /// </summary>
 public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeaturizingTransformer>
 {
@@ -19,13 +20,15 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
     private readonly Lazy<int> _featureSize;
     private readonly ILogger _logger;
 
-    internal BottleneckFeaturizingEstimator(string outputColumnName, string imagePathColumnName, BackboneSpec backbone, FeaturizerOptions options, ILogger logger)
+    internal BottleneckFeaturizingEstimator(string outputColumnName, string imagePathColumnName, BackboneSpec backbone,
+        FeaturizerOptions options, ILogger logger)
     {
         _logger = logger;
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
         ArgumentException.ThrowIfNullOrWhiteSpace(imagePathColumnName);
         options.Validate();
-        (_outputColumnName, _imagePathColumnName, _backbone, _options) = (outputColumnName, imagePathColumnName, backbone, options);
+        (_outputColumnName, _imagePathColumnName, _backbone, _options) = (
+            outputColumnName, imagePathColumnName, backbone, options);
         // A specification without a feature size ("auto" cut) is measured once by loading the network.
         _featureSize = new(() => backbone.FeatureSize ?? MeasureFeatureSize(backbone, options));
     }
@@ -33,7 +36,8 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
     private static int MeasureFeatureSize(BackboneSpec backbone, FeaturizerOptions options)
     {
         EnsureDownloaded(backbone, options);
-        using var runner = BackboneRunner.Load(backbone, options.InferenceThreads, modelDirectory: options.Models.Options.Directory);
+        using var runner = BackboneRunner.Load(
+            backbone, options.InferenceThreads, modelDirectory: options.Models.Options.Directory);
         return runner.FeatureSize;
     }
 
@@ -44,10 +48,12 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
         BottleneckFeaturizingTransformer.FindPathColumn(input.Schema, _imagePathColumnName);
         EnsureDownloaded(_backbone, _options);
         return new BottleneckFeaturizingTransformer(
-            BottleneckFeaturizer.Create(_backbone, _options, _logger), _outputColumnName, _imagePathColumnName, _logger);
+            BottleneckFeaturizer.Create(_backbone, _options, _logger), _outputColumnName, _imagePathColumnName,
+            _logger);
     }
 
-    /// <summary>ML.NET's Fit is synchronous, so a catalogue backbone is downloaded (once, verified) synchronously here.</summary>
+    /// <summary>ML.NET's Fit is synchronous, so a catalogue backbone is downloaded (once, verified) synchronously
+    /// here.</summary>
     private static void EnsureDownloaded(BackboneSpec backbone, FeaturizerOptions options) =>
         options.Models.EnsureAsync(backbone).GetAwaiter().GetResult();
 
@@ -55,10 +61,12 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
     // assemblies only), yet an estimator must return a shape with its new column: call that one method by reflection,
     // looked up on first use so that a renamed method fails this call with a clear message, not the type's loading.
     private static readonly Lazy<Func<DataViewSchema, SchemaShape>> ShapeOfSchema = new(() =>
-        typeof(SchemaShape).GetMethod("Create", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static, [typeof(DataViewSchema)])
+        typeof(SchemaShape).GetMethod("Create",
+            System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static, [typeof(DataViewSchema)])
             ?.CreateDelegate<Func<DataViewSchema, SchemaShape>>()
         ?? throw new NotSupportedException(
-            $"This ML.NET ({typeof(SchemaShape).Assembly.GetName().Version}) has no internal SchemaShape.Create(DataViewSchema), which " +
+            $"This ML.NET ({typeof(SchemaShape).Assembly.GetName().Version}) has no internal " +
+            "SchemaShape.Create(DataViewSchema), which " +
             "GetOutputSchema needs; use the ML.NET version this library was built with (5.0.x)."));
 
     /// <summary>ML.NET's own shape of a schema.</summary>
@@ -70,11 +78,14 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
         ArgumentNullException.ThrowIfNull(inputSchema);
         var path = inputSchema.Where(c => c.Name == _imagePathColumnName).ToArray();
         if (path.Length == 0)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Image path column '{_imagePathColumnName}' not found.");
+            throw new ArgumentOutOfRangeException(
+                nameof(inputSchema), $"Image path column '{_imagePathColumnName}' not found.");
         if (path[0].Kind != SchemaShape.Column.VectorKind.Scalar || path[0].ItemType is not TextDataViewType)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Image path column '{_imagePathColumnName}' must be a scalar text column.");
+            throw new ArgumentOutOfRangeException(
+                nameof(inputSchema), $"Image path column '{_imagePathColumnName}' must be a scalar text column.");
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(_outputColumnName, new VectorDataViewType(NumberDataViewType.Single, _featureSize.Value));
-        return new SchemaShape(inputSchema.Where(c => c.Name != _outputColumnName).Append(ShapeOf(builder.ToSchema()).Single()));
+        return new SchemaShape(
+            inputSchema.Where(c => c.Name != _outputColumnName).Append(ShapeOf(builder.ToSchema()).Single()));
     }
 }

@@ -46,15 +46,18 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ImageFeaturesDataView(input, FindPathColumn(input.Schema, ImagePathColumnName), OutputColumnName, _featurizer, _logger);
+        return new ImageFeaturesDataView(
+            input, FindPathColumn(input.Schema, ImagePathColumnName), OutputColumnName, _featurizer, _logger);
     }
 
     /// <inheritdoc />
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new NotSupportedException("Bottleneck featurization runs over a whole data view in batches; call Transform.");
+        throw new NotSupportedException(
+            "Bottleneck featurization runs over a whole data view in batches; call Transform.");
 
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
-        throw new NotSupportedException("The bottleneck featurizer is not saved in ML.NET model files; save a TransferClassifier instead, or re-create the estimator when loading.");
+        throw new NotSupportedException("The bottleneck featurizer is not saved in ML.NET model files; save a " +
+            "TransferClassifier instead, or re-create the estimator when loading.");
 
     /// <inheritdoc />
     public void Dispose() => _featurizer.Dispose();
@@ -71,9 +74,11 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
     internal static DataViewSchema.Column FindPathColumn(DataViewSchema schema, string name)
     {
         var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema), $"Image path column '{name}' not found. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
+            ?? throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Image path column '{name}' not found. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
         if (column.Type is not TextDataViewType)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Image path column '{name}' must hold text, not {column.Type}.");
+            throw new ArgumentOutOfRangeException(
+                nameof(schema), $"Image path column '{name}' must hold text, not {column.Type}.");
         return column;
     }
 }

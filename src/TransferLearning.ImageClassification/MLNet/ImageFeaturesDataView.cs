@@ -57,7 +57,8 @@ internal sealed class ImageFeaturesDataView : IDataView
     }
 
     /// <inheritdoc />
-    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+    public DataViewRowCursor[] GetRowCursorSet(
+        IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
         [GetRowCursor(columnsNeeded, rand)];
 
     private (Dictionary<string, float[]>, IReadOnlyList<SkippedImage>) Featurize()
@@ -77,13 +78,15 @@ internal sealed class ImageFeaturesDataView : IDataView
         // ML.NET's pipeline API is synchronous; nothing here captures a synchronisation context.
         var result = _featurizer.FeaturizeAsync(ordered).GetAwaiter().GetResult();
         var missing = Enumerable.Repeat(float.NaN, _featurizer.FeatureSize).ToArray();
-        var features = ordered.Select((p, i) => (p, f: result.Features[i] ?? missing)).ToDictionary(x => x.p, x => x.f, StringComparer.Ordinal);
+        var features = ordered.Select((p, i) => (p, f: result.Features[i] ?? missing))
+            .ToDictionary(x => x.p, x => x.f, StringComparer.Ordinal);
         foreach (var skipped in result.Skipped)
             _logger.LogWarning("Skipped {Path}: {Reason}", skipped.Path, skipped.Reason);
         return (features, result.Skipped);
     }
 
-    private sealed class Cursor(ImageFeaturesDataView parent, DataViewRowCursor source, Dictionary<string, float[]>? features) : DataViewRowCursor
+    private sealed class Cursor(ImageFeaturesDataView parent, DataViewRowCursor source,
+        Dictionary<string, float[]>? features) : DataViewRowCursor
     {
         private readonly ValueGetter<ReadOnlyMemory<char>>? _path =
             features is null ? null : source.GetGetter<ReadOnlyMemory<char>>(parent._pathColumn);
@@ -97,13 +100,16 @@ internal sealed class ImageFeaturesDataView : IDataView
         public override ValueGetter<DataViewRowId> GetIdGetter() => source.GetIdGetter();
 
         public override bool IsColumnActive(DataViewSchema.Column column) =>
-            column.Index < source.Schema.Count ? source.IsColumnActive(source.Schema[column.Index]) : features is not null;
+            column.Index < source.Schema.Count ? source.IsColumnActive(source.Schema[column.Index])
+                : features is not null;
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
             if (column.Index < source.Schema.Count) return source.GetGetter<TValue>(source.Schema[column.Index]);
-            if (features is null) throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was made.");
-            if (typeof(TValue) != typeof(VBuffer<float>)) throw new InvalidOperationException($"Column '{column.Name}' holds VBuffer<float>, not {typeof(TValue).Name}.");
+            if (features is null) throw new InvalidOperationException(
+                $"Column '{column.Name}' was not requested when the cursor was made.");
+            if (typeof(TValue) != typeof(VBuffer<float>)) throw new InvalidOperationException(
+                $"Column '{column.Name}' holds VBuffer<float>, not {typeof(TValue).Name}.");
             var path = default(ReadOnlyMemory<char>);
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
             {

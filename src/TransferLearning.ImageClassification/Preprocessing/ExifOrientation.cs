@@ -11,9 +11,11 @@ internal static class ExifOrientation
 {
     /// <summary>Whether the upright image has width and height swapped (the four 90° orientations).</summary>
     public static bool SwapsAxes(SKEncodedOrigin origin) =>
-        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        origin is SKEncodedOrigin.LeftTop or SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom
+            or SKEncodedOrigin.LeftBottom;
 
-    /// <summary>The upright image; <paramref name="stored"/> itself when it already is, otherwise a new bitmap (and <paramref name="stored"/> is disposed).</summary>
+    /// <summary>The upright image; <paramref name="stored"/> itself when it already is, otherwise a new bitmap (and
+    /// <paramref name="stored"/> is disposed).</summary>
     public static SKBitmap Apply(SKBitmap stored, SKEncodedOrigin origin)
     {
         if (origin is SKEncodedOrigin.TopLeft || !Enum.IsDefined(origin)) return stored;
@@ -21,9 +23,11 @@ internal static class ExifOrientation
         {
             var (width, height) = (stored.Width, stored.Height);
             var swap = SwapsAxes(origin);
-            var upright = new SKBitmap(new SKImageInfo(swap ? height : width, swap ? width : height, stored.ColorType, stored.AlphaType));
+            var upright = new SKBitmap(
+                new SKImageInfo(swap ? height : width, swap ? width : height, stored.ColorType, stored.AlphaType));
             var from = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(ImageDecoder.PixelBytes(stored));
-            var to = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(ImageDecoder.MutablePixelBytes(upright));
+            var to = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(
+                ImageDecoder.MutablePixelBytes(upright));
             var uprightWidth = upright.Width;
             for (var y = 0; y < upright.Height; y++)
                 for (var x = 0; x < uprightWidth; x++)
@@ -37,7 +41,8 @@ internal static class ExifOrientation
                         SKEncodedOrigin.LeftTop => (y, x),                           // 5: transposed
                         SKEncodedOrigin.RightTop => (y, height - 1 - x),             // 6: shown turned 90° clockwise
                         SKEncodedOrigin.RightBottom => (width - 1 - y, height - 1 - x), // 7: transversed
-                        _ => (width - 1 - y, x),                                     // 8: shown turned 90° anticlockwise
+                        _ => (width - 1
+                            - y, x),                                     // 8: shown turned 90° anticlockwise
                     };
                     to[y * uprightWidth + x] = from[sy * width + sx];
                 }

@@ -33,30 +33,36 @@ internal static class ImageDecoder
     /// that keeps at least twice <paramref name="target"/> on each side, so that the antialiased resize, not the
     /// decoder, decides what the backbone sees. Without a target, always at full size.
     /// </summary>
-    /// <exception cref="ImageDecodeException">The bytes are not a complete image in a supported format, or it is over the limits.</exception>
+    /// <exception cref="ImageDecodeException">The bytes are not a complete image in a supported format, or it is over
+    /// the limits.</exception>
     public static SKBitmap Decode(ReadOnlySpan<byte> encoded, ImageSize? target, ImageLimits? limits = null)
     {
         if (encoded.IsEmpty) throw new ImageDecodeException("empty file");
         limits ??= ImageLimits.Default;
         if (encoded.Length > limits.MaxFileBytes)
-            throw new ImageDecodeException($"{encoded.Length} bytes, over the {limits.MaxFileBytes}-byte limit (ImageLimits.MaxFileBytes)");
+            throw new ImageDecodeException(
+                $"{encoded.Length} bytes, over the {limits.MaxFileBytes}-byte limit (ImageLimits.MaxFileBytes)");
         try
         {
             using var data = SKData.CreateCopy(encoded);
             using var codec = SKCodec.Create(new SKMemoryStream(data), out var status)
                 ?? throw new ImageDecodeException($"not a supported image format ({status})");
             var (width, height) = (codec.Info.Width, codec.Info.Height);
-            if (width < 1 || height < 1) throw new ImageDecodeException($"the header gives no usable size ({width}x{height})");
+            if (width < 1 || height < 1)
+                throw new ImageDecodeException($"the header gives no usable size ({width}x{height})");
             if ((long)width * height > limits.MaxPixels)
                 throw new ImageDecodeException(
-                    $"{width}x{height} is {(long)width * height / 1e6:0.#} megapixels; the limit is {limits.MaxPixels / 1e6:0.#} (ImageLimits.MaxPixels)");
+                    $"{width}x{height} is {(long)width * height / 1e6:0.#} megapixels; the limit is " +
+                    $"{limits.MaxPixels / 1e6:0.#} (ImageLimits.MaxPixels)");
             if (Math.Max(width, height) > MaxSide)
-                throw new ImageDecodeException($"{width}x{height} has a side over {MaxSide} pixels, the longest this library resizes");
+                throw new ImageDecodeException(
+                    $"{width}x{height} has a side over {MaxSide} pixels, the longest this library resizes");
 
             var origin = codec.EncodedOrigin;
             var decoded = target is not { } size ? codec.Info.Size
                 : DecodedSize(codec, ExifOrientation.SwapsAxes(origin) ? new ImageSize(size.Height, size.Width) : size);
-            if ((long)decoded.Width * decoded.Height <= LargeDecodePixels) return ExifOrientation.Apply(DecodeWhole(codec, decoded), origin);
+            if ((long)decoded.Width * decoded.Height <= LargeDecodePixels)
+                return ExifOrientation.Apply(DecodeWhole(codec, decoded), origin);
             LargeDecodes.Wait();
             try
             {
@@ -82,10 +88,12 @@ internal static class ImageDecoder
         using var codec = SKCodec.Create(new SKMemoryStream(data), out var status)
             ?? throw new ImageDecodeException($"not a supported image format ({status})");
         var (width, height) = (codec.Info.Width, codec.Info.Height);
-        return ExifOrientation.SwapsAxes(codec.EncodedOrigin) ? new ImageSize(height, width) : new ImageSize(width, height);
+        return ExifOrientation.SwapsAxes(codec.EncodedOrigin) ? new ImageSize(height, width)
+            : new ImageSize(width, height);
     }
 
-    /// <summary>The size to decode at: the full size, or a JPEG DCT scale still at least twice <paramref name="stored"/> (in stored orientation).</summary>
+    /// <summary>The size to decode at: the full size, or a JPEG DCT scale still at least twice
+    /// <paramref name="stored"/> (in stored orientation).</summary>
     private static SKSizeI DecodedSize(SKCodec codec, ImageSize stored)
     {
         var full = codec.Info.Size;
@@ -115,5 +123,6 @@ internal static class ImageDecoder
     public static ReadOnlySpan<byte> PixelBytes(SKBitmap bitmap) => MutablePixelBytes(bitmap);
 
     /// <summary>The pixels of <paramref name="bitmap"/> as bytes to write.</summary>
-    public static unsafe Span<byte> MutablePixelBytes(SKBitmap bitmap) => new((void*)bitmap.GetPixels(), bitmap.ByteCount);
+    public static unsafe Span<byte> MutablePixelBytes(SKBitmap bitmap) =>
+        new((void*)bitmap.GetPixels(), bitmap.ByteCount);
 }

@@ -1,13 +1,15 @@
 namespace TransferLearning.ImageClassification.Preprocessing;
 
-/// <summary>Reads encoded images from files and streams without ever holding more than <see cref="ImageLimits.MaxFileBytes"/>.</summary>
+/// <summary>Reads encoded images from files and streams without ever holding more than
+/// <see cref="ImageLimits.MaxFileBytes"/>.</summary>
 internal static class ImageFile
 {
     /// <exception cref="ImageDecodeException">The file is larger than the limit.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
     public static async Task<byte[]> ReadAsync(string path, ImageLimits limits, CancellationToken cancellationToken)
     {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, useAsync: true);
+        await using var stream = new FileStream(
+            path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, useAsync: true);
         var length = stream.Length;
         if (length > limits.MaxFileBytes) throw TooLarge(length, limits);
         var bytes = new byte[length];
@@ -31,7 +33,9 @@ internal static class ImageFile
     }
 
     private static ImageDecodeException TooLarge(long length, ImageLimits limits, bool atLeast = false) =>
-        new($"file is {(atLeast ? "over " : "")}{Megabytes(length)}, over the {Megabytes(limits.MaxFileBytes)} limit (ImageLimits.MaxFileBytes)");
+        new($"file is {(atLeast ? "over " : "")}{Megabytes(length)}, over the {Megabytes(limits.MaxFileBytes)} limit " +
+            "(ImageLimits.MaxFileBytes)");
 
-    private static string Megabytes(long bytes) => bytes >= 1 << 20 ? $"{bytes / (double)(1 << 20):0.#} MiB" : $"{bytes} bytes";
+    private static string Megabytes(long bytes) => bytes >= 1 << 20 ? $"{bytes / (double)(1 << 20):0.#} MiB"
+        : $"{bytes} bytes";
 }

@@ -9,7 +9,8 @@ namespace TransferLearning.ImageClassification.Preprocessing;
 /// </summary>
 public sealed class ImageLimits
 {
-    /// <summary>The defaults: <see cref="MaxPixels"/> as Pillow's <c>MAX_IMAGE_PIXELS</c>, <see cref="MaxFileBytes"/> 256 MiB.</summary>
+    /// <summary>The defaults: <see cref="MaxPixels"/> as Pillow's <c>MAX_IMAGE_PIXELS</c>, <see cref="MaxFileBytes"/>
+    /// 256 MiB.</summary>
     public static ImageLimits Default { get; } = new();
 
     /// <summary>

@@ -3,7 +3,8 @@ using Onnx;
 
 namespace TransferLearning.ImageClassification.Preprocessing;
 
-/// <summary>Encoded image bytes → the float tensor of one image, resized and normalised as a backbone expects.</summary>
+/// <summary>Encoded image bytes → the float tensor of one image, resized and normalised as a backbone
+/// expects.</summary>
 internal sealed class ImagePreprocessor
 {
     private const int Channels = 3;
@@ -14,7 +15,8 @@ internal sealed class ImagePreprocessor
     private readonly float[] _inverseStd;
     private readonly ImageLimits _limits;
 
-    public ImagePreprocessor(ImageSize size, TensorLayout layout, PixelNormalization normalization, ImageLimits? limits = null)
+    public ImagePreprocessor(
+        ImageSize size, TensorLayout layout, PixelNormalization normalization, ImageLimits? limits = null)
     {
         Size = size;
         _limits = limits ?? ImageLimits.Default;
@@ -23,7 +25,8 @@ internal sealed class ImagePreprocessor
         _sourceChannel = normalization.Order == ChannelOrder.Rgb ? [0, 1, 2] : [2, 1, 0];
         _inverseStd = normalization.Std.Select(s => 1f / s).ToArray();
         if (normalization.Mean.Count != Channels || _inverseStd.Length != Channels)
-            throw new ArgumentException("A normalisation needs three means and three standard deviations.", nameof(normalization));
+            throw new ArgumentException(
+                "A normalisation needs three means and three standard deviations.", nameof(normalization));
         _mean = normalization.MeanImage is { } meanImage
             ? LoadMeanImage(meanImage, size)
             : normalization.Mean.SelectMany(m => Enumerable.Repeat(m, size.Area)).ToArray();
@@ -42,10 +45,13 @@ internal sealed class ImagePreprocessor
     /// The normalisation as constants, for an exported graph: the RGB channel feeding each plane, the scale, the mean
     /// per plane and pixel (planar, 3 × area; the mean image already at <see cref="Size"/>) and 1/std per plane.
     /// </summary>
-    internal (int[] SourceChannel, float Scale, float[] Mean, float[] InverseStd) Constants => (_sourceChannel, _scale, _mean, _inverseStd);
+    internal (int[] SourceChannel, float Scale, float[] Mean, float[] InverseStd) Constants =>
+        (_sourceChannel, _scale, _mean, _inverseStd);
 
-    /// <summary>Hash of the mean values actually subtracted, so a changed mean-image file invalidates cached features.</summary>
-    public string MeanFingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_mean.AsSpan())))[..16];
+    /// <summary>Hash of the mean values actually subtracted, so a changed mean-image file invalidates cached
+    /// features.</summary>
+    public string MeanFingerprint => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Runtime.InteropServices.MemoryMarshal.AsBytes(_mean.AsSpan())))[..16];
 
     /// <summary>Floats one image takes in the input tensor.</summary>
     public int TensorLength => Channels * Size.Area;
@@ -56,7 +62,8 @@ internal sealed class ImagePreprocessor
     /// <summary>Floats an image resized to <paramref name="size"/> takes (RGBA).</summary>
     public static int ResizedLengthAt(ImageSize size) => size.Area * 4;
 
-    /// <summary>Decodes once; writes the image into <paramref name="destination"/> and, if not empty, its mirror image into <paramref name="mirrored"/>.</summary>
+    /// <summary>Decodes once; writes the image into <paramref name="destination"/> and, if not empty, its mirror image
+    /// into <paramref name="mirrored"/>.</summary>
     /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
     public void Write(ReadOnlySpan<byte> encoded, Span<float> destination, Span<float> mirrored = default)
     {
@@ -74,16 +81,19 @@ internal sealed class ImagePreprocessor
 
     /// <summary>
     /// The library's one way from encoded bytes to pixels: decode upright (<see cref="ImageDecoder"/>), then resize
-    /// with <see cref="ImageResizer"/> to float RGBA at <paramref name="size"/> (0–255) in <paramref name="resized"/>.
+    /// with <see cref="ImageResizer"/> to float RGBA at <paramref name="size"/> (0–255) in
+    /// <paramref name="resized"/>.
     /// </summary>
     /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
-    public static void DecodeResized(ReadOnlySpan<byte> encoded, ImageSize size, ImageLimits limits, Span<float> resized)
+    public static void DecodeResized(
+        ReadOnlySpan<byte> encoded, ImageSize size, ImageLimits limits, Span<float> resized)
     {
         using var bitmap = ImageDecoder.Decode(encoded, size, limits);
         ImageResizer.Resize(ImageDecoder.PixelBytes(bitmap), bitmap.Width, bitmap.Height, size, resized);
     }
 
-    /// <summary>Writes an image already resized to <see cref="Size"/> (float RGBA, shared by backbones of one size) and, if asked, its mirror image.</summary>
+    /// <summary>Writes an image already resized to <see cref="Size"/> (float RGBA, shared by backbones of one size)
+    /// and, if asked, its mirror image.</summary>
     public void WriteResized(ReadOnlySpan<float> rgba, Span<float> destination, Span<float> mirrored)
     {
         Normalize(rgba, destination, mirror: false);
@@ -115,14 +125,17 @@ internal sealed class ImagePreprocessor
             ?? throw new InvalidDataException($"'{source.OnnxFile}' has no initializer '{source.Initializer}'.");
         var dims = tensor.Dims.ToArray();
         if (dims is not [1, Channels, var height, var width])
-            throw new InvalidDataException($"Mean image '{source.Initializer}' in '{source.OnnxFile}' is [{string.Join(',', dims)}], not [1,3,H,W].");
+            throw new InvalidDataException($"Mean image '{source.Initializer}' in '{source.OnnxFile}' is " +
+                $"[{string.Join(',', dims)}], not [1,3,H,W].");
         var mean = tensor.FloatData.Count > 0
             ? tensor.FloatData.ToArray()
             : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
-        return height == size.Height && width == size.Width ? mean : Resample(mean, new ImageSize((int)width, (int)height), size);
+        return height == size.Height && width == size.Width ? mean
+            : Resample(mean, new ImageSize((int)width, (int)height), size);
     }
 
-    /// <summary>Nearest-neighbour resampling of a planar mean image to another input size (ImageNet means vary slowly).</summary>
+    /// <summary>Nearest-neighbour resampling of a planar mean image to another input size (ImageNet means vary
+    /// slowly).</summary>
     private static float[] Resample(float[] mean, ImageSize from, ImageSize to)
     {
         var result = new float[Channels * to.Area];
@@ -131,7 +144,8 @@ internal sealed class ImagePreprocessor
                 for (var x = 0; x < to.Width; x++)
                 {
                     var (sourceY, sourceX) = (y * from.Height / to.Height, x * from.Width / to.Width);
-                    result[plane * to.Area + y * to.Width + x] = mean[plane * from.Area + sourceY * from.Width + sourceX];
+                    result[plane * to.Area + y * to.Width + x] = mean[
+                        plane * from.Area + sourceY * from.Width + sourceX];
                 }
         return result;
     }

@@ -8,7 +8,8 @@ namespace TransferLearning.ImageClassification.Preprocessing;
 
 /// <summary>
 /// Antialiased bilinear resizing, computed exactly as ONNX <c>Resize(mode=linear, antialias=1,
-/// coordinate_transformation_mode=half_pixel)</c> (exclude_outside=0) is in ONNX Runtime, so that the exported graph and
+/// coordinate_transformation_mode=half_pixel)</c> (exclude_outside=0) is in ONNX Runtime, so that the exported graph
+/// and
 /// the library give the same tensor: a triangle filter whose support widens by the downscale factor (PIL's and
 /// torchvision's <c>antialias=True</c>), weights normalised per output pixel, borders replicated. Separable: the width
 /// first, then the height; every output value is 0 plus its taps in increasing order, in float, as in ONNX Runtime.
@@ -28,8 +29,10 @@ internal static class ImageResizer
     public static void Resize(ReadOnlySpan<byte> rgba, int width, int height, ImageSize size, Span<float> destination)
     {
         var (inLength, outLength) = ((long)width * Channels, size.Width * Channels);
-        if (rgba.Length < inLength * height) throw new ArgumentException("Fewer pixels than the dimensions say.", nameof(rgba));
-        if (destination.Length < size.Area * Channels) throw new ArgumentException("Destination too small.", nameof(destination));
+        if (rgba.Length < inLength * height)
+            throw new ArgumentException("Fewer pixels than the dimensions say.", nameof(rgba));
+        if (destination.Length < size.Area * Channels)
+            throw new ArgumentException("Destination too small.", nameof(destination));
         var horizontal = AxisWeights.For(width, size.Width);
         var vertical = AxisWeights.For(height, size.Height);
         var output = destination[..(size.Area * Channels)];
@@ -66,7 +69,8 @@ internal static class ImageResizer
     /// <paramref name="count"/> rows along the width into <paramref name="target"/>, a piece of the input at a time:
     /// each piece covers whole windows of consecutive output pixels.
     /// </summary>
-    private static void AlongWidth(ReadOnlySpan<byte> rows, int count, int inLength, Span<float> target, AxisWeights weights, Span<float> piece)
+    private static void AlongWidth(
+        ReadOnlySpan<byte> rows, int count, int inLength, Span<float> target, AxisWeights weights, Span<float> piece)
     {
         var (outputs, outLength) = (weights.Count.Length, target.Length / count);
         for (var x0 = 0; x0 < outputs;)
@@ -85,8 +89,10 @@ internal static class ImageResizer
         }
     }
 
-    /// <summary>Adds input row <paramref name="y"/> (already resized along the width), weighted, to each output row whose window holds it.</summary>
-    private static void AddToOutputRows(ReadOnlySpan<float> row, int y, Span<float> output, AxisWeights weights, ref int firstOpen)
+    /// <summary>Adds input row <paramref name="y"/> (already resized along the width), weighted, to each output row
+    /// whose window holds it.</summary>
+    private static void AddToOutputRows(
+        ReadOnlySpan<float> row, int y, Span<float> output, AxisWeights weights, ref int firstOpen)
     {
         var outLength = row.Length;
         while (firstOpen < weights.Count.Length && weights.End(firstOpen) <= y) firstOpen++;
@@ -97,7 +103,8 @@ internal static class ImageResizer
             ref var from = ref MemoryMarshal.GetReference(row);
             var j = 0;
             for (; j <= outLength - Vector<float>.Count; j += Vector<float>.Count)
-                (Vector.LoadUnsafe(ref to, (nuint)j) + Vector.LoadUnsafe(ref from, (nuint)j) * weight).StoreUnsafe(ref to, (nuint)j);
+                (Vector.LoadUnsafe(ref to, (nuint)j) + Vector.LoadUnsafe(ref from, (nuint)j) * weight)
+                    .StoreUnsafe(ref to, (nuint)j);
             for (; j < outLength; j++) Unsafe.Add(ref to, j) += Unsafe.Add(ref from, j) * weight;
         }
     }
@@ -123,9 +130,11 @@ internal static class ImageResizer
 
     /// <summary>
     /// Output pixels <paramref name="x0"/> to <paramref name="x1"/> of <see cref="RowsAtOnce"/> rows at once, each
-    /// summed exactly as <see cref="OneRow"/> would; <paramref name="piece"/> starts at input pixel <paramref name="low"/>.
+    /// summed exactly as <see cref="OneRow"/> would; <paramref name="piece"/> starts at input pixel
+    /// <paramref name="low"/>.
     /// </summary>
-    private static void FourRows(ReadOnlySpan<float> piece, int stride, Span<float> target, int outLength, AxisWeights weights, int x0, int x1, int low)
+    private static void FourRows(ReadOnlySpan<float> piece, int stride, Span<float> target, int outLength,
+        AxisWeights weights, int x0, int x1, int low)
     {
         ref var pixels = ref MemoryMarshal.GetReference(piece);
         ref var output = ref MemoryMarshal.GetReference(target);
@@ -133,7 +142,8 @@ internal static class ImageResizer
         {
             ref var tap = ref weights.FirstTap(x);
             ref var first = ref Unsafe.Add(ref pixels, (weights.Start[x] - low) * Channels);
-            var (sum0, sum1, sum2, sum3) = (Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero);
+            var (sum0, sum1, sum2, sum3) = (
+                Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero, Vector128<float>.Zero);
             for (var k = 0; k < weights.Count[x]; k++)
             {
                 ref var at = ref Unsafe.Add(ref first, k * Channels);
@@ -151,8 +161,10 @@ internal static class ImageResizer
         }
     }
 
-    /// <summary>Output pixels <paramref name="x0"/> to <paramref name="x1"/> of one row: each the weighted sum of its window, four channels at once.</summary>
-    private static void OneRow(ReadOnlySpan<float> piece, Span<float> target, AxisWeights weights, int x0, int x1, int low)
+    /// <summary>Output pixels <paramref name="x0"/> to <paramref name="x1"/> of one row: each the weighted sum of its
+    /// window, four channels at once.</summary>
+    private static void OneRow(
+        ReadOnlySpan<float> piece, Span<float> target, AxisWeights weights, int x0, int x1, int low)
     {
         ref var pixels = ref MemoryMarshal.GetReference(piece);
         ref var output = ref MemoryMarshal.GetReference(target);
@@ -167,7 +179,8 @@ internal static class ImageResizer
         }
     }
 
-    /// <summary>For each output index along one axis: the first input index and the normalised weights of its window.</summary>
+    /// <summary>For each output index along one axis: the first input index and the normalised weights of its
+    /// window.</summary>
     private sealed class AxisWeights
     {
         private readonly float[] _weights;
@@ -188,7 +201,8 @@ internal static class ImageResizer
         /// <summary>One past the last input index of an output's window.</summary>
         public int End(int output) => Start[output] + Count[output];
 
-        /// <summary>The first of the <see cref="Count"/>[<paramref name="output"/>] weights of an output index.</summary>
+        /// <summary>The first of the <see cref="Count"/>[<paramref name="output"/>] weights of an output
+        /// index.</summary>
         public ref float FirstTap(int output) => ref _weights[output * Window];
 
         /// <summary>

@@ -41,14 +41,17 @@ public sealed class PixelNormalization
     /// <summary>A short human description, e.g. "RGB /255, ImageNet mean/std".</summary>
     public string Summary =>
         MeanImage is not null ? $"{Order.ToString().ToUpperInvariant()} minus a mean image"
-        : Scale == 1f ? string.Create(CultureInfo.InvariantCulture, $"{Order.ToString().ToUpperInvariant()} minus ({string.Join(", ", Mean)})")
+        : Scale == 1f ? string.Create(
+            CultureInfo.InvariantCulture, $"{Order.ToString().ToUpperInvariant()} minus ({string.Join(", ", Mean)})")
         : Std.Any(s => s != 1f) ? $"{Order.ToString().ToUpperInvariant()} /255, mean/std"
-        : string.Create(CultureInfo.InvariantCulture, $"{Order.ToString().ToUpperInvariant()} x*{Scale:G4} - {Mean[0]}");
+        : string.Create(
+            CultureInfo.InvariantCulture, $"{Order.ToString().ToUpperInvariant()} x*{Scale:G4} - {Mean[0]}");
 
     /// <summary>A stable text that changes whenever the produced tensor would; part of the feature-cache key.</summary>
     internal string Fingerprint => string.Create(
         CultureInfo.InvariantCulture,
-        $"{Order};s={Scale:R};m={string.Join(',', Mean.Select(Invariant))};d={string.Join(',', Std.Select(Invariant))};img={MeanImage?.Fingerprint ?? "-"}");
+        $"{Order};s={Scale:R};m={string.Join(',', Mean.Select(Invariant))};" +
+        $"d={string.Join(',', Std.Select(Invariant))};img={MeanImage?.Fingerprint ?? "-"}");
 
     private static string Invariant(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -20,7 +20,8 @@ public static class BackboneQuantizer
 
     /// <summary>
     /// Runs every one of <paramref name="images"/> through the float backbone and records each quantized activation's
-    /// range (<see cref="TransferClassifierBuilder.WithInt8"/> draws <see cref="QuantizationOptions.CalibrationImages"/>
+    /// range (<see cref="TransferClassifierBuilder.WithInt8"/> draws
+    /// <see cref="QuantizationOptions.CalibrationImages"/>
     /// of the training part for it). Images that cannot be decoded are passed over.
     /// </summary>
     /// <param name="backbone">The backbone to quantize (its features must be pooled from a spatial map).</param>
@@ -31,10 +32,12 @@ public static class BackboneQuantizer
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <exception cref="BackboneNotFoundException">The backbone's file is missing.</exception>
     /// <exception cref="BackboneMismatchException">The backbone's file is not the pinned one.</exception>
-    /// <exception cref="NotSupportedException">The backbone has no spatial map, or an operator the opset-13 upgrade does not know.</exception>
+    /// <exception cref="NotSupportedException">The backbone has no spatial map, or an operator the opset-13 upgrade
+    /// does not know.</exception>
     /// <exception cref="InvalidDataException">None of the images could be decoded.</exception>
     public static async Task<Int8Calibration> CalibrateAsync(
-        BackboneSpec backbone, IReadOnlyList<string> images, QuantizationOptions? options = null, string? modelDirectory = null,
+        BackboneSpec backbone, IReadOnlyList<string> images, QuantizationOptions? options = null,
+        string? modelDirectory = null,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backbone);
@@ -59,7 +62,8 @@ public static class BackboneQuantizer
         {
             cancellationToken.ThrowIfCancellationRequested();
             var batch = images.Skip(start).Take(batchSize).ToArray();
-            var files = await Task.WhenAll(batch.Select(path => ReadOrNullAsync(path, cancellationToken))).ConfigureAwait(false);
+            var files = await Task.WhenAll(batch.Select(path => ReadOrNullAsync(path, cancellationToken)))
+                .ConfigureAwait(false);
             var input = new float[batch.Length * floats];
             var ok = new bool[batch.Length];
             Parallel.For(0, batch.Length, i =>
@@ -80,7 +84,8 @@ public static class BackboneQuantizer
             var packed = Pack(input, ok, floats);
             decoded += count;
             if (collectors.TryGetValue(rewrite.InputName, out var image)) image.Add(packed);
-            long[] shape = backbone.Layout == TensorLayout.Nchw ? [count, 3, backbone.InputSize.Height, backbone.InputSize.Width] : [count, backbone.InputSize.Height, backbone.InputSize.Width, 3];
+            long[] shape = backbone.Layout == TensorLayout.Nchw ? [count, 3, backbone.InputSize.Height,
+                backbone.InputSize.Width] : [count, backbone.InputSize.Height, backbone.InputSize.Width, 3];
             using var tensor = OrtValue.CreateTensorValueFromMemory(packed, shape);
             using var runOptions = new RunOptions();
             using var outputs = session.Run(runOptions, [rewrite.InputName], [tensor], fetched);
@@ -89,20 +94,25 @@ public static class BackboneQuantizer
             {
                 var collector = collectors[activations[i]];
                 if (fetched.Length == activations.Length) collector.Add(outputs[i].GetTensorDataAsSpan<float>());
-                else collector.Add([outputs[2 * i].GetTensorDataAsSpan<float>()[0], outputs[2 * i + 1].GetTensorDataAsSpan<float>()[0]]);
+                else collector.Add([outputs[2 * i].GetTensorDataAsSpan<float>()[0],
+                    outputs[2 * i + 1].GetTensorDataAsSpan<float>()[0]]);
             });
             progress?.Report(start + batch.Length);
         }
-        if (decoded == 0) throw new InvalidDataException($"None of the {images.Count} calibration images could be decoded.");
+        if (decoded == 0)
+            throw new InvalidDataException($"None of the {images.Count} calibration images could be decoded.");
         // Saturation is an x86 matter (vpmaddubsw without VNNI); Arm's dot-product kernels do not need 7-bit weights.
-        var reduceRange = options.ReduceRange ?? (System.Runtime.Intrinsics.X86.X86Base.IsSupported && !QuantizationOptions.CpuHasVnni);
-        return new Int8Calibration(sha256, options.Method, options.Percentile, decoded, options.PerChannelWeights, reduceRange,
+        var reduceRange = options.ReduceRange
+            ?? (System.Runtime.Intrinsics.X86.X86Base.IsSupported && !QuantizationOptions.CpuHasVnni);
+        return new Int8Calibration(
+            sha256, options.Method, options.Percentile, decoded, options.PerChannelWeights, reduceRange,
             collectors.ToDictionary(c => c.Key, c => c.Value.Range));
     }
 
     /// <summary>
     /// Writes a stand-alone int8 backbone to <paramref name="path"/> (temp file, then renamed): 0..255 RGB pixels in
-    /// (input <c>pixels</c>, in the backbone's layout and at its input size), the normalisation and the quantized network inside,
+    /// (input <c>pixels</c>, in the backbone's layout and at its input size), the normalisation and the quantized
+    /// network inside,
     /// the feature map out. Any ONNX runtime runs it; this library loads it as a custom backbone with the returned
     /// specification (or <c>BackboneSpec.FromOnnxFile(path, size, new PixelNormalization(), layout)</c>).
     /// </summary>
@@ -113,9 +123,11 @@ public static class BackboneQuantizer
     /// <returns>The specification that loads the file, and how many convolutions ONNX Runtime runs in int8.</returns>
     /// <exception cref="BackboneNotFoundException">The backbone's file is missing.</exception>
     /// <exception cref="BackboneMismatchException">The backbone's file is not the pinned one.</exception>
-    /// <exception cref="NotSupportedException">The backbone has no spatial map, or an operator the opset-13 upgrade does not know.</exception>
+    /// <exception cref="NotSupportedException">The backbone has no spatial map, or an operator the opset-13 upgrade
+    /// does not know.</exception>
     /// <exception cref="InvalidDataException">The calibration was made for another backbone file or cut.</exception>
-    public static QuantizedBackbone WriteInt8Backbone(BackboneSpec backbone, Int8Calibration calibration, string path, string? modelDirectory = null)
+    public static QuantizedBackbone WriteInt8Backbone(
+        BackboneSpec backbone, Int8Calibration calibration, string path, string? modelDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         ArgumentNullException.ThrowIfNull(calibration);
@@ -128,11 +140,14 @@ public static class BackboneQuantizer
         var model = ModelProto.Parser.ParseFrom(quantized);
         var graph = model.Graph;
         var input = graph.Input.Single(i => i.Name == rewrite.InputName);
-        var pixels = new ValueInfoProto { Name = rewrite.InputName == "pixels" ? "rgb_pixels" : "pixels", Type = input.Type.Clone() };
+        var pixels = new ValueInfoProto { Name = rewrite.InputName == "pixels" ? "rgb_pixels"
+            : "pixels", Type = input.Type.Clone() };
         var normalization = new GraphProto();
-        var normalized = NormalizationGraph.Append(normalization, pixels.Name, new ImagePreprocessor(backbone.InputSize, backbone.Layout, backbone.Normalization), backbone,
+        var normalized = NormalizationGraph.Append(normalization, pixels.Name,
+            new ImagePreprocessor(backbone.InputSize, backbone.Layout, backbone.Normalization), backbone,
             prefix: "pixels/", constantPrefix: "pixels/const/");
-        normalization.Node.Last().Output[0] = rewrite.InputName; // the network reads the normalised pixels under its old input's name
+        normalization.Node.Last().Output[0] =
+            rewrite.InputName; // the network reads the normalised pixels under its old input's name
         var network = graph.Node.ToArray();
         graph.Node.Clear();
         graph.Node.AddRange(normalization.Node.Concat(network));
@@ -140,13 +155,16 @@ public static class BackboneQuantizer
         graph.Input.Remove(input);
         graph.Input.Insert(0, pixels);
         graph.Output.Clear();
-        graph.Output.Add(new ValueInfoProto { Name = rewrite.PooledTensor, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } });
+        graph.Output.Add(new ValueInfoProto { Name = rewrite.PooledTensor, Type = new TypeProto {
+            TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } });
         OnnxGraphRewriter.Prune(graph, rewrite.PooledTensor, pixels.Name);
-        foreach (var (key, value) in new[] { ("source_backbone", backbone.Name), ("source_sha256", sha256), ("precision", "int8"), ("int8_calibration", calibration.Fingerprint), ("input", "0..255 RGB pixels") })
+        foreach (var (key, value) in new[] { ("source_backbone", backbone.Name), ("source_sha256", sha256),
+            ("precision", "int8"), ("int8_calibration", calibration.Fingerprint), ("input", "0..255 RGB pixels") })
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         AtomicFile.Write(path, stream => model.WriteTo(stream));
 
-        var spec = new BackboneSpec(BackboneSpec.FromOnnxFile(path, backbone.InputSize, new PixelNormalization(), backbone.Layout))
+        var spec = new BackboneSpec(
+            BackboneSpec.FromOnnxFile(path, backbone.InputSize, new PixelNormalization(), backbone.Layout))
         {
             Name = backbone.Name + "-int8",
             InputName = pixels.Name,
@@ -159,10 +177,12 @@ public static class BackboneQuantizer
 
     /// <summary>The int8 form of a cut backbone graph, for <see cref="BackboneRunner"/>.</summary>
     /// <exception cref="InvalidDataException">The calibration was made for another backbone file or cut.</exception>
-    internal static byte[] Build(OnnxGraphRewriter.Result rewrite, string sha256, BackboneSpec backbone, Int8Calibration calibration)
+    internal static byte[] Build(
+        OnnxGraphRewriter.Result rewrite, string sha256, BackboneSpec backbone, Int8Calibration calibration)
     {
         if (!string.Equals(sha256, calibration.BackboneSha256, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidDataException($"The int8 calibration was made for backbone file {calibration.BackboneSha256}, not '{backbone.Name}' ({sha256}); calibrate again.");
+            throw new InvalidDataException("The int8 calibration was made for backbone file " +
+                $"{calibration.BackboneSha256}, not '{backbone.Name}' ({sha256}); calibrate again.");
         return QdqGraph.Build(Prepare(rewrite, backbone), rewrite.PooledTensor, calibration).ToByteArray();
     }
 
@@ -181,13 +201,15 @@ public static class BackboneQuantizer
                 OnnxNodes.Add(graph, "ReduceMax", [t], t + "/calibration_max", OnnxNodes.Int("keepdims", 0)),
             })];
         foreach (var output in outputs)
-            graph.Output.Add(new ValueInfoProto { Name = output, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } });
+            graph.Output.Add(new ValueInfoProto { Name = output, Type = new TypeProto {
+                TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } } });
         return outputs;
     }
 
     private static ModelProto Prepare(OnnxGraphRewriter.Result rewrite, BackboneSpec backbone) => rewrite.Pools
         ? QdqGraph.Prepare(rewrite.Model, backbone.Name)
-        : throw new NotSupportedException($"Backbone '{backbone.Name}' has no spatial map to quantize (FeaturePooling.{backbone.Pooling}, or a vector at the cut); int8 needs pooled features.");
+        : throw new NotSupportedException($"Backbone '{backbone.Name}' has no spatial map to quantize " +
+            $"(FeaturePooling.{backbone.Pooling}, or a vector at the cut); int8 needs pooled features.");
 
     private static float[] Pack(float[] input, bool[] ok, int floats)
     {

@@ -4,7 +4,8 @@ using TransferLearning.ImageClassification.Backbones;
 namespace TransferLearning.ImageClassification.Quantization;
 
 /// <summary>
-/// Folds each BatchNormalization that follows a convolution into it (W·γ/√(σ²+ε), (b − μ)·γ/√(σ²+ε) + β), so the
+/// Folds each BatchNormalization that follows a convolution into it (W·γ/√(σ²+ε), (b − μ)·γ/√(σ²+ε) +
+/// β), so the
 /// int8 convolution carries the normalisation in its weights. A BatchNormalization after anything else (pre-activation
 /// ResNet v2: BN → ReLU → Conv) stays and runs in float between a DequantizeLinear and a QuantizeLinear.
 /// </summary>
@@ -20,7 +21,8 @@ internal static class BatchNormFolding
         var folded = 0;
         foreach (var norm in graph.Node.Where(n => n.OpType == "BatchNormalization").ToArray())
         {
-            if (!producers.TryGetValue(norm.Input[0], out var conv) || conv.OpType != "Conv" || consumers[conv.Output[0]] != 1 || outputs.Contains(conv.Output[0])
+            if (!producers.TryGetValue(norm.Input[0], out var conv) || conv.OpType != "Conv"
+                || consumers[conv.Output[0]] != 1 || outputs.Contains(conv.Output[0])
                 || !norm.Input.Skip(1).All(initializers.ContainsKey) || !initializers.ContainsKey(conv.Input[1])
                 || conv.Input.Count > 2 && !initializers.ContainsKey(conv.Input[2]))
                 continue;

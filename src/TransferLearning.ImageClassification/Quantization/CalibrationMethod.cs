@@ -6,6 +6,7 @@ public enum CalibrationMethod
     /// <summary>The smallest and largest value seen (ONNX Runtime's default).</summary>
     MinMax,
 
-    /// <summary>The <see cref="QuantizationOptions.Percentile"/> and its mirror: a rare outlier no longer stretches the range.</summary>
+    /// <summary>The <see cref="QuantizationOptions.Percentile"/> and its mirror: a rare outlier no longer stretches the
+    /// range.</summary>
     Percentile,
 }

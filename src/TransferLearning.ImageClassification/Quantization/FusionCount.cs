@@ -14,7 +14,8 @@ internal sealed record FusionCount(int IntegerConvolutions, int FloatConvolution
         var file = Path.Combine(Path.GetTempPath(), $"tl-fusion-{Guid.NewGuid():N}.onnx");
         try
         {
-            using (var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED, OptimizedModelFilePath = file })
+            using (var options = new SessionOptions {
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED, OptimizedModelFilePath = file })
             using (new InferenceSession(model, options))
             {
             }

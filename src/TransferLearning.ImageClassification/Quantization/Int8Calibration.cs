@@ -10,7 +10,8 @@ namespace TransferLearning.ImageClassification.Quantization;
 /// </summary>
 public sealed class Int8Calibration
 {
-    internal Int8Calibration(string backboneSha256, CalibrationMethod method, double percentile, int images, bool perChannelWeights, bool reduceRange,
+    internal Int8Calibration(string backboneSha256, CalibrationMethod method, double percentile, int images,
+        bool perChannelWeights, bool reduceRange,
         IReadOnlyDictionary<string, (float Min, float Max)> ranges)
     {
         (BackboneSha256, Method, Percentile, Images, PerChannelWeights, ReduceRange, Ranges) =
@@ -44,7 +45,8 @@ public sealed class Int8Calibration
 
     internal byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(new Stored(
         1, BackboneSha256, Method.ToString(), Percentile, Images, PerChannelWeights, ReduceRange,
-        Ranges.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new StoredRange(r.Key, r.Value.Min, r.Value.Max)).ToArray()), Json);
+        Ranges.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new StoredRange(r.Key, r.Value.Min, r.Value.Max))
+            .ToArray()), Json);
 
     /// <exception cref="InvalidDataException">The bytes are not a calibration this version reads.</exception>
     internal static Int8Calibration FromJson(ReadOnlySpan<byte> json)
@@ -58,19 +60,23 @@ public sealed class Int8Calibration
         {
             throw new InvalidDataException($"The int8 calibration is not valid JSON: {e.Message}", e);
         }
-        if (stored is not { Version: 1, Ranges: { } ranges, BackboneSha256: { } sha256, PerChannelWeights: { } perChannel, ReduceRange: { } reduceRange }
+        if (stored is not { Version: 1, Ranges: { } ranges, BackboneSha256: { } sha256,
+            PerChannelWeights: { } perChannel, ReduceRange: { } reduceRange }
             || !Enum.TryParse<CalibrationMethod>(stored.Method, out var method) || !Enum.IsDefined(method)
             || ranges.Any(r => r?.Tensor is null || !float.IsFinite(r.Min) || !float.IsFinite(r.Max) || r.Min > r.Max)
             || ranges.DistinctBy(r => r.Tensor).Count() != ranges.Length)
             throw new InvalidDataException(
-                "The int8 calibration is damaged or from a newer version (expected version 1, every field, and one finite range per tensor).");
-        return new Int8Calibration(sha256, method, stored.Percentile, stored.Images, perChannel, reduceRange, ranges.ToDictionary(r => r.Tensor, r => (r.Min, r.Max)));
+                "The int8 calibration is damaged or from a newer version (expected version 1, every field, and one " +
+                "finite range per tensor).");
+        return new Int8Calibration(sha256, method, stored.Percentile, stored.Images, perChannel, reduceRange,
+            ranges.ToDictionary(r => r.Tensor, r => (r.Min, r.Max)));
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // Nullable where a missing field must be refused rather than read as false: it would build another graph.
-    private sealed record Stored(int Version, string? BackboneSha256, string? Method, double Percentile, int Images, bool? PerChannelWeights, bool? ReduceRange, StoredRange[]? Ranges);
+    private sealed record Stored(int Version, string? BackboneSha256, string? Method, double Percentile, int Images,
+        bool? PerChannelWeights, bool? ReduceRange, StoredRange[]? Ranges);
 
     private sealed record StoredRange(string Tensor, float Min, float Max);
 }

@@ -17,7 +17,8 @@ internal sealed class RangeCollector(CalibrationMethod method, double percentile
     {
         if (values.IsEmpty) return;
         var (min, max) = (TensorPrimitives.Min(values), TensorPrimitives.Max(values));
-        if (!float.IsFinite(min) || !float.IsFinite(max)) (min, max) = FiniteExtremes(values); // one NaN or ∞ would spoil the range
+        if (!float.IsFinite(min) || !float.IsFinite(max))
+            (min, max) = FiniteExtremes(values); // one NaN or ∞ would spoil the range
         (_min, _max) = (Math.Min(_min, min), Math.Max(_max, max));
         if (method != CalibrationMethod.Percentile) return;
         Widen(Math.Max(Math.Abs(_min), Math.Abs(_max)));
@@ -47,7 +48,8 @@ internal sealed class RangeCollector(CalibrationMethod method, double percentile
             if (method != CalibrationMethod.Percentile || _count == 0) return (_min, _max);
             var width = 2 * _radius / Bins;
             var tail = (long)Math.Floor(_count * (1 - percentile / 100));
-            return (Math.Max(_min, -_radius + width * Cumulative(tail, fromTop: false)), Math.Min(_max, -_radius + width * (Bins - Cumulative(tail, fromTop: true))));
+            return (Math.Max(_min, -_radius + width * Cumulative(tail, fromTop: false)),
+                Math.Min(_max, -_radius + width * (Bins - Cumulative(tail, fromTop: true))));
         }
     }
 

@@ -11,7 +11,8 @@ namespace TransferLearning.ImageClassification.Shards;
 /// <summary>
 /// Featurizes one shard of an image folder into a Parquet file (columns path, label, sha256, features), so that N
 /// processes or machines, each given its own <see cref="Shard"/>, featurize a large folder side by side. Train from the
-/// folder of shards with <see cref="FeatureShardSet.ReadAsync"/> and <see cref="TransferClassifierBuilder.WithFeatures"/>;
+/// folder of shards with <see cref="FeatureShardSet.ReadAsync"/> and
+/// <see cref="TransferClassifierBuilder.WithFeatures"/>;
 /// other tools read the files as they are.
 /// </summary>
 public static class FeatureShards
@@ -20,7 +21,8 @@ public static class FeatureShards
 
     /// <summary>
     /// Featurizes the images of <paramref name="dataFolder"/> (one sub-folder per class) that <paramref name="shard"/>
-    /// owns with <paramref name="backbone"/>, and writes <c>outputFolder/part-K-of-N.parquet</c> (atomically: a killed run
+    /// owns with <paramref name="backbone"/>, and writes <c>outputFolder/part-K-of-N.parquet</c> (atomically: a killed
+    /// run
     /// leaves no partial shard; run it again and the feature cache makes it quick). Skipped images are listed, with
     /// their reasons, in the file's metadata.
     /// </summary>
@@ -45,13 +47,17 @@ public static class FeatureShards
 
         var dataset = ImageDataset.FromFolder(dataFolder);
         var root = Path.GetFullPath(dataFolder);
-        var owned = dataset.Images.Select(i => (Image: i, Relative: Relative(root, i.Path))).Where(i => shard.Owns(i.Relative)).ToArray();
+        var owned = dataset.Images.Select(i => (Image: i, Relative: Relative(root, i.Path)))
+            .Where(i => shard.Owns(i.Relative)).ToArray();
 
         await options.Models.EnsureAsync(backbone, cancellationToken: cancellationToken).ConfigureAwait(false);
-        using var featurizer = BottleneckFeaturizer.Create(backbone, new FeaturizerOptions(options) { HorizontalFlip = false });
-        var result = await featurizer.FeaturizeAsync(owned.Select(i => i.Image.Path).ToArray(), progress, cancellationToken).ConfigureAwait(false);
+        using var featurizer = BottleneckFeaturizer.Create(
+            backbone, new FeaturizerOptions(options) { HorizontalFlip = false });
+        var result = await featurizer.FeaturizeAsync(
+            owned.Select(i => i.Image.Path).ToArray(), progress, cancellationToken).ConfigureAwait(false);
 
-        var rows = owned.Select((image, k) => (image, k)).Where(r => result.Features[r.k] is not null).Select(r => new ShardRow
+        var rows = owned.Select((image, k) => (image, k)).Where(r => result.Features[r.k] is not null)
+            .Select(r => new ShardRow
         {
             Path = r.image.Relative,
             Label = r.image.Image.Label,
@@ -61,15 +67,21 @@ public static class FeatureShards
         var relative = owned.ToDictionary(i => i.Image.Path, i => i.Relative, StringComparer.Ordinal);
         var spec = featurizer.Backbone;
         var metadata = new ShardMetadata(
-            shard, spec.Name, featurizer.BackboneSha256, spec.InputSize.ToString(), spec.Normalization.Fingerprint, spec.Pooling.ToString(),
+            shard, spec.Name, featurizer.BackboneSha256, spec.InputSize.ToString(), spec.Normalization.Fingerprint,
+            spec.Pooling.ToString(),
             featurizer.FeatureSize, featurizer.Fingerprint, ShardMetadata.CurrentLibraryVersion,
-            result.Skipped.Select(s => new SkippedImage(relative.GetValueOrDefault(s.Path, s.Path), s.Reason)).ToArray());
+            result.Skipped.Select(s => new SkippedImage(relative.GetValueOrDefault(s.Path, s.Path), s.Reason))
+                .ToArray());
 
         await AtomicFile.WriteAsync(output, stream => ParquetSerializer.SerializeAsync(
-            rows, stream, new ParquetOptions { RowGroupSize = RowGroupSize }, metadata.ToDictionary(), cancellationToken), cancellationToken).ConfigureAwait(false);
-        return new ShardSummary(output, owned.Length, rows.Length, metadata.Skipped, result.Computed, result.FromCache, result.Elapsed);
+            rows, stream, new ParquetOptions { RowGroupSize = RowGroupSize }, metadata.ToDictionary(),
+            cancellationToken), cancellationToken).ConfigureAwait(false);
+        return new ShardSummary(
+            output, owned.Length, rows.Length, metadata.Skipped, result.Computed, result.FromCache, result.Elapsed);
     }
 
-    /// <summary>'/'-separated path of <paramref name="path"/> under <paramref name="root"/>: the same on every OS and machine.</summary>
-    internal static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
+    /// <summary>'/'-separated path of <paramref name="path"/> under <paramref name="root"/>: the same on every OS and
+    /// machine.</summary>
+    internal static string Relative(string root, string path) =>
+        Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
 }

@@ -7,7 +7,8 @@ namespace TransferLearning.ImageClassification.Shards;
 
 /// <summary>
 /// Shard <see cref="Index"/> of <see cref="Count"/> (0-based, as Kubernetes' JOB_COMPLETION_INDEX): the images whose
-/// relative path hashes to it. N processes or machines given 0/N … N−1/N cover a folder exactly once, without talking
+/// relative path hashes to it. N processes or machines given 0/N … N−1/N cover a folder exactly once, without
+/// talking
 /// to each other, and an image keeps its shard when others are added.
 /// </summary>
 public sealed class Shard
@@ -48,7 +49,8 @@ public sealed class Shard
         throw new FormatException($"A shard is K/N with 0 <= K < N, e.g. 0/4 (got '{text}').");
     }
 
-    /// <summary>Whether this shard owns the image at <paramref name="relativePath"/> ('/'-separated, as stored in shard files).</summary>
+    /// <summary>Whether this shard owns the image at <paramref name="relativePath"/> ('/'-separated, as stored in shard
+    /// files).</summary>
     internal bool Owns(string relativePath) => (int)(StableHash(relativePath) % (ulong)Count) == Index;
 
     /// <inheritdoc/>

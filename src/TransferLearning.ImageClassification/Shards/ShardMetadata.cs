@@ -16,7 +16,8 @@ internal sealed record ShardMetadata(
 
     /// <summary>This library's version, as written into every shard.</summary>
     public static string CurrentLibraryVersion { get; } =
-        typeof(ShardMetadata).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+        typeof(ShardMetadata).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            .Split('+')[0] ?? "unknown";
 
     public Dictionary<string, string> ToDictionary() => new()
     {
@@ -33,19 +34,24 @@ internal sealed record ShardMetadata(
         [Prefix + "skipped"] = JsonSerializer.Serialize(Skipped.Select(s => new[] { s.Path, s.Reason })),
     };
 
-    /// <exception cref="InvalidDataException">A key is missing or unreadable; the message names <paramref name="file"/>.</exception>
+    /// <exception cref="InvalidDataException">A key is missing or unreadable; the message names
+    /// <paramref name="file"/>.</exception>
     public static ShardMetadata FromDictionary(IReadOnlyDictionary<string, string> values, string file)
     {
         string Get(string key) => values.TryGetValue(Prefix + key, out var value)
             ? value
-            : throw new InvalidDataException($"Shard file '{file}' lacks its '{Prefix + key}' metadata: it was not written by FeatureShards.WriteAsync.");
+            : throw new InvalidDataException($"Shard file '{file}' lacks its '{Prefix + key}' metadata: it was not " +
+                "written by FeatureShards.WriteAsync.");
         try
         {
             var skipped = JsonSerializer.Deserialize<string[][]>(Get("skipped")) ?? [];
             return new ShardMetadata(
-                Shard.Parse(Get("shard")), Get("backbone"), Get("backbone_sha256"), Get("input_size"), Get("normalization"), Get("pooling"),
-                int.Parse(Get("feature_size"), System.Globalization.CultureInfo.InvariantCulture), Get("fingerprint"), Get("library_version"),
-                skipped.Select(s => s is [var path, var reason] ? new SkippedImage(path, reason) : throw new FormatException("a skipped entry is not [path, reason]")).ToArray());
+                Shard.Parse(Get("shard")), Get("backbone"), Get("backbone_sha256"), Get("input_size"),
+                Get("normalization"), Get("pooling"),
+                int.Parse(Get("feature_size"), System.Globalization.CultureInfo.InvariantCulture), Get("fingerprint"),
+                Get("library_version"),
+                skipped.Select(s => s is [var path, var reason] ? new SkippedImage(path, reason)
+                    : throw new FormatException("a skipped entry is not [path, reason]")).ToArray());
         }
         catch (Exception e) when (e is FormatException or JsonException or OverflowException)
         {

@@ -2,7 +2,8 @@ using System.Text.Json.Serialization;
 
 namespace TransferLearning.ImageClassification.Shards;
 
-/// <summary>One image's row in a shard file; the column names are what other tools (DuckDB, Spark, pandas) see.</summary>
+/// <summary>One image's row in a shard file; the column names are what other tools (DuckDB, Spark, pandas)
+/// see.</summary>
 internal sealed class ShardRow
 {
     [JsonPropertyName("path")] public string Path { get; set; } = "";

@@ -7,13 +7,16 @@ using TransferLearning.ImageClassification.Head;
 
 namespace TransferLearning.ImageClassification.Training;
 
-/// <summary>One head trained on one backbone's features of a split, evaluated before and after: the shared core of a training run and of each comparison row.</summary>
+/// <summary>One head trained on one backbone's features of a split, evaluated before and after: the shared core of a
+/// training run and of each comparison row.</summary>
 internal static class HeadRun
 {
-    /// <summary>Trains and evaluates; <c>Classes</c> are the classes the head knows: those with at least one usable training image.</summary>
+    /// <summary>Trains and evaluates; <c>Classes</c> are the classes the head knows: those with at least one usable
+    /// training image.</summary>
     /// <exception cref="DatasetException">Fewer than two classes have a usable training image.</exception>
     public static (IClassifierHead Head, IReadOnlyList<string> Classes, TrainingReport Report) Fit(
-        TrainingSettings s, IHeadRecipe recipe, BottleneckFeaturizer featurizer, DatasetSplit split, FeaturizationResult features, CancellationToken cancellationToken,
+        TrainingSettings s, IHeadRecipe recipe, BottleneckFeaturizer featurizer, DatasetSplit split,
+        FeaturizationResult features, CancellationToken cancellationToken,
         double calibrateSeconds = 0)
     {
         var usable = Usable(split, features);
@@ -21,7 +24,8 @@ internal static class HeadRun
         var lookup = new SplitFeatures(classes, split, features);
         var validationSet = lookup.Examples(1);
         var clock = Stopwatch.StartNew();
-        var trained = recipe.Train(lookup.Examples(0), validationSet.Count > 0 ? validationSet : null, classes.Count, s.OnEpoch, cancellationToken);
+        var trained = recipe.Train(lookup.Examples(0), validationSet.Count > 0 ? validationSet
+            : null, classes.Count, s.OnEpoch, cancellationToken);
         var trainSeconds = clock.Elapsed.TotalSeconds;
 
         var (initial, test) = lookup.Evaluate(trained.Initial, trained.Trained);
@@ -52,8 +56,10 @@ internal static class HeadRun
 
     public static void LogSkipped(ILogger logger, FeaturizationResult features)
     {
-        foreach (var skipped in features.Skipped) logger.LogWarning("Skipped {Path}: {Reason}", skipped.Path, skipped.Reason);
-        if (features.Skipped.Count > 0) logger.LogWarning("Skipped {Count} images that could not be used", features.Skipped.Count);
+        foreach (var skipped in features.Skipped)
+            logger.LogWarning("Skipped {Path}: {Reason}", skipped.Path, skipped.Reason);
+        if (features.Skipped.Count > 0)
+            logger.LogWarning("Skipped {Count} images that could not be used", features.Skipped.Count);
     }
 
     public static void LogWarnings(ILogger logger, TrainingReport report)
@@ -61,15 +67,18 @@ internal static class HeadRun
         foreach (var warning in report.Warnings) logger.LogWarning("{Warning}", warning);
     }
 
-    /// <summary>The split without the images that were skipped (the featurized paths are train, validation, test in order).</summary>
+    /// <summary>The split without the images that were skipped (the featurized paths are train, validation, test in
+    /// order).</summary>
     private static DatasetSplit Usable(DatasetSplit split, FeaturizationResult features)
     {
         var at = 0;
-        IReadOnlyList<LabeledImage> Keep(IReadOnlyList<LabeledImage> part) => part.Where(_ => features.Features[at++] is not null).ToArray();
+        IReadOnlyList<LabeledImage> Keep(IReadOnlyList<LabeledImage> part) =>
+            part.Where(_ => features.Features[at++] is not null).ToArray();
         return new DatasetSplit(Keep(split.Train), Keep(split.Validation), Keep(split.Test));
     }
 
-    /// <summary>A class none of whose training images could be used cannot be learned: it is dropped, with a warning, rather than kept as a class the head never saw.</summary>
+    /// <summary>A class none of whose training images could be used cannot be learned: it is dropped, with a warning,
+    /// rather than kept as a class the head never saw.</summary>
     private static (IReadOnlyList<string> Classes, IReadOnlyList<string> Warnings) TrainableClasses(
         IReadOnlyList<string> classes, DatasetSplit listed, DatasetSplit usable)
     {
@@ -78,7 +87,8 @@ internal static class HeadRun
         if (kept.Length < 2)
             throw new DatasetException(kept.Length == 0
                 ? "No training image could be used; see the skipped list for why."
-                : $"Only class '{kept[0]}' has usable training images; a classifier needs two. See the skipped list for why.");
+                : $"Only class '{kept[0]}' has usable training images; a classifier needs two. See the skipped list " +
+                    "for why.");
         var warnings = classes.Except(kept).Select(c =>
             $"Dropped class '{c}': none of its {listed.Train.Count(i => i.Label == c)} training images could be used" +
             $" (its {listed.Test.Count(i => i.Label == c)} test images are left out too).").ToArray();

@@ -12,10 +12,12 @@ internal sealed class SplitFeatures
     private readonly FeaturizationResult _result;
     private readonly (int At, int Label)[][] _parts; // train, validation, test: index into the result, class index
 
-    /// <summary>Images whose label is not among <paramref name="classes"/> (a dropped class) are left out like skipped ones.</summary>
+    /// <summary>Images whose label is not among <paramref name="classes"/> (a dropped class) are left out like skipped
+    /// ones.</summary>
     public SplitFeatures(IReadOnlyList<string> classes, DatasetSplit split, FeaturizationResult result)
     {
-        var classIndex = classes.Select((name, k) => (name, k)).ToDictionary(c => c.name, c => c.k, StringComparer.Ordinal);
+        var classIndex = classes.Select((name, k) => (name, k))
+            .ToDictionary(c => c.name, c => c.k, StringComparer.Ordinal);
         var at = 0;
         _parts = [.. new[] { split.Train, split.Validation, split.Test }.Select(part => part
             .Select(image => (At: at++, Label: classIndex.GetValueOrDefault(image.Label, -1)))
@@ -26,24 +28,28 @@ internal sealed class SplitFeatures
 
     public int Count(int part) => _parts[part].Length;
 
-    /// <summary>A part's examples for training: every view (the image, its mirror image) is an example of its own.</summary>
+    /// <summary>A part's examples for training: every view (the image, its mirror image) is an example of its
+    /// own.</summary>
     public LabeledFeatures Examples(int part)
     {
         var rows = _parts[part];
-        IReadOnlyList<float[]?>[] views = _result.MirroredFeatures is { } mirrored ? [_result.Features, mirrored] : [_result.Features];
+        IReadOnlyList<float[]?>[] views = _result.MirroredFeatures is { } mirrored ? [_result.Features, mirrored]
+            : [_result.Features];
         return new LabeledFeatures(
             views.SelectMany(view => rows.Select(r => view[r.At]!)).ToArray(),
             views.SelectMany(_ => rows.Select(r => r.Label)).ToArray());
     }
 
-    /// <summary>Test metrics of the untrained and the trained head, averaging over views as prediction does; nulls without test images.</summary>
+    /// <summary>Test metrics of the untrained and the trained head, averaging over views as prediction does; nulls
+    /// without test images.</summary>
     public (InitialMetrics?, ClassificationMetrics?) Evaluate(IClassifierHead? initial, IClassifierHead trained)
     {
         var test = _parts[2];
         if (test.Length == 0) return (null, null);
         var labels = test.Select(r => r.Label).ToArray();
         ClassificationMetrics Score(IClassifierHead head) =>
-            ClassifierEvaluator.Evaluate(labels, test.Select(r => head.PredictMean(_result.Views(r.At))).ToArray(), _classes);
+            ClassifierEvaluator.Evaluate(
+                labels, test.Select(r => head.PredictMean(_result.Views(r.At))).ToArray(), _classes);
         var before = initial is null ? null : Score(initial);
         return (before is null ? null : new InitialMetrics(before.Accuracy, before.LogLoss), Score(trained));
     }

@@ -19,9 +19,11 @@ public sealed class TransferTrainer
     /// <summary>Trains a classifier and reports on it.</summary>
     /// <exception cref="DatasetException">Test images carry a label the training images do not have.</exception>
     /// <exception cref="BackboneNotFoundException">The backbone file is missing.</exception>
-    /// <exception cref="BackboneMismatchException">The backbone file is not the pinned one, or the shards were made by another backbone.</exception>
+    /// <exception cref="BackboneMismatchException">The backbone file is not the pinned one, or the shards were made by
+    /// another backbone.</exception>
     /// <exception cref="Downloads.DownloadException">The backbone cannot be downloaded.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; cached features stay valid.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; cached features
+    /// stay valid.</exception>
     public async Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default)
     {
         var s = Settings;
@@ -39,7 +41,9 @@ public sealed class TransferTrainer
             {
                 if (featurizer.Fingerprint is var fingerprint && fingerprint != shards.Fingerprint)
                     throw new BackboneMismatchException(
-                        $"The shards' features were made as {shards.Fingerprint}; this backbone would make them as {fingerprint}. Use the shards' backbone and size, with this library's preprocessing (re-featurize shards written by 0.4.0).");
+                        $"The shards' features were made as {shards.Fingerprint}; this backbone would make them as " +
+                        $"{fingerprint}. Use the shards' backbone and size, with this library's preprocessing " +
+                        "(re-featurize shards written by 0.4.0).");
                 features = FromShards(shards, s.TestFeatures, split);
             }
             else
@@ -49,7 +53,8 @@ public sealed class TransferTrainer
             }
             HeadRun.LogSkipped(s.Logger, features);
 
-            var (head, classes, report) = HeadRun.Fit(s, s.Head, featurizer, split, features, cancellationToken, calibrateSeconds);
+            var (head, classes, report) = HeadRun.Fit(
+                s, s.Head, featurizer, split, features, cancellationToken, calibrateSeconds);
             HeadRun.LogWarnings(s.Logger, report);
             return new TrainingResult(new TransferClassifier(featurizer, head, classes), report);
         }
@@ -60,28 +65,35 @@ public sealed class TransferTrainer
         }
     }
 
-    /// <summary>The featurizer's options; with int8, calibrated first on a seeded draw from the training part.</summary>
-    internal static async Task<FeaturizerOptions> FeaturizerOptionsAsync(TrainingSettings s, BackboneSpec backbone, DatasetSplit split, CancellationToken cancellationToken)
+    /// <summary>The featurizer's options; with int8, calibrated first on a seeded draw from the training
+    /// part.</summary>
+    internal static async Task<FeaturizerOptions> FeaturizerOptionsAsync(
+        TrainingSettings s, BackboneSpec backbone, DatasetSplit split, CancellationToken cancellationToken)
     {
         if (s.Int8 is not { } quantization) return s.Featurizer;
         var images = split.Train.Select(i => i.Path).ToArray();
         new Random(s.Seed).Shuffle(images);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var calibration = await Quantization.BackboneQuantizer.CalibrateAsync(
-            backbone, images[..Math.Min(images.Length, quantization.CalibrationImages)], quantization, s.Featurizer.Models.Options.Directory,
+            backbone, images[..Math.Min(images.Length, quantization.CalibrationImages)], quantization,
+            s.Featurizer.Models.Options.Directory,
             cancellationToken: cancellationToken).ConfigureAwait(false);
-        s.Logger.LogInformation("Calibrated int8 {Backbone} on {Count} training images in {Seconds:F1} s", backbone.Name, calibration.Images, clock.Elapsed.TotalSeconds);
+        s.Logger.LogInformation("Calibrated int8 {Backbone} on {Count} training images in {Seconds:F1} s",
+            backbone.Name, calibration.Images, clock.Elapsed.TotalSeconds);
         return new FeaturizerOptions(s.Featurizer) { Int8 = calibration };
     }
 
-    /// <summary>The shards' features in split order (train, validation, test), as featurizing the images would give them.</summary>
-    private static FeaturizationResult FromShards(Shards.FeatureShardSet shards, Shards.FeatureShardSet? testShards, DatasetSplit split)
+    /// <summary>The shards' features in split order (train, validation, test), as featurizing the images would give
+    /// them.</summary>
+    private static FeaturizationResult FromShards(
+        Shards.FeatureShardSet shards, Shards.FeatureShardSet? testShards, DatasetSplit split)
     {
         var trainPart = shards.ResultFor(split.Train.Concat(split.Validation).Select(i => i.Path).ToArray());
         var testPart = (testShards ?? shards).ResultFor(split.Test.Select(i => i.Path).ToArray());
         return new FeaturizationResult(
             [.. trainPart.Features, .. testPart.Features], null, [.. trainPart.Skipped, .. testPart.Skipped],
-            0, trainPart.FromCache + testPart.FromCache, TimeSpan.Zero, contentHashes: [.. trainPart.ContentHashes!, .. testPart.ContentHashes!]);
+            0, trainPart.FromCache + testPart.FromCache, TimeSpan.Zero,
+            contentHashes: [.. trainPart.ContentHashes!, .. testPart.ContentHashes!]);
     }
 
     internal static DatasetSplit Split(TrainingSettings s)
@@ -89,7 +101,8 @@ public sealed class TransferTrainer
         if (s.TestData is null) return s.Data.Split(s.Ratios, s.Seed);
         var unknown = s.TestData.Classes.Except(s.Data.Classes).ToArray();
         if (unknown.Length > 0)
-            throw new DatasetException($"Test images have classes the training images lack: {string.Join(", ", unknown)}.");
+            throw new DatasetException(
+                $"Test images have classes the training images lack: {string.Join(", ", unknown)}.");
         var split = s.Data.Split(s.Ratios.WithoutTest(), s.Seed);
         return new DatasetSplit(split.Train, split.Validation, s.TestData.Images);
     }

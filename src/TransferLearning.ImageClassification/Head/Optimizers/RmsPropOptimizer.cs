@@ -13,14 +13,16 @@ internal sealed class RmsPropOptimizer(int parameterCount) : IOptimizer
     {
         IOptimizer.ForRanges(parameters.Length, (start, end) =>
         {
-            Span<float> p = parameters.AsSpan(start, end - start), g = gradient.AsSpan(start, end - start), s = _meanSquare.AsSpan(start, end - start);
+            Span<float> p = parameters.AsSpan(start, end - start), g = gradient.AsSpan(start, end - start),
+            s = _meanSquare.AsSpan(start, end - start);
             var i = 0;
             for (; i + Vector<float>.Count <= p.Length; i += Vector<float>.Count)
             {
                 var gi = new Vector<float>(g[i..]);
                 var si = Rho * new Vector<float>(s[i..]) + (1 - Rho) * gi * gi;
                 si.CopyTo(s[i..]);
-                (new Vector<float>(p[i..]) - learningRate * gi / (Vector.SquareRoot(si) + new Vector<float>(Epsilon))).CopyTo(p[i..]);
+                (new Vector<float>(p[i..]) - learningRate * gi / (Vector.SquareRoot(si) + new Vector<float>(Epsilon)))
+                    .CopyTo(p[i..]);
             }
             for (; i < p.Length; i++)
             {

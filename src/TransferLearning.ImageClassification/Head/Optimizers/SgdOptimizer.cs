@@ -11,7 +11,8 @@ internal sealed class SgdOptimizer(float momentum, bool nesterov, int parameterC
     {
         IOptimizer.ForRanges(parameters.Length, (start, end) =>
         {
-            Span<float> p = parameters.AsSpan(start, end - start), g = gradient.AsSpan(start, end - start), v = _velocity.AsSpan(start, end - start);
+            Span<float> p = parameters.AsSpan(start, end - start), g = gradient.AsSpan(start, end - start),
+            v = _velocity.AsSpan(start, end - start);
             var i = 0;
             for (; i + Vector<float>.Count <= p.Length; i += Vector<float>.Count)
             {
