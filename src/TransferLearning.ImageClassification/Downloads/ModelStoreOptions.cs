@@ -5,10 +5,13 @@ namespace TransferLearning.ImageClassification.Downloads;
 /// <summary>Where a <see cref="ModelStore"/> keeps backbones and how patiently it downloads them.</summary>
 public sealed class ModelStoreOptions
 {
-    /// <summary>Environment variable that overrides <see cref="DefaultDirectory"/>.</summary>
+    /// <summary>Environment variable that, when set, is the default <see cref="Directory"/>.</summary>
     public const string DirectoryVariable = CacheFolders.ModelsVariable;
 
-    /// <summary>Folder holding the downloaded ONNX files.</summary>
+    /// <summary>
+    /// Folder holding the downloaded ONNX files (default: <c>$TRANSFER_LEARNING_MODELS</c>, else
+    /// <c>$XDG_CACHE_HOME</c> or local application data / transfer-learning / models).
+    /// </summary>
     public string Directory { get; init; } = DefaultDirectory;
 
     /// <summary>How patiently to download: attempts, backoff, read timeout, loopback HTTP.</summary>
