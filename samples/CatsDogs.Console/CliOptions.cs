@@ -28,6 +28,18 @@ internal sealed class CliOptions
         Precision.AcceptOnlyFromAmong("fp32", "int8");
     }
 
+    /// <summary>A count option that must be 1 or more, with its default.</summary>
+    public static Option<int> Count(string name, string description, int defaultValue)
+    {
+        var option = new Option<int>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+                r.AddError($"{name} must be 1 or more (got {r.GetValueOrDefault<int>()}).");
+        });
+        return option;
+    }
+
     public Option<DirectoryInfo?> Data { get; } = new("--data")
     {
         Description = "Folder with one sub-folder of images per class " +

@@ -15,16 +15,7 @@ internal static class PredictCommand
 {
     public static Command Create(CliOptions o)
     {
-        var top = new Option<int>("--top")
-        {
-            Description = "Classes to show per image (1 or more).",
-            DefaultValueFactory = _ => 1,
-        };
-        top.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-                r.AddError($"--top must be 1 or more (got {r.GetValueOrDefault<int>()}).");
-        });
+        var top = CliOptions.Count("--top", "Classes to show per image (1 or more).", 1);
         var command = new Command("predict", "Classify image files with a saved model.")
         {
             o.Model, o.Output, o.Models, o.Json, top, o.Gpu, o.CpuFallback, o.Images,

@@ -15,16 +15,7 @@ internal static class QuantizeCommand
 {
     public static Command Create(CliOptions o)
     {
-        var images = new Option<int>("--images")
-        {
-            Description = "Training images to calibrate on.",
-            DefaultValueFactory = _ => 256,
-        };
-        images.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-                r.AddError($"--images must be 1 or more (got {r.GetValueOrDefault<int>()}).");
-        });
+        var images = CliOptions.Count("--images", "Training images to calibrate on.", 256);
         var method = new Option<string>("--method")
         {
             Description = "How activation ranges are read: minmax or percentile (99.999).",
