@@ -15,7 +15,7 @@ internal static class ExplainBenchmark
         var result = await new TransferClassifierBuilder()
             .WithImages(Path.Combine(BenchmarkAssets.Root, "train"))
             .WithBackbone(BackboneCatalog.ResNet18Layer3)
-            .WithFeatureCache(Path.Combine(Path.GetTempPath(), "tl-explain-benchmark-cache"))
+            .WithFeaturizer(o => new(o) { CacheDirectory = Path.Combine(Path.GetTempPath(), "tl-explain-benchmark-cache") })
             .TrainAsync();
         using var classifier = result.Classifier;
         var images = Directory.EnumerateFiles(Path.Combine(BenchmarkAssets.Root, "test"), "*.png", SearchOption.AllDirectories)

@@ -27,7 +27,7 @@ internal static class HeadBenchmark
 
         var result = await new TransferClassifierBuilder()
             .WithImages(Path.Combine(BenchmarkAssets.Root, "train")).WithTestImages(Path.Combine(BenchmarkAssets.Root, "test"))
-            .WithSplit(SplitRatios.Default, Seed).WithFeatureCache(cache).WithHorizontalFlip(flip)
+            .WithSplit(SplitRatios.Default, Seed).WithFeaturizer(o => new(o) { CacheDirectory = cache }).WithFeaturizer(o => new(o) { HorizontalFlip = flip })
             .BuildExperiment([new BackboneSpec(BackboneCatalog.ResNet18) { Pooling = pooling, FeatureSize = null, InputSize = new(size, size), FeatureNode = node }], heads)
             .RunAsync();
 
@@ -48,7 +48,7 @@ internal static class HeadBenchmark
         new HeadOptions { Name = "1024-d0.6", HiddenLayers = [1024], Dropout = 0.6f },
         new HeadOptions { Name = "256-ls0.1", LabelSmoothing = 0.1f },
         new HeadOptions { Name = "512-ls0.1", HiddenLayers = [512], LabelSmoothing = 0.1f },
-        new HeadOptions { Name = "512-adamw-cosine", HiddenLayers = [512], Optimizer = OptimizerKind.AdamW, LearningRate = 1e-3f, WeightDecay = 0.05f, Schedule = LearningRateSchedule.Cosine(), EarlyStoppingPatience = 0, Epochs = 60 },
+        new HeadOptions { Name = "512-adamw-cosine", HiddenLayers = [512], Optimizer = Optimizer.AdamW(weightDecay: 0.05f), LearningRate = 1e-3f, Schedule = LearningRateSchedule.Cosine(), EarlyStoppingPatience = 0, Epochs = 60 },
         new HeadOptions { Name = "512-l2-3e-2", HiddenLayers = [512], L2 = 3e-2f },
         new HeadOptions { Name = "512x256", HiddenLayers = [512, 256] },
     ];

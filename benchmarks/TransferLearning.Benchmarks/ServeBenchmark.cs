@@ -52,7 +52,7 @@ internal static class ServeBenchmark
             var target = Directory.CreateDirectory(Path.Combine(data, Path.GetFileName(folder))).FullName;
             foreach (var file in Directory.GetFiles(folder).Order(StringComparer.Ordinal).Take(20)) File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
         }
-        var result = await new TransferClassifierBuilder().WithImages(data).WithoutFeatureCache().WithBackbone("resnet18")
+        var result = await new TransferClassifierBuilder().WithImages(data).WithFeaturizer(o => new(o) { CacheDirectory = null }).WithBackbone("resnet18")
             .WithHead(new HeadOptions { Epochs = 5 }).TrainAsync();
         var path = Path.Combine(work, "model.zip");
         using (result.Classifier) result.Classifier.Save(path);

@@ -61,9 +61,9 @@ internal static class QuantizeCommand
         var clock = Stopwatch.StartNew();
         var calibration = await BackboneQuantizer.CalibrateAsync(
             backbone, images[..Math.Min(images.Length, quantization.CalibrationImages)], quantization,
-            runtime.ModelStore!.Options.Directory, cancellationToken: token);
+            runtime.ModelStore, cancellationToken: token);
         var written = BackboneQuantizer.WriteInt8Backbone(
-            backbone, calibration, output.FullName, runtime.ModelStore!.Options.Directory);
+            backbone, calibration, output.FullName, runtime.ModelStore);
 
         var reduced = calibration.ReduceRange ? ", 7-bit weights: this CPU has no VNNI" : "";
         AnsiConsole.MarkupLineInterpolated(

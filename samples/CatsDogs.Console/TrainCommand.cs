@@ -110,7 +110,7 @@ internal static class TrainCommand
         var builder = new TransferClassifierBuilder()
             .WithFeatures(shards)
             .WithSplit(SplitRatios.Default, seed)
-            .WithModelStore(runtime.ModelStore!)
+            .WithFeaturizer(o => new(o) { ModelStore = runtime.ModelStore, Device = runtime.Device })
             .WithHead(new HeadOptions { Seed = seed })
             .WithLogger(Output.Logger)
             .OnEpoch(PrintEpoch);
@@ -148,15 +148,12 @@ internal static class TrainCommand
         var builder = new TransferClassifierBuilder()
             .WithImages(data.TrainFolder.FullName)
             .WithSplit(SplitRatios.Default, data.Seed)
-            .WithFeatureCache(data.Cache.FullName)
-            .WithModelStore(runtime.ModelStore!)
-            .WithHorizontalFlip(flip)
+            .WithFeaturizer(_ => new(runtime) { CacheDirectory = data.Cache.FullName, HorizontalFlip = flip })
             .WithHead(new HeadOptions { Seed = data.Seed })
             .WithLogger(Output.Logger);
         if (printEpochs) builder.OnEpoch(PrintEpoch);
         if (int8) builder.WithInt8();
         if (data.TestFolder is { } test) builder.WithTestImages(test.FullName);
-        if (runtime.Device.CudaDeviceId is { } gpu) builder.UseGpu(gpu, runtime.Device.FallbackToCpu);
         return builder;
     }
 

@@ -84,45 +84,20 @@ public sealed class TransferClassifierBuilder
     });
 
     /// <summary>
-    /// Where backbones are found and downloaded, with its folder, retries and <see cref="HttpClient"/>
-    /// (default: <c>$TRANSFER_LEARNING_MODELS</c>, else the user's cache folder, with default retries).
+    /// How images become features, as a change to the builder's settings (a feature cache under
+    /// <see cref="FeaturizerOptions.DefaultCacheDirectory"/>, otherwise <see cref="FeaturizerOptions"/>' defaults):
+    /// <c>.WithFeaturizer(o =&gt; new(o) { BatchSize = 64, Device = ExecutionDevice.Cuda() })</c>. Sets the batch
+    /// size, the cache (<c>CacheDirectory = null</c>: none), mirror images, the device, the
+    /// <see cref="Downloads.ModelStore"/> backbones come from, threads and image limits; checked by
+    /// <see cref="Build"/>.
     /// </summary>
-    public TransferClassifierBuilder WithModelStore(Downloads.ModelStore store) => Set(() =>
-        _featurizer = new FeaturizerOptions(_featurizer)
-        {
-            ModelStore = store ?? throw new ArgumentNullException(nameof(store))
-        });
+    public TransferClassifierBuilder WithFeaturizer(Func<FeaturizerOptions, FeaturizerOptions> configure) => Set(() =>
+        _featurizer = (configure ?? throw new ArgumentNullException(nameof(configure)))(_featurizer)
+            ?? throw new ArgumentException("The featurizer settings must not be null.", nameof(configure)));
 
     /// <summary>Receives bytes and rate while a backbone downloads on first use.</summary>
     public TransferClassifierBuilder WithDownloadProgress(IProgress<Downloads.DownloadProgress> progress) =>
         Set(() => _downloadProgress = progress);
-
-    /// <summary>Where bottleneck features are cached (default: under the user's cache folder).</summary>
-    public TransferClassifierBuilder WithFeatureCache(string directory) =>
-        Set(() => _featurizer = new FeaturizerOptions(_featurizer) { CacheDirectory = directory });
-
-    /// <summary>Compute every feature afresh, store nothing.</summary>
-    public TransferClassifierBuilder WithoutFeatureCache() =>
-        Set(() => _featurizer = new FeaturizerOptions(_featurizer) { CacheDirectory = null });
-
-    /// <summary>Mirror-image features, computed once and cached: twice the training data and test-time averaging
-    /// (default off; doubles backbone work).</summary>
-    public TransferClassifierBuilder WithHorizontalFlip(bool enabled = true) =>
-        Set(() => _featurizer = new FeaturizerOptions(_featurizer) { HorizontalFlip = enabled });
-
-    /// <summary>
-    /// Run the backbone on CUDA device <paramref name="deviceId"/> (the app references
-    /// Microsoft.ML.OnnxRuntime.Gpu.Linux).
-    /// Without a usable CUDA stack: a logged warning and the CPU when <paramref name="fallbackToCpu"/>, else an error
-    /// naming what is missing.
-    /// </summary>
-    public TransferClassifierBuilder UseGpu(int deviceId = 0, bool fallbackToCpu = true) =>
-        Set(() => _featurizer = new FeaturizerOptions(_featurizer) {
-            Device = ExecutionDevice.Cuda(deviceId, fallbackToCpu) });
-
-    /// <summary>Images per backbone call (default 32).</summary>
-    public TransferClassifierBuilder WithBatchSize(int batchSize) =>
-        Set(() => _featurizer = new FeaturizerOptions(_featurizer) { BatchSize = batchSize });
 
     /// <summary>
     /// How the head is trained: <see cref="HeadOptions"/> (the default dense head; the article's recipe is
@@ -199,7 +174,7 @@ public sealed class TransferClassifierBuilder
                 "With WithFeatures, give test features with WithTestFeatures, not test images.");
         if (_features is not null && _featurizer.HorizontalFlip)
             throw new InvalidOperationException(
-                "Shard files hold one view per image; WithHorizontalFlip cannot be used with WithFeatures.");
+                "Shard files hold one view per image; FeaturizerOptions.HorizontalFlip cannot be used with WithFeatures.");
         _int8?.Validate();
         if (_features is not null && _int8 is not null)
             throw new InvalidOperationException("WithInt8 calibrates on images; shard files hold features their own " +

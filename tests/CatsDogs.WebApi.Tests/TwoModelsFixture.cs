@@ -37,7 +37,7 @@ public sealed class TwoModelsFixture : IAsyncLifetime
         TestImages.CopyAssets(data, classes, perClass: 10);
         var result = await new TransferClassifierBuilder()
             .WithImages(data)
-            .WithFeatureCache(_folder.Combine("cache"))
+            .WithFeaturizer(o => new(o) { CacheDirectory = _folder.Combine("cache") })
             .WithBackbone("resnet18")
             .WithHead(new HeadOptions { Epochs = 5 })
             .TrainAsync();

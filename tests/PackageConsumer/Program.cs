@@ -17,7 +17,7 @@ var result = await new TransferClassifierBuilder()
     .WithImages(train)
     .WithTestImages(test)
     .WithBackbone("resnet18")                                  // the bundled model, from the Microsoft package dependency
-    .WithFeatureCache(Path.Combine(work, "cache"))
+    .WithFeaturizer(o => new(o) { CacheDirectory = Path.Combine(work, "cache") })
     .TrainAsync();
 var modelPath = Path.Combine(work, "model.zip");
 using (result.Classifier) result.Classifier.Save(modelPath);

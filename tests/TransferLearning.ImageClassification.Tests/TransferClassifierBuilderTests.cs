@@ -3,6 +3,7 @@ using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Downloads;
+using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Tests.Support;
@@ -22,7 +23,7 @@ public class TransferClassifierBuilderTests
 
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
-            .WithFeatureCache(folder.Combine("cache"))
+            .WithFeaturizer(o => new(o) { CacheDirectory = folder.Combine("cache") })
             .WithHead(new HeadOptions { Epochs = 5 })
             .OnEpoch(epochs.Add)
             .TrainAsync();
@@ -48,7 +49,7 @@ public class TransferClassifierBuilderTests
 
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
-            .WithoutFeatureCache()
+            .WithFeaturizer(o => new(o) { CacheDirectory = null })
             .WithBackbone(tiny)
             .WithHead(new HeadOptions { Epochs = 2 })
             .TrainAsync();
@@ -70,11 +71,11 @@ public class TransferClassifierBuilderTests
         TestImages.CopyAssets(folder.Combine("data"), classes: 2, perClass: 10);
         TransferClassifierBuilder Builder() => new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
-            .WithoutFeatureCache()
+            .WithFeaturizer(o => new(o) { CacheDirectory = null })
             .WithHead(new HeadOptions { Epochs = 5 });
 
         var cpu = await Builder().TrainAsync();
-        var gpu = await Builder().UseGpu(deviceId: 0, fallbackToCpu: true).TrainAsync();
+        var gpu = await Builder().WithFeaturizer(o => new(o) { Device = ExecutionDevice.Cuda(0, fallbackToCpu: true) }).TrainAsync();
         using (cpu.Classifier)
         using (gpu.Classifier)
         {
@@ -94,7 +95,7 @@ public class TransferClassifierBuilderTests
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
             .WithImageSize(160, 160)
-            .WithoutFeatureCache()
+            .WithFeaturizer(o => new(o) { CacheDirectory = null })
             .WithHead(new HeadOptions { Epochs = 3 })
             .TrainAsync();
         using var classifier = result.Classifier;
@@ -105,7 +106,7 @@ public class TransferClassifierBuilderTests
         Assert.Equal(new ImageSize(160, 160), loaded.Backbone.InputSize);
         var image = Directory.GetFiles(folder.Combine("data"), "*.png", SearchOption.AllDirectories)[0];
         var bytes = File.ReadAllBytes(image);
-        Assert.Equal(classifier.Predict(bytes).Scores, loaded.Predict(bytes).Scores);
+        SameScores.Equal(classifier.Predict(bytes).Scores, loaded.Predict(bytes).Scores);
     }
 
     [Fact]
@@ -125,9 +126,12 @@ public class TransferClassifierBuilderTests
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
             .WithBackbone(custom)
-            .WithModelStore(new ModelStore(new ModelStoreOptions { Directory = folder.Combine("models") }))
+            .WithFeaturizer(o => new(o)
+            {
+                ModelStore = new ModelStore(new ModelStoreOptions { Directory = folder.Combine("models") }),
+                CacheDirectory = null,
+            })
             .WithDownloadProgress(new SynchronousProgress<DownloadProgress>(downloads.Add))
-            .WithoutFeatureCache()
             .WithHead(new HeadOptions { Epochs = 2 })
             .TrainAsync();
         using var classifier = result.Classifier;
@@ -145,7 +149,7 @@ public class TransferClassifierBuilderTests
 
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
-            .WithFeatureCache(folder.Combine("cache"))
+            .WithFeaturizer(o => new(o) { CacheDirectory = folder.Combine("cache") })
             .WithHead(MLNetHeadOptions.LbfgsMaximumEntropy)
             .TrainAsync();
         using var classifier = result.Classifier;
@@ -157,7 +161,7 @@ public class TransferClassifierBuilderTests
         Assert.Empty(result.Report.History);
         Assert.NotNull(result.Report.Test);
         var image = File.ReadAllBytes(Directory.GetFiles(folder.Combine("data"), "*.png", SearchOption.AllDirectories)[0]);
-        Assert.Equal(classifier.Predict(image).Scores, loaded.Predict(image).Scores);
+        SameScores.Equal(classifier.Predict(image).Scores, loaded.Predict(image).Scores);
     }
 
     [Fact]
@@ -166,8 +170,22 @@ public class TransferClassifierBuilderTests
         Assert.Throws<InvalidOperationException>(() => new TransferClassifierBuilder().Build());
         Assert.Throws<DatasetException>(() => new TransferClassifierBuilder().WithImages("/no/such/folder").Build());
         Assert.Throws<ArgumentOutOfRangeException>(() => new TransferClassifierBuilder().WithImageSize(16, 16));
-        Assert.Throws<ArgumentException>(() => new TransferClassifierBuilder().WithImages(TestImages.Train).WithBatchSize(0).Build());
+        Assert.Throws<ArgumentException>(() => new TransferClassifierBuilder().WithImages(TestImages.Train).WithFeaturizer(o => new(o) { BatchSize = 0 }).Build());
         Assert.Throws<ArgumentException>(() => new TransferClassifierBuilder().WithBackbone("vgg99"));
+    }
+
+    [Fact]
+    public void Featurizer_settings_change_the_builder_s_own_so_the_feature_cache_stays_on_unless_turned_off()
+    {
+        var builder = new TransferClassifierBuilder().WithImages(TestImages.Train);
+
+        var changed = builder.WithFeaturizer(o => new(o) { BatchSize = 8 }).WithFeaturizer(o => new(o) { HorizontalFlip = true }).Build();
+        var uncached = builder.WithFeaturizer(o => new(o) { CacheDirectory = null }).Build();
+
+        var featurizer = changed.Settings.Featurizer;
+        Assert.Equal((8, true, FeaturizerOptions.DefaultCacheDirectory), (featurizer.BatchSize, featurizer.HorizontalFlip, featurizer.CacheDirectory));
+        Assert.Null(uncached.Settings.Featurizer.CacheDirectory);
+        Assert.Throws<ArgumentException>(() => builder.WithFeaturizer(_ => null!));
     }
 
     [Fact]

@@ -1,6 +1,13 @@
 namespace TransferLearning.ImageClassification.Classification;
 
-/// <summary>One class and its probability; a value, equal to another with the same label and probability.</summary>
-/// <param name="Label">Class name.</param>
-/// <param name="Probability">Probability the classifier gives it.</param>
-public sealed record ClassScore(string Label, float Probability);
+/// <summary>One class and the probability the classifier gives it.</summary>
+public sealed class ClassScore
+{
+    internal ClassScore(string label, float probability) => (Label, Probability) = (label, probability);
+
+    /// <summary>Class name.</summary>
+    public string Label { get; }
+
+    /// <summary>Probability the classifier gives the class.</summary>
+    public float Probability { get; }
+}

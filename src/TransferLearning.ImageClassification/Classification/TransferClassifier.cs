@@ -40,7 +40,7 @@ public sealed class TransferClassifier : IDisposable
 
     internal BottleneckFeaturizer Featurizer => _featurizer;
 
-    /// <summary>The trained head (a <see cref="DenseHead"/> or an <see cref="MLNetHead"/>).</summary>
+    /// <summary>The trained head: the dense head of <see cref="HeadOptions"/>, or an <see cref="MLNetHead"/>.</summary>
     public IClassifierHead Head { get; }
 
     /// <summary>Classifies one encoded image (JPEG, PNG, BMP, GIF or WebP).</summary>

@@ -8,7 +8,7 @@ public sealed class ImageDataset
 {
     /// <summary>File extensions read as images (JPEG, PNG, BMP, GIF, WebP); other files in a class folder are
     /// ignored.</summary>
-    public static IReadOnlySet<string> ImageExtensions { get; } =
+    internal static IReadOnlySet<string> ImageExtensions { get; } =
         new HashSet<string>([".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp"], StringComparer.OrdinalIgnoreCase);
 
     private ImageDataset(

@@ -27,5 +27,5 @@ public sealed class SplitRatios
     public double Test { get; }
 
     /// <summary>The same weights without a test part, for when test images come from elsewhere.</summary>
-    public SplitRatios WithoutTest() => new(Train, Validation, 0);
+    internal SplitRatios WithoutTest() => new(Train, Validation, 0);
 }

@@ -1,7 +1,17 @@
 namespace TransferLearning.ImageClassification.Evaluation;
 
 /// <summary>Images of one class that the classifier took for another.</summary>
-/// <param name="Actual">The true class.</param>
-/// <param name="Predicted">The class predicted instead.</param>
-/// <param name="Count">How many images.</param>
-public sealed record ConfusedPair(string Actual, string Predicted, int Count);
+public sealed class ConfusedPair
+{
+    internal ConfusedPair(string actual, string predicted, int count) =>
+        (Actual, Predicted, Count) = (actual, predicted, count);
+
+    /// <summary>The true class.</summary>
+    public string Actual { get; }
+
+    /// <summary>The class predicted instead.</summary>
+    public string Predicted { get; }
+
+    /// <summary>How many images.</summary>
+    public int Count { get; }
+}

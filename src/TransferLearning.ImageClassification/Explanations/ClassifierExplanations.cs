@@ -23,9 +23,8 @@ public static class ClassifierExplanations
     /// <exception cref="ArgumentException"><paramref name="target"/> is not one of the classifier's
     /// classes.</exception>
     /// <exception cref="NotSupportedException">
-    /// The head is neither a <see cref="DenseHead"/> nor a linear ML.NET head, or the backbone's features are not
-    /// pooled
-    /// from a spatial map (<see cref="Backbones.FeaturePooling.None"/>); the message names which.
+    /// The head is neither a dense head (<see cref="HeadOptions"/>) nor a linear ML.NET head, or the backbone's
+    /// features are not pooled from a spatial map (<see cref="Backbones.FeaturePooling.None"/>); the message names which.
     /// </exception>
     public static Explanation Explain(this TransferClassifier classifier, byte[] image, string? target = null)
     {

@@ -167,7 +167,7 @@ public sealed class BottleneckFeaturizer : IDisposable
     /// input size) and fed to every featurizer that has no cached features for it; one result per featurizer.
     /// </summary>
     /// <exception cref="ArgumentException">No featurizers, or the same one twice.</exception>
-    public static async Task<IReadOnlyList<FeaturizationResult>> FeaturizeManyAsync(
+    internal static async Task<IReadOnlyList<FeaturizationResult>> FeaturizeManyAsync(
         IReadOnlyList<BottleneckFeaturizer> featurizers,
         IReadOnlyList<string> paths,
         IProgress<FeaturizationProgress>? progress = null,

@@ -52,7 +52,7 @@ public sealed class FeaturizationResult
 
     /// <summary>All feature vectors of image <paramref name="index"/> back to back: the image's, then its mirror
     /// image's.</summary>
-    public float[] Views(int index) =>
+    internal float[] Views(int index) =>
         Features[index] is not { } features
             ? throw new InvalidOperationException($"Image {index} was skipped; it has no features.")
         : MirroredFeatures?[index] is { } mirrored ? [.. features, .. mirrored]

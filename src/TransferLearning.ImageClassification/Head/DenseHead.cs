@@ -6,13 +6,13 @@ namespace TransferLearning.ImageClassification.Head;
 /// The trainable part of the classifier: dense layers (ReLU between them) and a softmax. With no hidden layer it is
 /// the article's single Dense layer on pooled features (multinomial logistic regression). Immutable and thread-safe.
 /// </summary>
-public sealed class DenseHead : IClassifierHead
+internal sealed class DenseHead : IClassifierHead
 {
     private readonly int[] _sizes;      // [features, hidden…, classes]
     private readonly float[] _parameters; // per layer: weights row-major [out, in], then biases [out]
 
     /// <summary>Creates a head from its layer sizes (features, hidden…, classes) and its parameters.</summary>
-    public DenseHead(IReadOnlyList<int> layerSizes, float[] parameters)
+    internal DenseHead(IReadOnlyList<int> layerSizes, float[] parameters)
     {
         ArgumentNullException.ThrowIfNull(layerSizes);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -53,7 +53,7 @@ public sealed class DenseHead : IClassifierHead
     }
 
     /// <summary>Class probabilities of <paramref name="features"/>.</summary>
-    public float[] Predict(ReadOnlySpan<float> features)
+    internal float[] Predict(ReadOnlySpan<float> features)
     {
         var probabilities = new float[ClassCount];
         Predict(features, probabilities);

@@ -26,13 +26,10 @@ public sealed class HeadOptions : IHeadRecipe
         Optimizer = other.Optimizer;
         LearningRate = other.LearningRate;
         Schedule = other.Schedule;
-        Momentum = other.Momentum;
-        Nesterov = other.Nesterov;
         Epochs = other.Epochs;
         BatchSize = other.BatchSize;
         HiddenLayers = other.HiddenLayers;
         Dropout = other.Dropout;
-        WeightDecay = other.WeightDecay;
         ClassWeights = other.ClassWeights;
         LabelSmoothing = other.LabelSmoothing;
         L2 = other.L2;
@@ -47,7 +44,7 @@ public sealed class HeadOptions : IHeadRecipe
     public static HeadOptions Article { get; } = new()
     {
         Name = "article",
-        Optimizer = OptimizerKind.RmsProp,
+        Optimizer = Optimizer.RmsProp,
         LearningRate = 1e-4f,
         Epochs = 10,
         EarlyStoppingPatience = 0,
@@ -59,20 +56,14 @@ public sealed class HeadOptions : IHeadRecipe
     /// <summary>Short name for reports.</summary>
     public string Name { get; init; } = "dense";
 
-    /// <summary>Update rule.</summary>
-    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    /// <summary>Update rule and its settings (default <see cref="Optimizer.Adam"/>).</summary>
+    public Optimizer Optimizer { get; init; } = Optimizer.Adam;
 
     /// <summary>Step size (at the first epoch; see <see cref="Schedule"/>).</summary>
     public float LearningRate { get; init; } = 3e-4f;
 
     /// <summary>How the learning rate changes over the epochs (default constant).</summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
-
-    /// <summary>Momentum for <see cref="OptimizerKind.Sgd"/>.</summary>
-    public float Momentum { get; init; } = 0.9f;
-
-    /// <summary>Nesterov momentum for <see cref="OptimizerKind.Sgd"/>.</summary>
-    public bool Nesterov { get; init; }
 
     /// <summary>Most passes over the training features.</summary>
     public int Epochs { get; init; } = 200;
@@ -86,10 +77,6 @@ public sealed class HeadOptions : IHeadRecipe
 
     /// <summary>Share of hidden units dropped at each training step (0 to below 1).</summary>
     public float Dropout { get; init; } = 0.5f;
-
-    /// <summary>Decoupled weight decay of <see cref="OptimizerKind.AdamW"/>: each step shrinks the weights by
-    /// <c>learning rate · WeightDecay</c> (Keras' default 0.004).</summary>
-    public float WeightDecay { get; init; } = 0.004f;
 
     /// <summary>How much each class counts in the loss (default: all the same).</summary>
     public ClassWeighting ClassWeights { get; init; } = ClassWeighting.None;
@@ -138,15 +125,13 @@ public sealed class HeadOptions : IHeadRecipe
         .Require(HiddenLayers is not null
             && HiddenLayers.All(h => h >= 1), nameof(HiddenLayers), "need at least one unit each")
         .Require(Dropout is >= 0 and < 1, nameof(Dropout), "must be in [0, 1)", Dropout)
-        .Require(WeightDecay >= 0, nameof(WeightDecay), "must not be negative", WeightDecay)
         .Require(
             EarlyStoppingMinDelta >= 0, nameof(EarlyStoppingMinDelta), "must not be negative", EarlyStoppingMinDelta)
         .Require(LabelSmoothing is >= 0 and < 1, nameof(LabelSmoothing), "must be in [0, 1)", LabelSmoothing)
         .Require(Schedule is not null, nameof(Schedule), "must be set")
         .Require(ClassWeights is not null, nameof(ClassWeights), "must be set")
-        .Require(Momentum is >= 0 and < 1, nameof(Momentum), "must be in [0, 1)", Momentum)
         .Require(!string.IsNullOrWhiteSpace(Name), nameof(Name), "must not be empty")
-        .Require(Enum.IsDefined(Optimizer), nameof(Optimizer), "is not a known optimizer", Optimizer)
+        .Require(Optimizer is not null, nameof(Optimizer), "must be set")
         .All;
 
     void IHeadRecipe.Validate() => Validate();

@@ -78,7 +78,7 @@ internal sealed class HeadTrainer
         Action<EpochMetrics>? onEpoch, CancellationToken cancellationToken)
     {
         var pass = new Backpropagation(sizes, _options, _options.ClassWeights.Resolve(train.Labels, sizes[^1]), random);
-        var optimizer = IOptimizer.Create(_options, sizes);
+        var optimizer = _options.Optimizer.Create(sizes);
         var rateFor = _options.Schedule.Start(_options.LearningRate, _options.Epochs);
         var scoring = validation is null ? null : new DenseBatch(sizes, capacity: 256);
         var order = Enumerable.Range(0, train.Labels.Count).ToArray();

@@ -3,8 +3,8 @@ using System.Numerics.Tensors;
 namespace TransferLearning.ImageClassification.Head;
 
 /// <summary>
-/// The trained part of a classifier: feature vector in, class probabilities out. <see cref="DenseHead"/> is this
-/// library's; <see cref="MLNetHead"/> wraps any ML.NET multiclass trainer's model. Implementations are thread-safe.
+/// The trained part of a classifier: feature vector in, class probabilities out. The dense head that
+/// <see cref="HeadOptions"/> trains is this library's; <see cref="MLNetHead"/> wraps any ML.NET multiclass trainer's model. Implementations are thread-safe.
 /// Only this library implements it: a saved model must be able to store and reload its head.
 /// </summary>
 public interface IClassifierHead

@@ -31,8 +31,8 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
     /// <summary>Name of the text column holding image paths.</summary>
     public string ImagePathColumnName { get; }
 
-    /// <inheritdoc />
-    public bool IsRowToRowMapper => false;
+    /// <summary>Not a row-to-row mapper: it featurizes whole data views in batches.</summary>
+    bool ITransformer.IsRowToRowMapper => false;
 
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
@@ -50,8 +50,7 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
             input, FindPathColumn(input.Schema, ImagePathColumnName), OutputColumnName, _featurizer, _logger);
     }
 
-    /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
+    IRowToRowMapper ITransformer.GetRowToRowMapper(DataViewSchema inputSchema) =>
         throw new NotSupportedException(
             "Bottleneck featurization runs over a whole data view in batches; call Transform.");
 

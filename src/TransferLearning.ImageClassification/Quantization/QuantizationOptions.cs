@@ -31,7 +31,7 @@ public sealed class QuantizationOptions
 
     /// <summary>Whether this CPU has VNNI (AVX-512 or AVX), the instructions ONNX Runtime's int8 convolutions are fast
     /// with.</summary>
-    public static bool CpuHasVnni =>
+    internal static bool CpuHasVnni =>
         AvxVnni.IsSupported
         // AVX512_VNNI: CPUID leaf 7, ECX bit 11 (.NET 10 has no class for it), usable when the OS saves AVX-512 state.
         || Avx512F.IsSupported && (X86Base.CpuId(7, 0).Ecx & (1 << 11)) != 0;

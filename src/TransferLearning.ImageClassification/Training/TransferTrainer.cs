@@ -76,8 +76,7 @@ public sealed class TransferTrainer
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var calibration = await Quantization.BackboneQuantizer.CalibrateAsync(
             backbone, images[..Math.Min(images.Length, quantization.CalibrationImages)], quantization,
-            s.Featurizer.Models.Options.Directory,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+            s.Featurizer.Models, cancellationToken: cancellationToken).ConfigureAwait(false);
         s.Logger.LogInformation("Calibrated int8 {Backbone} on {Count} training images in {Seconds:F1} s",
             backbone.Name, calibration.Images, clock.Elapsed.TotalSeconds);
         return new FeaturizerOptions(s.Featurizer) { Int8 = calibration };

@@ -19,7 +19,7 @@ public sealed class TrainedOnAssetsFixture : IAsyncLifetime
         .WithImages(TestImages.Train)
         .WithTestImages(TestImages.Test)
         .WithBackbone(BackboneCatalog.ResNet18Layer3)
-        .WithFeatureCache(CacheDirectory);
+        .WithFeaturizer(o => new(o) { CacheDirectory = CacheDirectory });
 
     public async Task InitializeAsync() => Result = await NewBuilder().TrainAsync();
 

@@ -26,7 +26,7 @@ public class ClassifierEvaluatorTests
         var b = metrics.PerClass[1];
         Assert.Equal(("b", 2.0 / 3, 1.0, 0.8, 2), (b.Label, b.Precision, b.Recall, b.F1, b.Support));
         Assert.Equal(0, metrics.PerClass[2].F1);
-        Assert.Equal([new ConfusedPair("a", "b", 1), new ConfusedPair("c", "a", 1)], metrics.MostConfused);
+        Assert.Equal([("a", "b", 1), ("c", "a", 1)], metrics.MostConfused.Select(p => (p.Actual, p.Predicted, p.Count)));
     }
 
     [Fact]
@@ -36,8 +36,8 @@ public class ClassifierEvaluatorTests
         var metrics = ClassifierEvaluator.Evaluate([0, 0, 0, 1, 1, 2], [.. new[] { 2, 2, 1, 0, 0, 0 }.Select(OneHot)], ["a", "b", "c"]);
 
         Assert.Equal(
-            [new ConfusedPair("a", "c", 2), new ConfusedPair("b", "a", 2), new ConfusedPair("a", "b", 1), new ConfusedPair("c", "a", 1)],
-            metrics.MostConfused);
+            [("a", "c", 2), ("b", "a", 2), ("a", "b", 1), ("c", "a", 1)],
+            metrics.MostConfused.Select(p => (p.Actual, p.Predicted, p.Count)));
         var json = System.Text.Json.JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(metrics, TransferLearning.ImageClassification.IO.JsonReport.Options));
         Assert.Equal("c", json.RootElement.GetProperty("mostConfused")[0].GetProperty("predicted").GetString());
 

@@ -15,7 +15,7 @@ public class TransferExperimentTests
         var tiny = TinyOnnx.Backbone(folder, features: 32);
         var experiment = new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
-            .WithFeatureCache(folder.Combine("cache"))
+            .WithFeaturizer(o => new(o) { CacheDirectory = folder.Combine("cache") })
             .WithHead(new HeadOptions { Epochs = 5 })
             .BuildExperiment([BackboneCatalog.ResNet18, tiny], [new HeadOptions { Epochs = 5 }, MLNetHeadOptions.LbfgsMaximumEntropy]);
 

@@ -17,7 +17,7 @@ public sealed class BrightSquareTests(ITestOutputHelper output)
         var tests = BrightSquares.Write(folder.Combine("test"), perClass: 100, seed: 2);
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("train"))
-            .WithoutFeatureCache()
+            .WithFeaturizer(o => new(o) { CacheDirectory = null })
             .WithBackbone("resnet18-layer3")
             .WithHead(new HeadOptions { HiddenLayers = [], Dropout = 0, Epochs = 40 })
             .TrainAsync();

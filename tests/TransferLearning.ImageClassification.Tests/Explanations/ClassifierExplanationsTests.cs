@@ -107,7 +107,7 @@ public sealed class ClassifierExplanationsTests : IDisposable
 
         var explanation = classifier.Explain(image);
 
-        Assert.Equal(classifier.Predict(image).Scores, explanation.Prediction.Scores);
+        SameScores.Equal(classifier.Predict(image).Scores, explanation.Prediction.Scores);
         Assert.Equal(explanation.Prediction.Label, explanation.Target);
         Assert.Equal((14, 14), (explanation.Heatmap.Width, explanation.Heatmap.Height));
         Assert.Equal((90, 60), (explanation.ImageWidth, explanation.ImageHeight));

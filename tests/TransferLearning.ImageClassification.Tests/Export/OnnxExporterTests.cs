@@ -132,7 +132,7 @@ public sealed class OnnxExporterTests(TrainedOnAssetsFixture trained) : IDisposa
         TestImages.CopyAssets(_folder.Combine("data"), classes: 3, perClass: 8);
         var result = await new TransferClassifierBuilder()
             .WithImages(_folder.Combine("data"))
-            .WithoutFeatureCache()
+            .WithFeaturizer(o => new(o) { CacheDirectory = null })
             .WithInt8(new ImageClassification.Quantization.QuantizationOptions { CalibrationImages = 8 })
             .WithHead(new HeadOptions { Epochs = 5 })
             .TrainAsync();
@@ -159,9 +159,9 @@ public sealed class OnnxExporterTests(TrainedOnAssetsFixture trained) : IDisposa
         TestImages.CopyAssets(folder.Combine("data"), classes: 3, perClass: 8);
         var result = await new TransferClassifierBuilder()
             .WithImages(folder.Combine("data"))
-            .WithoutFeatureCache()
+            .WithFeaturizer(o => new(o) { CacheDirectory = null })
             .WithBackbone(TinyOnnx.Backbone(folder, features: 8))
-            .WithHorizontalFlip()
+            .WithFeaturizer(o => new(o) { HorizontalFlip = true })
             .WithHead(head)
             .TrainAsync();
         return result.Classifier;

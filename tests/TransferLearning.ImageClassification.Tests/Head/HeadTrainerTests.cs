@@ -9,9 +9,9 @@ public class HeadTrainerTests
     {
         new HeadOptions(),
         new HeadOptions { HiddenLayers = [], Dropout = 0 },
-        new HeadOptions { Optimizer = OptimizerKind.RmsProp, LearningRate = 1e-2f, HiddenLayers = [] },
-        new HeadOptions { Optimizer = OptimizerKind.Sgd, LearningRate = 0.05f, Nesterov = true },
-        new HeadOptions { Optimizer = OptimizerKind.AdamW, LearningRate = 1e-2f, Schedule = LearningRateSchedule.Cosine() },
+        new HeadOptions { Optimizer = Optimizer.RmsProp, LearningRate = 1e-2f, HiddenLayers = [] },
+        new HeadOptions { Optimizer = Optimizer.Sgd(nesterov: true), LearningRate = 0.05f },
+        new HeadOptions { Optimizer = Optimizer.AdamW(), LearningRate = 1e-2f, Schedule = LearningRateSchedule.Cosine() },
         new HeadOptions { LearningRate = 1e-2f, Schedule = LearningRateSchedule.ReduceOnPlateau(), LabelSmoothing = 0.1f },
     };
 
@@ -82,13 +82,21 @@ public class HeadTrainerTests
     }
 
     [Fact]
+    public void An_optimizer_refuses_its_own_bad_settings_when_made()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Optimizer.Sgd(momentum: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Optimizer.AdamW(weightDecay: -0.1f));
+        Assert.Equal("sgd(momentum 0.5, nesterov)", Optimizer.Sgd(0.5f, nesterov: true).ToString());
+    }
+
+    [Fact]
     public void One_exception_names_every_bad_setting_at_once()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            new HeadTrainer(new HeadOptions { LearningRate = 0, Dropout = 1, BatchSize = 0, Momentum = -1 }));
+            new HeadTrainer(new HeadOptions { LearningRate = 0, Dropout = 1, BatchSize = 0, Epochs = 0 }));
 
         Assert.StartsWith("HeadOptions has 4 invalid setting(s):", error.Message, StringComparison.Ordinal);
-        foreach (var setting in new[] { "LearningRate", "Dropout", "BatchSize", "Momentum" })
+        foreach (var setting in new[] { "LearningRate", "Dropout", "BatchSize", "Epochs" })
             Assert.Contains(setting, error.Message, StringComparison.Ordinal);
     }
 
@@ -144,7 +152,7 @@ public class HeadTrainerTests
         static double Norm(DenseHead head) => Math.Sqrt(head.Parameters.ToArray().Sum(p => (double)p * p));
 
         var adam = new HeadTrainer(options).Train(FeatureBlobs.Make(30, 1), null, 3).Trained;
-        var adamW = new HeadTrainer(new HeadOptions(options) { Optimizer = OptimizerKind.AdamW, WeightDecay = 0.5f }).Train(FeatureBlobs.Make(30, 1), null, 3).Trained;
+        var adamW = new HeadTrainer(new HeadOptions(options) { Optimizer = Optimizer.AdamW(weightDecay: 0.5f) }).Train(FeatureBlobs.Make(30, 1), null, 3).Trained;
 
         Assert.True(Norm(adamW) < 0.9 * Norm(adam), $"{Norm(adamW)} vs {Norm(adam)}");
     }

@@ -40,7 +40,7 @@ public sealed class FeatureShardsTests : IDisposable
         Assert.Equal(new ImageSize(64, 64), shards.InputSize);
 
         var head = new HeadOptions { Epochs = 5, Seed = 3 };
-        var fromImages = await new TransferClassifierBuilder().WithImages(_folder.Combine("data")).WithoutFeatureCache()
+        var fromImages = await new TransferClassifierBuilder().WithImages(_folder.Combine("data")).WithFeaturizer(o => new(o) { CacheDirectory = null })
             .WithBackbone(Backbone).WithHead(head).WithSplit(SplitRatios.Default, seed: 7).TrainAsync();
         var fromShards = await new TransferClassifierBuilder().WithFeatures(shards).WithHead(head).WithSplit(SplitRatios.Default, seed: 7).TrainAsync();
         using var a = fromImages.Classifier;
@@ -106,12 +106,12 @@ public sealed class FeatureShardsTests : IDisposable
         var shards = await FeatureShardSet.ReadAsync(_folder.Combine("features"));
         TransferClassifierBuilder Builder() => new TransferClassifierBuilder().WithFeatures(shards);
 
-        Assert.Throws<InvalidOperationException>(() => Builder().WithHorizontalFlip().Build());
+        Assert.Throws<InvalidOperationException>(() => Builder().WithFeaturizer(o => new(o) { HorizontalFlip = true }).Build());
         Assert.Contains("WithInt8", Assert.Throws<InvalidOperationException>(() => Builder().WithInt8().Build()).Message, StringComparison.Ordinal);
         Assert.Throws<InvalidOperationException>(() => Builder().WithTestImages(_folder.Combine("data")).Build());
         Assert.Throws<InvalidOperationException>(() => Builder().BuildExperiment([Backbone]));
         Assert.Throws<InvalidOperationException>(() => new TransferClassifierBuilder().WithImages(_folder.Combine("data")).WithTestFeatures(shards).Build());
-        var replaced = Builder().WithImages(_folder.Combine("data")).WithoutFeatureCache().BuildExperiment([Backbone]);
+        var replaced = Builder().WithImages(_folder.Combine("data")).WithFeaturizer(o => new(o) { CacheDirectory = null }).BuildExperiment([Backbone]);
         Assert.NotNull(replaced);
     }
 

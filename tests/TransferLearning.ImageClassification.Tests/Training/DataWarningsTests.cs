@@ -22,7 +22,7 @@ public sealed class DataWarningsTests : IDisposable
 
     private TransferClassifierBuilder Builder() => new TransferClassifierBuilder()
         .WithImages(_folder.Combine("data"))
-        .WithoutFeatureCache()
+        .WithFeaturizer(o => new(o) { CacheDirectory = null })
         .WithBackbone(TinyOnnx.Backbone(_folder, features: 8))
         .WithHead(new HeadOptions { Epochs = 2 });
 

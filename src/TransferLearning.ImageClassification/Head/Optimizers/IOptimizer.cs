@@ -6,23 +6,6 @@ internal interface IOptimizer
     void Step(float[] parameters, float[] gradient, float learningRate);
 
     /// <summary>
-    /// The update rule for a head of layer sizes <paramref name="sizes"/>. AdamW is Adam with a decoupled weight
-    /// decay, which needs the sizes to tell the weights from the biases.
-    /// </summary>
-    static IOptimizer Create(HeadOptions options, int[] sizes)
-    {
-        var parameterCount = checked((int)DenseHead.ParameterCount(sizes));
-        return options.Optimizer switch
-        {
-            OptimizerKind.Sgd => new SgdOptimizer(options.Momentum, options.Nesterov, parameterCount),
-            OptimizerKind.RmsProp => new RmsPropOptimizer(parameterCount),
-            OptimizerKind.Adam => new AdamOptimizer(sizes, weightDecay: 0),
-            OptimizerKind.AdamW => new AdamOptimizer(sizes, options.WeightDecay),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer."),
-        };
-    }
-
-    /// <summary>
     /// Runs <paramref name="update"/> over [0, length) in vector-aligned ranges, one per core for large heads. Element
     /// updates are independent, so the split never changes a result.
     /// </summary>
