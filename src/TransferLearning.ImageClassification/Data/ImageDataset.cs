@@ -30,7 +30,8 @@ public sealed class ImageDataset
     public IReadOnlyList<string> Warnings { get; }
 
     /// <summary>
-    /// Reads <paramref name="root"/>: each sub-folder is a class, each image file in it (recursively) an example.
+    /// Reads <paramref name="root"/>: each sub-folder is a class, each image file in it (recursively) an example;
+    /// image files end in .jpg, .jpeg, .png, .bmp, .gif or .webp, in any case.
     /// A class folder may be a symbolic link to a folder elsewhere; links to folders further down are not followed
     /// (a link back up would relabel other classes' images and repeat them across the split), and each one passed
     /// over is listed in <see cref="Warnings"/>.

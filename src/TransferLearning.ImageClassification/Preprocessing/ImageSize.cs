@@ -5,12 +5,6 @@ namespace TransferLearning.ImageClassification.Preprocessing;
 /// <param name="Height">Height in pixels.</param>
 public readonly record struct ImageSize(int Width, int Height)
 {
-    /// <summary>Width in pixels.</summary>
-    public int Width { get; } = Width;
-
-    /// <summary>Height in pixels.</summary>
-    public int Height { get; } = Height;
-
     /// <summary>Number of pixels.</summary>
     public int Area => Width * Height;
 
