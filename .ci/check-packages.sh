@@ -12,7 +12,8 @@ suffix="check.$(date +%Y%m%d%H%M%S)"
 version=$(dotnet msbuild "$repo/src/TransferLearning.ImageClassification" -getProperty:VersionPrefix)-$suffix
 rid=$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')
 
-for project in src/TransferLearning.ImageClassification src/TransferLearning.ImageClassification.Plots src/TransferLearning.ImageClassification.Hosting; do
+for project in src/TransferLearning.ImageClassification src/TransferLearning.ImageClassification.Plots src/TransferLearning.ImageClassification.Hosting \
+               src/TransferLearning.ImageClassification.Datasets; do
   dotnet pack "$repo/$project" -c Release -o "$work/feed" --version-suffix "$suffix" -p:ContinuousIntegrationBuild=true --nologo -v q
 done
 dotnet pack "$repo/samples/CatsDogs.Console" -c Release -o "$work/feed" --version-suffix "$suffix" -p:ToolPackageRuntimeIdentifiers="$rid" --nologo -v q
@@ -22,7 +23,8 @@ for package in "$work"/feed/*.nupkg "$work"/feed/*.snupkg; do
   awk -v name="$(basename "$package")" -v size="$(stat -c %s "$package")" 'BEGIN { printf "  %-78s %8.2f MB\n", name, size / 1048576 }'
 done
 for package in "$work"/feed/TransferLearning.ImageClassification.$version.nupkg "$work"/feed/TransferLearning.ImageClassification.Plots.$version.nupkg \
-               "$work"/feed/TransferLearning.ImageClassification.Hosting.$version.nupkg; do
+               "$work"/feed/TransferLearning.ImageClassification.Hosting.$version.nupkg \
+               "$work"/feed/TransferLearning.ImageClassification.Datasets.$version.nupkg; do
   size=$(stat -c %s "$package")
   [ "$size" -le $((10 * 1024 * 1024)) ] || { echo "error: $(basename "$package") is $size bytes, over 10 MB"; exit 1; }
   unzip -l "$package" | grep -q ' README.md$' || { echo "error: $(basename "$package") has no readme"; exit 1; }
