@@ -13,7 +13,7 @@ version=$(dotnet msbuild "$repo/src/TransferLearning.ImageClassification" -getPr
 rid=$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')
 
 for project in src/TransferLearning.ImageClassification src/TransferLearning.ImageClassification.Plots src/TransferLearning.ImageClassification.Hosting \
-               src/TransferLearning.ImageClassification.Datasets; do
+               src/TransferLearning.ImageClassification.Datasets src/TransferLearning.ImageClassification.Shards; do
   dotnet pack "$repo/$project" -c Release -o "$work/feed" --version-suffix "$suffix" -p:ContinuousIntegrationBuild=true --nologo -v q
 done
 dotnet pack "$repo/samples/CatsDogs.Console" -c Release -o "$work/feed" --version-suffix "$suffix" -p:ToolPackageRuntimeIdentifiers="$rid" --nologo -v q
@@ -24,13 +24,18 @@ for package in "$work"/feed/*.nupkg "$work"/feed/*.snupkg; do
 done
 for package in "$work"/feed/TransferLearning.ImageClassification.$version.nupkg "$work"/feed/TransferLearning.ImageClassification.Plots.$version.nupkg \
                "$work"/feed/TransferLearning.ImageClassification.Hosting.$version.nupkg \
-               "$work"/feed/TransferLearning.ImageClassification.Datasets.$version.nupkg; do
+               "$work"/feed/TransferLearning.ImageClassification.Datasets.$version.nupkg \
+               "$work"/feed/TransferLearning.ImageClassification.Shards.$version.nupkg; do
   size=$(stat -c %s "$package")
   [ "$size" -le $((10 * 1024 * 1024)) ] || { echo "error: $(basename "$package") is $size bytes, over 10 MB"; exit 1; }
   unzip -l "$package" | grep -q ' README.md$' || { echo "error: $(basename "$package") has no readme"; exit 1; }
   if unzip -l "$package" | grep -q '\.onnx$'; then echo "error: $(basename "$package") carries .onnx files"; exit 1; fi
   [ -f "${package%.nupkg}.snupkg" ] || { echo "error: no symbols package for $(basename "$package")"; exit 1; }
 done
+# Parquet.Net (and its native compression libraries) comes with the Shards package only.
+if unzip -p "$work/feed/TransferLearning.ImageClassification.$version.nupkg" '*.nuspec' | grep -q 'Parquet'; then
+  echo "error: the core package depends on Parquet.Net"; exit 1
+fi
 
 # The apps, outside the repository: no Directory.Build.props, the local feed plus nuget.org. PackageConsumer has the
 # core package alone; PackageConsumer.Plots adds the Plots package (ScottPlot and its SkiaSharp).

@@ -29,8 +29,8 @@ public sealed class TransferClassifierBuilder
 {
     private Func<ImageDataset>? _data;
     private Func<ImageDataset>? _testData;
-    private Shards.FeatureShardSet? _features;
-    private Shards.FeatureShardSet? _testFeatures;
+    private PrecomputedFeatures? _features;
+    private PrecomputedFeatures? _testFeatures;
     private SplitRatios _ratios = SplitRatios.Default;
     private int _seed = 42;
     private BackboneSpec _backbone = BackboneCatalog.ResNet18;
@@ -126,29 +126,25 @@ public sealed class TransferClassifierBuilder
     public TransferClassifierBuilder WithLogger(ILogger logger) => Set(() => _logger = logger);
 
     /// <summary>
-    /// Trains on features already computed into shard files (<see cref="Shards.FeatureShards.WriteAsync"/>) instead of
-    /// images: the same split for the same seed, and the same report, as <see cref="WithImages(string)"/> on the folder
-    /// the
-    /// shards were made from. The backbone is the shards' catalogue entry at their input size (for another backbone,
-    /// call
-    /// <see cref="WithBackbone(BackboneSpec)"/> after this); the classifier still needs its file to predict, and
-    /// training
-    /// refuses a backbone whose file, size, normalisation or cut differ from the shards'.
+    /// Trains on precomputed features instead of images: the same split for the same seed, and the same report, as
+    /// <see cref="WithImages(string)"/> on the folder they were made from. The public <c>WithFeatures</c> is an
+    /// extension method of the Shards package (shard files); a later <see cref="WithBackbone(BackboneSpec)"/> replaces
+    /// the features' backbone, and training refuses one that would make other features.
     /// </summary>
-    public TransferClassifierBuilder WithFeatures(Shards.FeatureShardSet shards) => Set(() =>
+    internal TransferClassifierBuilder WithFeatures(PrecomputedFeatures features) => Set(() =>
     {
-        _features = shards ?? throw new ArgumentNullException(nameof(shards));
-        _data = () => shards.Dataset;
-        _backbone = BackboneCatalog.All.FirstOrDefault(b => b.Name == shards.Backbone) ?? _backbone;
-        _imageSize = shards.InputSize;
+        _features = features ?? throw new ArgumentNullException(nameof(features));
+        _data = () => features.Dataset;
+        _backbone = BackboneCatalog.All.FirstOrDefault(b => b.Name == features.Backbone) ?? _backbone;
+        _imageSize = features.InputSize;
     });
 
-    /// <summary>Test features from shard files of a separate test folder, made like those of
-    /// <see cref="WithFeatures"/>.</summary>
-    public TransferClassifierBuilder WithTestFeatures(Shards.FeatureShardSet shards) => Set(() =>
+    /// <summary>Test features of a separate test folder, made like those of
+    /// <see cref="WithFeatures(PrecomputedFeatures)"/>.</summary>
+    internal TransferClassifierBuilder WithTestFeatures(PrecomputedFeatures features) => Set(() =>
     {
-        _testFeatures = shards ?? throw new ArgumentNullException(nameof(shards));
-        _testData = () => shards.Dataset;
+        _testFeatures = features ?? throw new ArgumentNullException(nameof(features));
+        _testData = () => features.Dataset;
     });
 
     /// <summary>Checks every choice and reads the image folders' listings.</summary>
@@ -198,8 +194,8 @@ public sealed class TransferClassifierBuilder
     /// split, each with every head of <paramref name="heads"/> (default: this builder's head).
     /// </summary>
     /// <exception cref="ArgumentException">No backbone, a repeated one, or no head.</exception>
-    /// <exception cref="InvalidOperationException">The builder trains on shard files
-    /// (<see cref="WithFeatures"/>).</exception>
+    /// <exception cref="InvalidOperationException">The builder trains on shard files (<c>WithFeatures</c>, Shards
+    /// package).</exception>
     public Experiments.TransferExperiment BuildExperiment(
         IEnumerable<BackboneSpec> backbones, IEnumerable<IHeadRecipe>? heads = null)
     {

@@ -63,7 +63,8 @@ public sealed class FeaturizerOptions
 
     /// <summary>
     /// Where backbone files are found and, for the entry points that download (<c>TransferClassifierBuilder</c>, the
-    /// ML.NET estimator, <see cref="Shards.FeatureShards"/>), fetched from; null: a store with default settings.
+    /// ML.NET estimator, the Shards package's <c>FeatureShards</c>), fetched from; null: a store with default
+    /// settings.
     /// </summary>
     public Downloads.ModelStore? ModelStore { get; init; }
 

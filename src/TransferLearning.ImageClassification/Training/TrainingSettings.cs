@@ -21,10 +21,10 @@ internal sealed record TrainingSettings(
     ILogger Logger)
 {
     /// <summary>Precomputed features of <see cref="Data"/> (WithFeatures), or null to featurize the images.</summary>
-    public Shards.FeatureShardSet? Features { get; init; }
+    public PrecomputedFeatures? Features { get; init; }
 
     /// <summary>Precomputed features of <see cref="TestData"/>.</summary>
-    public Shards.FeatureShardSet? TestFeatures { get; init; }
+    public PrecomputedFeatures? TestFeatures { get; init; }
 
     /// <summary>Run the backbone in int8, calibrated on training images this way (WithInt8); null: float32.</summary>
     public Quantization.QuantizationOptions? Int8 { get; init; }

@@ -85,7 +85,7 @@ public sealed class TransferTrainer
     /// <summary>The shards' features in split order (train, validation, test), as featurizing the images would give
     /// them.</summary>
     private static FeaturizationResult FromShards(
-        Shards.FeatureShardSet shards, Shards.FeatureShardSet? testShards, DatasetSplit split)
+        PrecomputedFeatures shards, PrecomputedFeatures? testShards, DatasetSplit split)
     {
         var trainPart = shards.ResultFor(split.Train.Concat(split.Validation).Select(i => i.Path).ToArray());
         var testPart = (testShards ?? shards).ResultFor(split.Test.Select(i => i.Path).ToArray());

@@ -11,7 +11,7 @@ public sealed partial class FolderDependencyTests
     /// <summary>Lowest first; "" is the root namespace, the entry point (<c>TransferClassifierBuilder</c>).</summary>
     private static readonly string[] Stack =
     [
-        "IO", "Data", "Preprocessing", "Backbones", "Downloads", "Quantization", "Features", "Shards", "Head",
+        "IO", "Data", "Preprocessing", "Backbones", "Downloads", "Quantization", "Features", "Head",
         "Evaluation", "Classification", "Training", "Experiments", "Explanations", "Export", "MLNet", "",
     ];
 
@@ -43,7 +43,7 @@ public sealed partial class FolderDependencyTests
         const string code = """
             using TransferLearning.ImageClassification.Features;
             // using TransferLearning.ImageClassification.Export;
-            var x = Training.DataChecks.NonFinite("see Explanations.Heatmap", y); /// <see cref="Shards.FeatureShards"/>
+            var x = Training.DataChecks.NonFinite("see Explanations.Heatmap", y); /// <see cref="Head.DenseHead"/>
             var builder = new TransferClassifierBuilder();
             """;
 

@@ -11,8 +11,7 @@ namespace TransferLearning.ImageClassification.Shards;
 /// <summary>
 /// Featurizes one shard of an image folder into a Parquet file (columns path, label, sha256, features), so that N
 /// processes or machines, each given its own <see cref="Shard"/>, featurize a large folder side by side. Train from the
-/// folder of shards with <see cref="FeatureShardSet.ReadAsync"/> and
-/// <see cref="TransferClassifierBuilder.WithFeatures"/>;
+/// folder of shards with <see cref="FeatureShardSet.ReadAsync"/> and <see cref="ShardBuilderExtensions.WithFeatures"/>;
 /// other tools read the files as they are.
 /// </summary>
 public static class FeatureShards

@@ -8,9 +8,8 @@ namespace TransferLearning.ImageClassification.Shards;
 
 /// <summary>
 /// A complete folder of shard files (part-0-of-N … part-(N−1)-of-N), merged and checked: every shard present once,
-/// all
-/// made with the same backbone, input size, normalisation, pooling and library version. Train on it with
-/// <see cref="TransferClassifierBuilder.WithFeatures"/>: the split is the one the image folder gives for the same seed.
+/// all made with the same backbone, input size, normalisation, pooling and library version. Train on it with
+/// <see cref="ShardBuilderExtensions.WithFeatures"/>: the split is the one the image folder gives for the same seed.
 /// </summary>
 public sealed partial class FeatureShardSet
 {
@@ -107,6 +106,9 @@ public sealed partial class FeatureShardSet
             computed: 0, fromCache: found.Count(r => r.Features is not null), elapsed: TimeSpan.Zero,
             contentHashes: found.Select(r => r.Sha256).ToArray());
     }
+
+    /// <summary>These features as the core library trains on them (<see cref="ShardBuilderExtensions"/>).</summary>
+    internal PrecomputedFeatures ToPrecomputed() => new(Dataset, Backbone, InputSize, Fingerprint, ResultFor);
 
     private static async Task<ShardMetadata> ReadShardAsync(
         string path, Dictionary<string, (float[], string)> rows, List<LabeledImage> images,
