@@ -27,7 +27,7 @@ internal static class HeadBenchmark
 
         var result = await new TransferClassifierBuilder()
             .WithImages(Path.Combine(BenchmarkAssets.Root, "train")).WithTestImages(Path.Combine(BenchmarkAssets.Root, "test"))
-            .WithSplit(SplitRatios.Default, Seed).WithFeaturizer(o => new(o) { CacheDirectory = cache }).WithFeaturizer(o => new(o) { HorizontalFlip = flip })
+            .WithSplit(SplitRatios.Default, Seed).WithFeaturizer(o => new(o) { CacheDirectory = cache, HorizontalFlip = flip })
             .BuildExperiment([new BackboneSpec(BackboneCatalog.ResNet18) { Pooling = pooling, FeatureSize = null, InputSize = new(size, size), FeatureNode = node }], heads)
             .RunAsync();
 
@@ -37,7 +37,7 @@ internal static class HeadBenchmark
         {
             var r = e.Report;
             var validation = r.History.Where(h => h.ValidationLoss is not null).MinBy(h => h.ValidationLoss)?.ValidationAccuracy;
-            Console.WriteLine($"{e.Head,-28} {validation,8:F4} {r.Test!.Accuracy,9:F4} {r.Test.LogLoss,9:F4} {r.History.Count,7} {r.Timings.TrainSeconds,7:F1}");
+            Console.WriteLine($"{r.Head,-28} {validation,8:F4} {r.Test!.Accuracy,9:F4} {r.Test.LogLoss,9:F4} {r.History.Count,7} {r.Timings.TrainSeconds,7:F1}");
         }
     }
 

@@ -101,18 +101,18 @@ internal static class CompareCommand
             var (accuracy, loss) = r.Test is { } t ? ($"[green]{t.Accuracy:F4}[/]", $"{t.LogLoss:F4}") : ("-", "-");
             var speed = $"{r.Timings.BackboneImagesPerSecond:F1}";
             table.AddRow(wide
-                ? [e.Backbone, e.Head, $"{e.FeatureSize}",
+                ? [e.Report.Backbone, e.Report.Head, $"{e.FeatureSize}",
                    r.Initial is { } i ? $"{i.Accuracy:F4}" : "-", r.Initial is { } il ? $"{il.LogLoss:F4}" : "-",
                    accuracy, loss, $"{r.Timings.BackboneSeconds:F1}", speed, $"{r.Timings.TrainSeconds:F1}",
                    $"{e.BackboneBytes / 1e6:F0} MB + {e.HeadBytes / 1e3:F0} kB"]
-                : [e.Backbone, e.Head, accuracy, loss, speed, $"{(e.BackboneBytes + e.HeadBytes) / 1e6:F0}"]);
+                : [e.Report.Backbone, e.Report.Head, accuracy, loss, speed, $"{(e.BackboneBytes + e.HeadBytes) / 1e6:F0}"]);
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"Featurized every backbone in one pass in {result.FeaturizeSeconds:F1} s.");
         if (result.Best is { } best)
         {
             AnsiConsole.MarkupLineInterpolated(
-                $"Best: [green]{best.Backbone} + {best.Head}[/], test accuracy {best.Report.Test!.Accuracy:F4}");
+                $"Best: [green]{best.Report.Backbone} + {best.Report.Head}[/], test accuracy {best.Report.Test!.Accuracy:F4}");
         }
     }
 }

@@ -36,7 +36,7 @@ internal static class Pictures
             Preview(trainFolder, folder),
         ];
         foreach (var entry in result.Entries)
-            written.AddRange(ForTraining(entry.Report, trainFolder, folder, $"-{entry.Backbone}-{entry.Head}"));
+            written.AddRange(ForTraining(entry.Report, trainFolder, folder, $"-{entry.Report.Backbone}-{entry.Report.Head}"));
         return written;
     }
 

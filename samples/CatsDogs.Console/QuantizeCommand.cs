@@ -67,7 +67,7 @@ internal static class QuantizeCommand
 
         var reduced = calibration.ReduceRange ? ", 7-bit weights: this CPU has no VNNI" : "";
         AnsiConsole.MarkupLineInterpolated(
-            $"Calibrated on {calibration.Images} training images ({calibration.Method}{reduced}) in {
+            $"Calibrated on {calibration.Images} training images ({quantization.Method}{reduced}) in {
                 clock.Elapsed.TotalSeconds:F1} s");
         AnsiConsole.MarkupLineInterpolated(
             $"{written.IntegerConvolutions} of {

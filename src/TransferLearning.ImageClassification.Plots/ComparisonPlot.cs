@@ -12,16 +12,16 @@ public static class ComparisonPlot
     {
         ArgumentNullException.ThrowIfNull(result);
         var rows = result.Entries.Where(e => e.Report.Test is not null).ToArray();
-        var backbones = rows.Select(e => e.Backbone).Distinct().ToArray();
-        var heads = rows.Select(e => e.Head).Distinct().ToArray();
+        var backbones = rows.Select(e => e.Report.Backbone).Distinct().ToArray();
+        var heads = rows.Select(e => e.Report.Head).Distinct().ToArray();
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         var width = 0.8 / heads.Length;
         for (var h = 0; h < heads.Length; h++)
         {
-            var bars = rows.Where(e => e.Head == heads[h]).Select(e => new Bar
+            var bars = rows.Where(e => e.Report.Head == heads[h]).Select(e => new Bar
             {
-                Position = Array.IndexOf(backbones, e.Backbone) - 0.4 + width * (h + 0.5),
+                Position = Array.IndexOf(backbones, e.Report.Backbone) - 0.4 + width * (h + 0.5),
                 Value = e.Report.Test!.Accuracy,
                 Size = width * 0.9,
                 FillColor = palette.GetColor(h),

@@ -281,7 +281,7 @@ public sealed class CliTests : IDisposable
         var entries = report.RootElement.GetProperty("entries").EnumerateArray().ToArray();
         Assert.Equal(
             ["resnet18/dense", "resnet18/lbfgs-maxent", "resnet18-layer3/dense", "resnet18-layer3/lbfgs-maxent"],
-            entries.Select(e => $"{e.GetProperty("backbone").GetString()}/{e.GetProperty("head").GetString()}"));
+            entries.Select(e => $"{e.GetProperty("report").GetProperty("backbone").GetString()}/{e.GetProperty("report").GetProperty("head").GetString()}"));
         foreach (var entry in entries)
             foreach (var field in new[] { "featureSize", "backboneBytes", "headBytes", "report" })
                 Assert.True(entry.TryGetProperty(field, out _), field);

@@ -17,7 +17,7 @@ internal static class Reports
 
     public static TrainingReport Training(
         string backbone = "resnet18", string head = "dense", double accuracy = 0.88, IReadOnlyList<EpochMetrics>? history = null) => new(
-        backbone, "cpu", "224x224", new ImageCounts(80, 10, 25, 0), Array.Empty<SkippedImage>(), new InitialMetrics(0.3, 1.1), Metrics(accuracy),
+        backbone, "cpu", "224x224", new ImageCounts(80, 10, 25, 0), Array.Empty<SkippedImage>(), Metrics(0.3), Metrics(accuracy),
         history ?? [
             new EpochMetrics(1, 1.0, 0.5, 0.9, 0.55, 3e-4),
             new EpochMetrics(2, 0.7, 0.7, 0.8, 0.65, 3e-4),
@@ -27,10 +27,10 @@ internal static class Reports
 
     public static ExperimentResult Experiment() => new(
         [
-            new ExperimentEntry("vgg16", "dense", 512, 1, 1, Training("vgg16", "dense", 0.93)),
-            new ExperimentEntry("vgg16", "lbfgs-maxent", 512, 1, 1, Training("vgg16", "lbfgs-maxent", 0.91)),
-            new ExperimentEntry("googlenet", "dense", 1024, 1, 1, Training("googlenet", "dense", 0.95)),
-            new ExperimentEntry("googlenet", "lbfgs-maxent", 1024, 1, 1, Training("googlenet", "lbfgs-maxent", 0.94)),
+            new ExperimentEntry(512, 1, 1, Training("vgg16", "dense", 0.93)),
+            new ExperimentEntry(512, 1, 1, Training("vgg16", "lbfgs-maxent", 0.91)),
+            new ExperimentEntry(1024, 1, 1, Training("googlenet", "dense", 0.95)),
+            new ExperimentEntry(1024, 1, 1, Training("googlenet", "lbfgs-maxent", 0.94)),
         ],
         featurizeSeconds: 12);
 }

@@ -27,10 +27,10 @@ public sealed class TransferExperiment
     }
 
     /// <summary>The backbones compared.</summary>
-    public IReadOnlyList<BackboneSpec> Backbones { get; }
+    internal IReadOnlyList<BackboneSpec> Backbones { get; }
 
     /// <summary>The heads trained on each backbone's features.</summary>
-    public IReadOnlyList<IHeadRecipe> Heads { get; }
+    internal IReadOnlyList<IHeadRecipe> Heads { get; }
 
     /// <summary>Downloads missing backbones, featurizes once, trains and evaluates every backbone × head.</summary>
     /// <exception cref="BackboneNotFoundException">A local backbone file is missing.</exception>
@@ -67,7 +67,7 @@ public sealed class TransferExperiment
                     if (entries.Count == 0)
                         HeadRun.LogWarnings(s.Logger, report); // the data's warnings are the same for every row
                     entries.Add(new ExperimentEntry(
-                        Backbones[k].Name, recipe.Name, featurizers[k].FeatureSize,
+                        featurizers[k].FeatureSize,
                         new FileInfo(store.PathOf(Backbones[k])).Length, Classification.ModelFile.HeadBytes(head),
                         report));
                 }

@@ -1,7 +1,7 @@
 namespace TransferLearning.ImageClassification.Features;
 
 /// <summary>How far a featurization run is.</summary>
-public readonly struct FeaturizationProgress
+public sealed class FeaturizationProgress
 {
     internal FeaturizationProgress(int done, int total, double imagesPerSecond)
     {

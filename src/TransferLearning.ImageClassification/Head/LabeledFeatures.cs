@@ -12,5 +12,5 @@ public sealed class LabeledFeatures(IReadOnlyList<float[]> features, IReadOnlyLi
     public IReadOnlyList<int> Labels { get; } = labels;
 
     /// <summary>Number of examples.</summary>
-    public int Count => Labels.Count;
+    internal int Count => Labels.Count;
 }

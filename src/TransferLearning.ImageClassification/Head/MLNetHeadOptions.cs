@@ -34,10 +34,10 @@ public sealed class MLNetHeadOptions : IHeadRecipe
     }
 
     /// <summary>Short name for reports.</summary>
-    public string Name { get; init; }
+    public string Name { get; }
 
     /// <summary>Makes the trainer from the context.</summary>
-    public Func<MLContext, IEstimator<ITransformer>> Trainer { get; init; }
+    public Func<MLContext, IEstimator<ITransformer>> Trainer { get; }
 
     /// <summary>ML.NET's L-BFGS multinomial logistic regression: the usual baseline on bottleneck features.</summary>
     public static MLNetHeadOptions LbfgsMaximumEntropy { get; } = new(

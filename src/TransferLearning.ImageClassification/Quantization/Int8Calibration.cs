@@ -23,10 +23,10 @@ public sealed class Int8Calibration
     internal string BackboneSha256 { get; }
 
     /// <summary>How the ranges were read.</summary>
-    public CalibrationMethod Method { get; }
+    internal CalibrationMethod Method { get; }
 
     /// <summary>The percentile, with <see cref="CalibrationMethod.Percentile"/>.</summary>
-    public double Percentile { get; }
+    internal double Percentile { get; }
 
     /// <summary>Images the ranges were measured on (those that decoded).</summary>
     public int Images { get; }

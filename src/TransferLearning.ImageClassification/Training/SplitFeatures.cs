@@ -42,7 +42,7 @@ internal sealed class SplitFeatures
 
     /// <summary>Test metrics of the untrained and the trained head, averaging over views as prediction does; nulls
     /// without test images.</summary>
-    public (InitialMetrics?, ClassificationMetrics?) Evaluate(IClassifierHead? initial, IClassifierHead trained)
+    public (ClassificationMetrics?, ClassificationMetrics?) Evaluate(IClassifierHead? initial, IClassifierHead trained)
     {
         var test = _parts[2];
         if (test.Length == 0) return (null, null);
@@ -50,7 +50,6 @@ internal sealed class SplitFeatures
         ClassificationMetrics Score(IClassifierHead head) =>
             ClassifierEvaluator.Evaluate(
                 labels, test.Select(r => head.PredictMean(_result.Views(r.At))).ToArray(), _classes);
-        var before = initial is null ? null : Score(initial);
-        return (before is null ? null : new InitialMetrics(before.Accuracy, before.LogLoss), Score(trained));
+        return (initial is null ? null : Score(initial), Score(trained));
     }
 }

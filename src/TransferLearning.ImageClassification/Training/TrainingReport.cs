@@ -13,7 +13,7 @@ public sealed class TrainingReport
         string imageSize,
         ImageCounts counts,
         IReadOnlyList<SkippedImage> skipped,
-        InitialMetrics? initial,
+        ClassificationMetrics? initial,
         ClassificationMetrics? test,
         IReadOnlyList<EpochMetrics> history,
         Timings timings)
@@ -44,8 +44,9 @@ public sealed class TrainingReport
     /// <summary>Images left out, with the reason.</summary>
     public IReadOnlyList<SkippedImage> Skipped { get; }
 
-    /// <summary>Test metrics of the untrained head (the article's "before training").</summary>
-    public InitialMetrics? Initial { get; }
+    /// <summary>Test metrics of the untrained head, the article's "before training" (null without test images, or
+    /// for a head that has no untrained state, such as an ML.NET trainer's).</summary>
+    public ClassificationMetrics? Initial { get; }
 
     /// <summary>Test metrics of the trained classifier (null without test images).</summary>
     public ClassificationMetrics? Test { get; }

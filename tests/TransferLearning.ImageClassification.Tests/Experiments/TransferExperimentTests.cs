@@ -24,7 +24,7 @@ public class TransferExperimentTests
 
         Assert.Equal(
             [("resnet18", "dense", 512), ("resnet18", "lbfgs-maxent", 512), ("tiny", "dense", 32), ("tiny", "lbfgs-maxent", 32)],
-            first.Entries.Select(e => (e.Backbone, e.Head, e.FeatureSize)));
+            first.Entries.Select(e => (e.Report.Backbone, e.Report.Head, e.FeatureSize)));
         Assert.Single(first.Entries.Select(e => SameJson.Of(e.Report.Counts)).Distinct());
         Assert.All(first.Entries, e => Assert.True(e.BackboneBytes > 0 && e.HeadBytes > 0));
         Assert.Equal(512 * 256 * 4 + 256 * 4 + 257 * 3 * 4, first.Entries[0].HeadBytes);
