@@ -32,6 +32,12 @@ for package in "$work"/feed/TransferLearning.ImageClassification.$version.nupkg 
   if unzip -l "$package" | grep -q '\.onnx$'; then echo "error: $(basename "$package") carries .onnx files"; exit 1; fi
   [ -f "${package%.nupkg}.snupkg" ] || { echo "error: no symbols package for $(basename "$package")"; exit 1; }
 done
+# The satellites use the core's internals: each must ask for exactly this version of the core, not "or later".
+for satellite in Plots Hosting Datasets Shards; do
+  unzip -p "$work/feed/TransferLearning.ImageClassification.$satellite.$version.nupkg" '*.nuspec' \
+    | grep -q "id=\"TransferLearning.ImageClassification\" version=\"\[$version\]\"" \
+    || { echo "error: the $satellite package does not pin the core package to [$version]"; exit 1; }
+done
 # Parquet.Net (and its native compression libraries) comes with the Shards package only.
 if unzip -p "$work/feed/TransferLearning.ImageClassification.$version.nupkg" '*.nuspec' | grep -q 'Parquet'; then
   echo "error: the core package depends on Parquet.Net"; exit 1
