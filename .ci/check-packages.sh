@@ -62,6 +62,11 @@ for app in PackageConsumer PackageConsumer.Plots; do
   cp -r "$repo/tests/$app" "$work/$app"
   dotnet build "$work/$app" -c Release -p:LibraryVersion="$version" --nologo -v q -o "$work/$app/out"
 done
+# The C# blocks of the READMEs, each a method of an app that references every package (tests/ReadmeCode).
+cp -r "$repo/tests/ReadmeCode" "$work/ReadmeCode"
+awk -v dir="$work/ReadmeCode" -f "$repo/tests/ReadmeCode/extract.awk" "$repo/README.md" "$repo"/src/*/README.md
+dotnet build "$work/ReadmeCode" -c Release -p:LibraryVersion="$version" --nologo -v q
+echo "README code: $(ls "$work/ReadmeCode"/Snippet*.cs | wc -l) C# blocks compile against the packages"
 echo "App output: $(du -sm "$work/PackageConsumer/out" | cut -f1) MB ($(find "$work/PackageConsumer/out" -name '*.onnx' | wc -l) .onnx files)"
 dotnet "$work/PackageConsumer/out/PackageConsumer.dll" "$work/data/train" "$work/data/test" "$work/run"
 
