@@ -32,7 +32,7 @@ internal static class BackbonesCommand
                 Markup.Escape(b.Normalization.Summary),
                 b.Download is { } d ? $"{d.Bytes / 1e6:F0} MB" : "bundled",
                 b.ImageNetTop1 is { } top1 ? $"{top1:F2}%" : "-",
-                File.Exists(store.PathOf(b)) ? "yes" : "no");
+                File.Exists(store.GetPath(b)) ? "yes" : "no");
         }
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated(

@@ -48,7 +48,7 @@ internal static class DownloadCommand
             {
                 AnsiConsole.MarkupLineInterpolated(
                     $"  cut checked against the original graph: largest difference {
-                        BackboneVerifier.MaxDifference(entry, store.Options.Directory):E1}");
+                        store.MeasureCutError(entry):E1}");
             }
         }
         return 0;

@@ -84,7 +84,7 @@ internal static class Output
         if (metrics.Binary is { } binary)
         {
             AnsiConsole.MarkupLineInterpolated(
-                $"  {binary.PositiveClass} (p ≥ {binary.Threshold}): AUC {binary.Auc:F4}, F1 {
+                $"  {binary.PositiveClass} (p ≥ {binary.Threshold}): AUC {binary.AreaUnderRocCurve:F4}, F1 {
                     binary.F1:F4}, precision {binary.Precision:F4}, recall {binary.Recall:F4}");
         }
         var table = new Table().AddColumns("class", "precision", "recall", "F1", "support");

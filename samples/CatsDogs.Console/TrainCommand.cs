@@ -162,7 +162,7 @@ internal static class TrainCommand
         IEnumerable<BackboneSpec> backbones, FeaturizerOptions runtime, CancellationToken token)
     {
         var store = runtime.ModelStore!;
-        foreach (var backbone in backbones.Where(b => !File.Exists(store.PathOf(b))))
+        foreach (var backbone in backbones.Where(b => !File.Exists(store.GetPath(b))))
         {
             await Output.WithDownloadProgressAsync(
                 backbone.Name, progress => store.EnsureAsync(backbone, progress, token));

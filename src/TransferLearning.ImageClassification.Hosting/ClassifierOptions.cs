@@ -23,7 +23,8 @@ public sealed class ClassifierOptions
     /// </summary>
     public TimeSpan MaxBatchDelay { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Largest request body accepted (default 20 MB); larger ones get 413.</summary>
+    /// <summary>Largest image upload the app's endpoints should accept (default 20 MB). The package reads no request
+    /// bodies itself: endpoints apply it, as the web sample does (413 above it).</summary>
     public long MaxRequestBytes { get; set; } = 20_000_000;
 
     /// <summary>How often the model file is checked for a replacement (default 1 s).</summary>

@@ -6,7 +6,7 @@ namespace TransferLearning.ImageClassification.Backbones;
 /// <summary>
 /// Everything needed to turn an image into bottleneck features with a frozen ONNX network: where the model is (or
 /// where to download it from), what input it takes and how that input is normalised, and where to cut the graph.
-/// A specification is data; <see cref="BackboneRunner"/> runs it. Any ONNX classifier becomes a backbone with
+/// A specification is data: the featurizer runs it. Any ONNX classifier becomes a backbone with
 /// <see cref="FromOnnxFile"/>.
 /// </summary>
 public sealed class BackboneSpec
@@ -43,7 +43,7 @@ public sealed class BackboneSpec
 
     /// <summary>The <see cref="FeatureNode"/> that means "the input of the last Gemm/MatMul, before any
     /// flattening".</summary>
-    internal const string AutoFeatureNode = "auto";
+    public const string AutoFeatureNode = "auto";
 
     /// <summary>Short unique name, e.g. "resnet18"; stored in saved models.</summary>
     public required string Name { get; init; }
@@ -100,7 +100,8 @@ public sealed class BackboneSpec
     /// <summary>
     /// A backbone from any ONNX classifier file, e.g. a Keras model exported with tf2onnx or a timm model: cut at the
     /// input of its last Gemm/MatMul and globally average-pooled unless <see cref="FeatureNode"/> and
-    /// <see cref="Pooling"/> say otherwise (use <c>with</c> to change any field).
+    /// <see cref="Pooling"/> say otherwise (change any setting on a copy:
+    /// <c>new BackboneSpec(spec) { FeatureNode = "avg_pool" }</c>).
     /// </summary>
     /// <param name="path">The ONNX file.</param>
     /// <param name="inputSize">Input width and height.</param>

@@ -9,7 +9,7 @@ namespace TransferLearning.ImageClassification.Backbones;
 /// the cut pools exposed as an extra output, and through the rewritten feature extractor; the features must be those
 /// values pooled as <see cref="BackboneSpec.Pooling"/> says. Run it on any new or downloaded backbone.
 /// </summary>
-public static class BackboneVerifier
+internal static class BackboneVerifier
 {
     /// <summary>The largest difference between the rewritten features and the original graph's pooled values, relative
     /// to max(1, |value|).</summary>

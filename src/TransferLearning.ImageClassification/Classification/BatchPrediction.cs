@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace TransferLearning.ImageClassification.Classification;
 
 /// <summary>One image's answer within a batch: its prediction, or the reason it could not be used.</summary>
@@ -17,5 +19,6 @@ public sealed class BatchPrediction
     public string? Error { get; }
 
     /// <summary>Whether the image was classified.</summary>
+    [MemberNotNullWhen(true, nameof(Prediction))]
     public bool Succeeded => Prediction is not null;
 }

@@ -47,7 +47,7 @@ public sealed class TransferClassifier : IDisposable
     /// <exception cref="ImageDecodeException">The bytes are not a usable image; the message says why.</exception>
     public Prediction Predict(byte[] image) =>
         Prediction.From(Head.PredictMean(
-            _featurizer.FeaturizeEncoded([image ?? throw new ArgumentNullException(nameof(image))])[0]), Classes);
+            _featurizer.FeaturizeEncodedViews([image ?? throw new ArgumentNullException(nameof(image))])[0]), Classes);
 
     /// <summary>Classifies the image in <paramref name="image"/>, read asynchronously to its end (at most
     /// <see cref="ImageLimits.MaxFileBytes"/>).</summary>

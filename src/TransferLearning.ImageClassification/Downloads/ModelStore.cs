@@ -32,8 +32,23 @@ public sealed class ModelStore
 
     /// <summary>Where <paramref name="backbone"/>'s ONNX file is, or will be once downloaded.</summary>
     /// <exception cref="ArgumentException">The specification has neither a local path nor a download.</exception>
-    public string PathOf(BackboneSpec backbone)
-        => BackboneFile.PathOf(backbone, Options.Directory);
+    public string GetPath(BackboneSpec backbone) => BackboneFile.PathOf(backbone, Options.Directory);
+
+    /// <summary>
+    /// Checks <paramref name="backbone"/>'s cut on its own graph: one random image goes through the original network,
+    /// with the tensor the cut pools exposed as an extra output, and through the rewritten feature extractor. Returns
+    /// the largest difference between the two, relative to max(1, |value|): about 1e-6 when the cut is right. Run it
+    /// on any new or downloaded backbone.
+    /// </summary>
+    /// <param name="backbone">The backbone; its file must be here (<see cref="EnsureAsync"/>).</param>
+    /// <param name="seed">Seed of the random image.</param>
+    /// <exception cref="BackboneNotFoundException">The backbone's file is missing.</exception>
+    /// <exception cref="InvalidDataException">The rewrite does not pool to as many values as the original.</exception>
+    public double MeasureCutError(BackboneSpec backbone, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(backbone);
+        return BackboneVerifier.MaxDifference(backbone, Options.Directory, seed);
+    }
 
     /// <summary>The path of <paramref name="backbone"/>'s ONNX file, downloading and verifying it first if it is not
     /// there yet.</summary>
@@ -46,7 +61,7 @@ public sealed class ModelStore
     public async Task<string> EnsureAsync(BackboneSpec backbone, IProgress<DownloadProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var path = PathOf(backbone);
+        var path = GetPath(backbone);
         if (File.Exists(path)) return path;
         if (backbone.ModelPath is not null || backbone.Download is not { } download)
             throw new BackboneNotFoundException($"Backbone '{backbone.Name}' needs the ONNX file '{path}', which " +

@@ -14,7 +14,7 @@ public sealed class BinaryMetrics
     {
         PositiveClass = positiveClass;
         Threshold = threshold;
-        Auc = auc;
+        AreaUnderRocCurve = auc;
         AreaUnderPrecisionRecallCurve = areaUnderPrecisionRecallCurve;
         F1 = f1;
         Precision = precision;
@@ -27,8 +27,8 @@ public sealed class BinaryMetrics
     /// <summary>Probability of the positive class from which an example is called positive.</summary>
     public double Threshold { get; }
 
-    /// <summary>Area under the ROC curve.</summary>
-    public double Auc { get; }
+    /// <summary>Area under the ROC curve (ML.NET's <c>AreaUnderRocCurve</c>).</summary>
+    public double AreaUnderRocCurve { get; }
 
     /// <summary>Area under the precision-recall curve.</summary>
     public double AreaUnderPrecisionRecallCurve { get; }

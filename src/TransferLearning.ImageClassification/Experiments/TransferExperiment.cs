@@ -68,7 +68,7 @@ public sealed class TransferExperiment
                         HeadRun.LogWarnings(s.Logger, report); // the data's warnings are the same for every row
                     entries.Add(new ExperimentEntry(
                         featurizers[k].FeatureSize,
-                        new FileInfo(store.PathOf(Backbones[k])).Length, Classification.ModelFile.HeadBytes(head),
+                        new FileInfo(store.GetPath(Backbones[k])).Length, Classification.ModelFile.HeadBytes(head),
                         report));
                 }
             return new ExperimentResult(entries, features[0].Elapsed.TotalSeconds);

@@ -88,12 +88,17 @@ public sealed class BottleneckFeaturizer : IDisposable
     internal FeatureCache? Cache => _cache;
 
     /// <summary>
-    /// Features of encoded images, without the cache, <see cref="FeaturizerOptions.BatchSize"/> images per backbone
-    /// call: per image, <see cref="Views"/> vectors back to back.
+    /// Features of encoded images, <see cref="FeatureSize"/> floats each, as <see cref="FeaturizeAsync"/> gives them
+    /// for files; without the cache, <see cref="FeaturizerOptions.BatchSize"/> images per backbone call.
     /// </summary>
     /// <exception cref="ImageDecodeException">One of the images is not usable; the message says which and
     /// why.</exception>
-    public float[][] FeaturizeEncoded(IReadOnlyList<byte[]> encodedImages)
+    public float[][] FeaturizeEncoded(IReadOnlyList<byte[]> encodedImages) =>
+        [.. FeaturizeEncodedViews(encodedImages).Select(views => views[..FeatureSize])];
+
+    /// <summary>As <see cref="FeaturizeEncoded"/>, with every view: per image, <see cref="Views"/> vectors back to
+    /// back (the image's, then its mirror image's).</summary>
+    internal float[][] FeaturizeEncodedViews(IReadOnlyList<byte[]> encodedImages)
     {
         var results = TryFeaturizeEncoded(encodedImages);
         var failed = Array.FindIndex(results, r => r.Error is not null);

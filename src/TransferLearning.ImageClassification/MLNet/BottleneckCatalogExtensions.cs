@@ -15,7 +15,7 @@ public static class BottleneckCatalogExtensions
     /// </summary>
     /// <param name="catalog">The transforms catalogue.</param>
     /// <param name="outputColumnName">Name of the new features column.</param>
-    /// <param name="imagePathColumnName">Text column with image file paths.</param>
+    /// <param name="inputColumnName">Text column with image file paths.</param>
     /// <param name="backbone">The backbone (default <see cref="BackboneCatalog.ResNet18"/>).</param>
     /// <param name="options">Batch size, cache folder, threads, model store.</param>
     /// <param name="logger">
@@ -25,13 +25,13 @@ public static class BottleneckCatalogExtensions
     public static BottleneckFeaturizingEstimator FeaturizeImages(
         this TransformsCatalog catalog,
         string outputColumnName,
-        string imagePathColumnName,
+        string inputColumnName,
         BackboneSpec? backbone = null,
         FeaturizerOptions? options = null,
         ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        return new BottleneckFeaturizingEstimator(outputColumnName, imagePathColumnName, backbone
+        return new BottleneckFeaturizingEstimator(outputColumnName, inputColumnName, backbone
             ?? BackboneCatalog.ResNet18, options ?? new FeaturizerOptions(),
             logger ?? NullLogger.Instance);
     }

@@ -14,21 +14,21 @@ namespace TransferLearning.ImageClassification.MLNet;
 public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeaturizingTransformer>
 {
     private readonly string _outputColumnName;
-    private readonly string _imagePathColumnName;
+    private readonly string _inputColumnName;
     private readonly BackboneSpec _backbone;
     private readonly FeaturizerOptions _options;
     private readonly Lazy<int> _featureSize;
     private readonly ILogger _logger;
 
-    internal BottleneckFeaturizingEstimator(string outputColumnName, string imagePathColumnName, BackboneSpec backbone,
+    internal BottleneckFeaturizingEstimator(string outputColumnName, string inputColumnName, BackboneSpec backbone,
         FeaturizerOptions options, ILogger logger)
     {
         _logger = logger;
         ArgumentException.ThrowIfNullOrWhiteSpace(outputColumnName);
-        ArgumentException.ThrowIfNullOrWhiteSpace(imagePathColumnName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(inputColumnName);
         options.Validate();
-        (_outputColumnName, _imagePathColumnName, _backbone, _options) = (
-            outputColumnName, imagePathColumnName, backbone, options);
+        (_outputColumnName, _inputColumnName, _backbone, _options) = (
+            outputColumnName, inputColumnName, backbone, options);
         // A specification without a feature size ("auto" cut) is measured once by loading the network.
         _featureSize = new(() => backbone.FeatureSize ?? MeasureFeatureSize(backbone, options));
     }
@@ -45,10 +45,10 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
     public BottleneckFeaturizingTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        BottleneckFeaturizingTransformer.FindPathColumn(input.Schema, _imagePathColumnName);
+        BottleneckFeaturizingTransformer.FindPathColumn(input.Schema, _inputColumnName);
         EnsureDownloaded(_backbone, _options);
         return new BottleneckFeaturizingTransformer(
-            BottleneckFeaturizer.Create(_backbone, _options, _logger), _outputColumnName, _imagePathColumnName,
+            BottleneckFeaturizer.Create(_backbone, _options, _logger), _outputColumnName, _inputColumnName,
             _logger);
     }
 
@@ -76,13 +76,13 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var path = inputSchema.Where(c => c.Name == _imagePathColumnName).ToArray();
+        var path = inputSchema.Where(c => c.Name == _inputColumnName).ToArray();
         if (path.Length == 0)
             throw new ArgumentOutOfRangeException(
-                nameof(inputSchema), $"Image path column '{_imagePathColumnName}' not found.");
+                nameof(inputSchema), $"Image path column '{_inputColumnName}' not found.");
         if (path[0].Kind != SchemaShape.Column.VectorKind.Scalar || path[0].ItemType is not TextDataViewType)
             throw new ArgumentOutOfRangeException(
-                nameof(inputSchema), $"Image path column '{_imagePathColumnName}' must be a scalar text column.");
+                nameof(inputSchema), $"Image path column '{_inputColumnName}' must be a scalar text column.");
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(_outputColumnName, new VectorDataViewType(NumberDataViewType.Single, _featureSize.Value));
         return new SchemaShape(

@@ -17,19 +17,19 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
     private readonly ILogger _logger;
 
     internal BottleneckFeaturizingTransformer(
-        BottleneckFeaturizer featurizer, string outputColumnName, string imagePathColumnName, ILogger logger)
+        BottleneckFeaturizer featurizer, string outputColumnName, string inputColumnName, ILogger logger)
     {
         _logger = logger;
         _featurizer = featurizer;
         OutputColumnName = outputColumnName;
-        ImagePathColumnName = imagePathColumnName;
+        InputColumnName = inputColumnName;
     }
 
     /// <summary>Name of the features column it adds.</summary>
     public string OutputColumnName { get; }
 
     /// <summary>Name of the text column holding image paths.</summary>
-    public string ImagePathColumnName { get; }
+    public string InputColumnName { get; }
 
     /// <summary>Not a row-to-row mapper: it featurizes whole data views in batches.</summary>
     bool ITransformer.IsRowToRowMapper => false;
@@ -38,7 +38,7 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        FindPathColumn(inputSchema, ImagePathColumnName);
+        FindPathColumn(inputSchema, InputColumnName);
         return OutputSchema(inputSchema, OutputColumnName, _featurizer.FeatureSize);
     }
 
@@ -47,7 +47,7 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         return new ImageFeaturesDataView(
-            input, FindPathColumn(input.Schema, ImagePathColumnName), OutputColumnName, _featurizer, _logger);
+            input, FindPathColumn(input.Schema, InputColumnName), OutputColumnName, _featurizer, _logger);
     }
 
     IRowToRowMapper ITransformer.GetRowToRowMapper(DataViewSchema inputSchema) =>

@@ -28,7 +28,7 @@ public static class BackboneQuantizer
     /// <param name="backbone">The backbone to quantize (its features must be pooled from a spatial map).</param>
     /// <param name="images">Calibration image files, e.g. 256 drawn from the training part.</param>
     /// <param name="options">Method and weight settings (default <see cref="QuantizationOptions"/>).</param>
-    /// <param name="models">Where the backbone file is (null: the default store).</param>
+    /// <param name="modelStore">Where the backbone file is (null: the default store).</param>
     /// <param name="progress">Receives the number of images done.</param>
     /// <param name="cancellationToken">Stops between batches.</param>
     /// <exception cref="BackboneNotFoundException">The backbone's file is missing.</exception>
@@ -38,14 +38,14 @@ public static class BackboneQuantizer
     /// <exception cref="InvalidDataException">None of the images could be decoded.</exception>
     public static async Task<Int8Calibration> CalibrateAsync(
         BackboneSpec backbone, IReadOnlyList<string> images, QuantizationOptions? options = null,
-        ModelStore? models = null,
+        ModelStore? modelStore = null,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         ArgumentNullException.ThrowIfNull(images);
         options ??= new QuantizationOptions();
         options.Validate();
-        var (bytes, sha256) = BackboneRunner.ReadModel(backbone, (models ?? ModelStore.Default).Options.Directory);
+        var (bytes, sha256) = BackboneRunner.ReadModel(backbone, (modelStore ?? ModelStore.Default).Options.Directory);
         var rewrite = OnnxGraphRewriter.ToFeatureExtractor(bytes, backbone);
         var prepared = Prepare(rewrite, backbone);
         var tensors = QdqGraph.Tensors(prepared, rewrite.PooledTensor);
@@ -120,7 +120,7 @@ public static class BackboneQuantizer
     /// <param name="backbone">The float backbone that was calibrated.</param>
     /// <param name="calibration">Its calibration (<see cref="CalibrateAsync"/>).</param>
     /// <param name="path">The file to write.</param>
-    /// <param name="models">Where the backbone file is (null: the default store).</param>
+    /// <param name="modelStore">Where the backbone file is (null: the default store).</param>
     /// <returns>The specification that loads the file, and how many convolutions ONNX Runtime runs in int8.</returns>
     /// <exception cref="BackboneNotFoundException">The backbone's file is missing.</exception>
     /// <exception cref="BackboneMismatchException">The backbone's file is not the pinned one.</exception>
@@ -128,12 +128,12 @@ public static class BackboneQuantizer
     /// does not know.</exception>
     /// <exception cref="InvalidDataException">The calibration was made for another backbone file or cut.</exception>
     public static QuantizedBackbone WriteInt8Backbone(
-        BackboneSpec backbone, Int8Calibration calibration, string path, ModelStore? models = null)
+        BackboneSpec backbone, Int8Calibration calibration, string path, ModelStore? modelStore = null)
     {
         ArgumentNullException.ThrowIfNull(backbone);
         ArgumentNullException.ThrowIfNull(calibration);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var (bytes, sha256) = BackboneRunner.ReadModel(backbone, (models ?? ModelStore.Default).Options.Directory);
+        var (bytes, sha256) = BackboneRunner.ReadModel(backbone, (modelStore ?? ModelStore.Default).Options.Directory);
         var rewrite = OnnxGraphRewriter.ToFeatureExtractor(bytes, backbone);
         var quantized = Build(rewrite, sha256, backbone, calibration);
         var fusion = FusionCount.Of(quantized);

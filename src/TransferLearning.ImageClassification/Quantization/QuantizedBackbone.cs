@@ -7,13 +7,13 @@ public sealed class QuantizedBackbone
 {
     internal QuantizedBackbone(BackboneSpec spec, int integerConvolutions, int floatConvolutions)
     {
-        Spec = spec;
+        Backbone = spec;
         IntegerConvolutions = integerConvolutions;
         FloatConvolutions = floatConvolutions;
     }
 
     /// <summary>The specification that loads it as a backbone.</summary>
-    public BackboneSpec Spec { get; }
+    public BackboneSpec Backbone { get; }
 
     /// <summary>Convolutions ONNX Runtime runs in int8 (<c>QLinearConv</c>).</summary>
     public int IntegerConvolutions { get; }

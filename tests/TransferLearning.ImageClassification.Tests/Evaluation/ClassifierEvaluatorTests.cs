@@ -55,7 +55,7 @@ public class ClassifierEvaluatorTests
 
         var binary = metrics.Binary!;
         Assert.Equal("dog", binary.PositiveClass);
-        Assert.Equal(7.0 / 9, binary.Auc, 6); // 7 of the 9 (positive, negative) pairs are ordered right
+        Assert.Equal(7.0 / 9, binary.AreaUnderRocCurve, 6); // 7 of the 9 (positive, negative) pairs are ordered right
         Assert.Equal(2.0 / 3, binary.Precision, 6);
         Assert.Equal(2.0 / 3, binary.Recall, 6);
         Assert.Equal(2.0 / 3, binary.F1, 6);

@@ -147,6 +147,20 @@ public class BottleneckFeaturizerTests
     }
 
     [Fact]
+    public async Task Encoded_images_get_the_vectors_files_get_one_per_image_even_with_mirror_views()
+    {
+        using var folder = TestImages.NewFolder();
+        var paths = RealImages(folder, perClass: 2);
+        using var featurizer = Create(folder, flip: true);
+
+        var fromFiles = await featurizer.FeaturizeAsync(paths);
+        var fromBytes = featurizer.FeaturizeEncoded([.. paths.Select(File.ReadAllBytes)]);
+
+        Assert.All(fromBytes, f => Assert.Equal(featurizer.FeatureSize, f.Length));
+        Assert.Equal(fromFiles.Features, fromBytes);
+    }
+
+    [Fact]
     public async Task Several_backbones_in_one_pass_give_what_each_gives_alone_and_share_the_skips()
     {
         using var folder = TestImages.NewFolder();
