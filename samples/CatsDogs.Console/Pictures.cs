@@ -46,7 +46,7 @@ internal static class Pictures
     public static async Task<string> TopLossesAsync(
         TransferClassifier classifier, IReadOnlyList<LabeledImage> testImages, string folder, CancellationToken token)
     {
-        var losses = await classifier.TopLossesAsync(testImages, count: 9, token);
+        var losses = await classifier.TopLossesAsync(testImages, count: 9, cancellationToken: token);
         return PlotFile.SavePng(
             TopLossesPlot.Create(classifier, losses), Path.Combine(folder, "top-losses.png"), 900, 1000);
     }

@@ -17,6 +17,9 @@ public static class ClassifierServiceCollectionExtensions
     /// <see cref="OptionsValidationException"/> that lists every one. A second call adds its settings, not a second
     /// classifier.
     /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The app's configuration root (e.g. <c>builder.Configuration</c>), whose
+    /// <c>Classifier</c> section is read; not the section itself.</param>
     public static IServiceCollection AddTransferClassifier(
         this IServiceCollection services, IConfiguration configuration)
     {

@@ -1,5 +1,6 @@
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Data;
+using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Preprocessing;
 
@@ -45,10 +46,15 @@ public static class ClassifierExplanations
     /// cross-entropy), highest first: the confident mistakes, to look at with <see cref="Explain"/>. Features come
     /// from the classifier's feature cache when it has one; unusable images are passed over.
     /// </summary>
+    /// <param name="classifier">The classifier.</param>
+    /// <param name="images">Labelled images, e.g. the test part.</param>
+    /// <param name="count">How many to return.</param>
+    /// <param name="progress">Receives featurization progress.</param>
+    /// <param name="cancellationToken">Stops featurizing; cached features stay valid.</param>
     /// <exception cref="ArgumentException">An image has a class the classifier does not know.</exception>
     public static async Task<IReadOnlyList<TopLoss>> TopLossesAsync(
         this TransferClassifier classifier, IReadOnlyList<LabeledImage> images, int count = 9,
-        CancellationToken cancellationToken = default)
+        IProgress<FeaturizationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(images);
@@ -57,7 +63,7 @@ public static class ClassifierExplanations
             throw new ArgumentException(
                 $"'{unknown.Path}' is labelled '{unknown.Label}', which the classifier does not know.", nameof(images));
         var result = await classifier.Featurizer.FeaturizeAsync(
-            [.. images.Select(i => i.Path)], cancellationToken: cancellationToken).ConfigureAwait(false);
+            [.. images.Select(i => i.Path)], progress, cancellationToken).ConfigureAwait(false);
         return
         [
             .. Enumerable.Range(0, images.Count)
