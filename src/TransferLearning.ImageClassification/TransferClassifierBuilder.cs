@@ -170,7 +170,8 @@ public sealed class TransferClassifierBuilder
                 "With WithFeatures, give test features with WithTestFeatures, not test images.");
         if (_features is not null && _featurizer.HorizontalFlip)
             throw new InvalidOperationException(
-                "Shard files hold one view per image; FeaturizerOptions.HorizontalFlip cannot be used with WithFeatures.");
+                "Shard files hold one view per image; FeaturizerOptions.HorizontalFlip cannot be used with " +
+                "WithFeatures.");
         _int8?.Validate();
         if (_features is not null && _int8 is not null)
             throw new InvalidOperationException("WithInt8 calibrates on images; shard files hold features their own " +

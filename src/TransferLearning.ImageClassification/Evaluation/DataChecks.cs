@@ -57,7 +57,11 @@ internal static class DataChecks
             ("accuracy", metrics.Accuracy), ("macro accuracy", metrics.MacroAccuracy), ("log-loss", metrics.LogLoss),
             ("top-k accuracy", metrics.TopKAccuracy),
             .. metrics.Binary is { } b
-                ? new[] { ("AUC", b.AreaUnderRocCurve), ("F1", b.F1), ("precision", b.Precision), ("recall", b.Recall) } : [],
+                ? new[]
+                {
+                    ("AUC", b.AreaUnderRocCurve), ("F1", b.F1), ("precision", b.Precision), ("recall", b.Recall),
+                }
+                : [],
         ];
         foreach (var (name, value) in values.Where(v => !double.IsFinite(v.Value)))
             yield return $"The {what} {name} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +

@@ -25,7 +25,8 @@ public static class ClassifierExplanations
     /// classes.</exception>
     /// <exception cref="NotSupportedException">
     /// The head is neither a dense head (<see cref="HeadOptions"/>) nor a linear ML.NET head, or the backbone's
-    /// features are not pooled from a spatial map (<see cref="Backbones.FeaturePooling.None"/>); the message names which.
+    /// features are not pooled from a spatial map (<see cref="Backbones.FeaturePooling.None"/>); the message names
+    /// which.
     /// </exception>
     public static Explanation Explain(this TransferClassifier classifier, byte[] image, string? target = null)
     {

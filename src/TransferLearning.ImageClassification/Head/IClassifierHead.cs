@@ -4,8 +4,9 @@ namespace TransferLearning.ImageClassification.Head;
 
 /// <summary>
 /// The trained part of a classifier: feature vector in, class probabilities out. The dense head that
-/// <see cref="HeadOptions"/> trains is this library's; <see cref="MLNetHead"/> wraps any ML.NET multiclass trainer's model. Implementations are thread-safe.
-/// Only this library implements it: a saved model must be able to store and reload its head.
+/// <see cref="HeadOptions"/> trains is this library's; <see cref="MLNetHead"/> wraps any ML.NET multiclass trainer's
+/// model. Implementations are thread-safe. Only this library implements it: a saved model must be able to store and
+/// reload its head.
 /// </summary>
 public interface IClassifierHead
 {
