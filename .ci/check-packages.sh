@@ -12,9 +12,11 @@ suffix="check.$(date +%Y%m%d%H%M%S)"
 version=$(dotnet msbuild "$repo/src/TransferLearning.ImageClassification" -getProperty:VersionPrefix)-$suffix
 rid=$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')
 
-for project in src/TransferLearning.ImageClassification src/TransferLearning.ImageClassification.Plots src/TransferLearning.ImageClassification.Hosting \
-               src/TransferLearning.ImageClassification.Datasets src/TransferLearning.ImageClassification.Shards; do
-  dotnet pack "$repo/$project" -c Release -o "$work/feed" --version-suffix "$suffix" -p:ContinuousIntegrationBuild=true --nologo -v q
+# The core package and its satellites, which use the core's internals and ship with it.
+satellites=(Plots Hosting Datasets Shards)
+libraries=(TransferLearning.ImageClassification "${satellites[@]/#/TransferLearning.ImageClassification.}")
+for library in "${libraries[@]}"; do
+  dotnet pack "$repo/src/$library" -c Release -o "$work/feed" --version-suffix "$suffix" -p:ContinuousIntegrationBuild=true --nologo -v q
 done
 dotnet pack "$repo/samples/CatsDogs.Console" -c Release -o "$work/feed" --version-suffix "$suffix" -p:ToolPackageRuntimeIdentifiers="$rid" --nologo -v q
 
@@ -22,18 +24,16 @@ echo "Packages:"
 for package in "$work"/feed/*.nupkg "$work"/feed/*.snupkg; do
   awk -v name="$(basename "$package")" -v size="$(stat -c %s "$package")" 'BEGIN { printf "  %-78s %8.2f MB\n", name, size / 1048576 }'
 done
-for package in "$work"/feed/TransferLearning.ImageClassification.$version.nupkg "$work"/feed/TransferLearning.ImageClassification.Plots.$version.nupkg \
-               "$work"/feed/TransferLearning.ImageClassification.Hosting.$version.nupkg \
-               "$work"/feed/TransferLearning.ImageClassification.Datasets.$version.nupkg \
-               "$work"/feed/TransferLearning.ImageClassification.Shards.$version.nupkg; do
+for library in "${libraries[@]}"; do
+  package="$work/feed/$library.$version.nupkg"
   size=$(stat -c %s "$package")
   [ "$size" -le $((10 * 1024 * 1024)) ] || { echo "error: $(basename "$package") is $size bytes, over 10 MB"; exit 1; }
   unzip -l "$package" | grep -q ' README.md$' || { echo "error: $(basename "$package") has no readme"; exit 1; }
   if unzip -l "$package" | grep -q '\.onnx$'; then echo "error: $(basename "$package") carries .onnx files"; exit 1; fi
   [ -f "${package%.nupkg}.snupkg" ] || { echo "error: no symbols package for $(basename "$package")"; exit 1; }
 done
-# The satellites use the core's internals: each must ask for exactly this version of the core, not "or later".
-for satellite in Plots Hosting Datasets Shards; do
+# Each satellite must ask for exactly this version of the core, not "or later".
+for satellite in "${satellites[@]}"; do
   unzip -p "$work/feed/TransferLearning.ImageClassification.$satellite.$version.nupkg" '*.nuspec' \
     | grep -q "id=\"TransferLearning.ImageClassification\" version=\"\[$version\]\"" \
     || { echo "error: the $satellite package does not pin the core package to [$version]"; exit 1; }

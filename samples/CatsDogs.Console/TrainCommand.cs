@@ -71,22 +71,14 @@ internal static class TrainCommand
         var result = await Output.WithProgressAsync(
             "Featurizing", progress => builder.WithProgress(progress).TrainAsync(token));
         using var classifier = result.Classifier;
-
-        using (var files = new OutputFiles())
-        {
-            classifier.Save(files.Stage(modelPath));
-            await JsonReport.WriteAsync(files.Stage(reportPath), result.Report, token);
-            files.Commit();
-        }
+        await SaveAsync(result, modelPath, reportPath, token);
 
         var folder = Path.GetDirectoryName(reportPath)!;
         var pictures = Pictures.ForTraining(result.Report, data.TrainFolder, folder);
         if (result.Report.Test is not null)
             pictures.Add(await Pictures.TopLossesAsync(classifier, data.TestImages(), folder, token));
 
-        Output.PrintReport(result.Report);
-        AnsiConsole.MarkupLineInterpolated($"Model:    [blue]{modelPath}[/]");
-        AnsiConsole.MarkupLineInterpolated($"Report:   [blue]{reportPath}[/]");
+        Print(result, modelPath, reportPath);
         var names = string.Join(", ", pictures.Select(Path.GetFileName));
         AnsiConsole.MarkupLineInterpolated($"Pictures: [blue]{names}[/]");
         return 0;
@@ -119,16 +111,26 @@ internal static class TrainCommand
 
         var result = await builder.TrainAsync(token);
         using var classifier = result.Classifier;
-        using (var files = new OutputFiles())
-        {
-            classifier.Save(files.Stage(modelPath));
-            await JsonReport.WriteAsync(files.Stage(reportPath), result.Report, token);
-            files.Commit();
-        }
+        await SaveAsync(result, modelPath, reportPath, token);
+        Print(result, modelPath, reportPath);
+        return 0;
+    }
+
+    /// <summary>The model and its report, both or neither.</summary>
+    private static async Task SaveAsync(
+        TrainingResult result, string modelPath, string reportPath, CancellationToken token)
+    {
+        using var files = new OutputFiles();
+        result.Classifier.Save(files.Stage(modelPath));
+        await JsonReport.WriteAsync(files.Stage(reportPath), result.Report, token);
+        files.Commit();
+    }
+
+    private static void Print(TrainingResult result, string modelPath, string reportPath)
+    {
         Output.PrintReport(result.Report);
         AnsiConsole.MarkupLineInterpolated($"Model:    [blue]{modelPath}[/]");
         AnsiConsole.MarkupLineInterpolated($"Report:   [blue]{reportPath}[/]");
-        return 0;
     }
 
     /// <summary><c>&lt;out&gt;/model.zip</c>, and --report or else <c>&lt;out&gt;/report.json</c>.</summary>

@@ -122,7 +122,7 @@ public static partial class CatsVsDogs
                 }
                 catch (ImageDecodeException e)
                 {
-                    skipped.Add(new SkippedImage(Path.GetRelativePath(folder, path).Replace('\\', '/'), e.Message));
+                    skipped.Add(new SkippedImage(PortablePath.Relative(folder, path), e.Message));
                 }
             });
         return [.. skipped.OrderBy(s => s.Path, StringComparer.Ordinal)];

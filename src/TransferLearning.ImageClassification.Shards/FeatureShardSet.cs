@@ -19,9 +19,8 @@ public sealed partial class FeatureShardSet
         IReadOnlyList<SkippedImage> skipped)
     {
         (_rows, Dataset, Skipped) = (rows, dataset, skipped);
-        (Backbone, BackboneSha256, FeatureSize, Fingerprint, LibraryVersion, ShardCount) =
-            (first.Backbone, first.BackboneSha256, first.FeatureSize, first.Fingerprint, first.LibraryVersion,
-                first.Shard.Count);
+        (Backbone, FeatureSize, Fingerprint, ShardCount) =
+            (first.Backbone, first.FeatureSize, first.Fingerprint, first.Shard.Count);
         InputSize = first.InputSize.Split('x') is [var width, var height] && int.TryParse(width, out var w)
             && int.TryParse(height, out var h)
             ? new Preprocessing.ImageSize(w, h)
@@ -30,9 +29,6 @@ public sealed partial class FeatureShardSet
 
     /// <summary>Catalogue name of the backbone the features came from.</summary>
     public string Backbone { get; }
-
-    /// <summary>SHA-256 of the backbone's ONNX file.</summary>
-    internal string BackboneSha256 { get; }
 
     /// <summary>Input size the images were resized to.</summary>
     public Preprocessing.ImageSize InputSize { get; }
@@ -43,9 +39,6 @@ public sealed partial class FeatureShardSet
     /// <summary>Everything that determines the feature values (backbone, file hash, size, normalisation, cut,
     /// pooling).</summary>
     internal string Fingerprint { get; }
-
-    /// <summary>Version of this library that wrote the shards.</summary>
-    internal string LibraryVersion { get; }
 
     /// <summary>Number of shards merged.</summary>
     public int ShardCount { get; }

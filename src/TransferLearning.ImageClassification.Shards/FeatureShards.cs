@@ -46,7 +46,7 @@ public static class FeatureShards
 
         var dataset = ImageDataset.FromFolder(dataFolder);
         var root = Path.GetFullPath(dataFolder);
-        var owned = dataset.Images.Select(i => (Image: i, Relative: Relative(root, i.Path)))
+        var owned = dataset.Images.Select(i => (Image: i, Relative: PortablePath.Relative(root, i.Path)))
             .Where(i => shard.Owns(i.Relative)).ToArray();
 
         await options.Models.EnsureAsync(backbone, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -78,9 +78,4 @@ public static class FeatureShards
         return new ShardSummary(
             output, owned.Length, rows.Length, metadata.Skipped, result.Computed, result.FromCache, result.Elapsed);
     }
-
-    /// <summary>'/'-separated path of <paramref name="path"/> under <paramref name="root"/>: the same on every OS and
-    /// machine.</summary>
-    internal static string Relative(string root, string path) =>
-        Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
 }

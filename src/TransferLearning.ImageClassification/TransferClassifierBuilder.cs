@@ -159,7 +159,7 @@ public sealed class TransferClassifierBuilder
     {
         var data = (_data ?? throw new InvalidOperationException(
             "Say where the images are with WithImages(...) or WithFeatures(...).")).Invoke();
-        var backbone = _imageSize is { } size ? new BackboneSpec(_backbone) { InputSize = size } : _backbone;
+        var backbone = Sized(_backbone);
         _featurizer.Validate();
         _head.Validate();
         if (_testFeatures is not null && _features is null)
@@ -205,8 +205,7 @@ public sealed class TransferClassifierBuilder
         if (settings.Features is not null)
             throw new InvalidOperationException("An experiment featurizes images with each backbone; shard files " +
                 "hold one backbone's features. Use WithImages, or Build() for the shards.");
-        var sized = backbones.Select(b => _imageSize is { } size ? new BackboneSpec(b) { InputSize = size } : b)
-            .ToArray();
+        var sized = backbones.Select(Sized).ToArray();
         var recipes = heads?.ToArray() ?? [settings.Head];
         foreach (var recipe in recipes) recipe.Validate();
         return new Experiments.TransferExperiment(settings, sized, recipes);
@@ -215,6 +214,10 @@ public sealed class TransferClassifierBuilder
     /// <summary><see cref="Build"/>, then <see cref="TransferTrainer.TrainAsync"/>.</summary>
     public Task<TrainingResult> TrainAsync(CancellationToken cancellationToken = default) =>
         Build().TrainAsync(cancellationToken);
+
+    /// <summary><paramref name="backbone"/> at the size of <see cref="WithImageSize"/>, if one was given.</summary>
+    private BackboneSpec Sized(BackboneSpec backbone) =>
+        _imageSize is { } size ? new BackboneSpec(backbone) { InputSize = size } : backbone;
 
     private TransferClassifierBuilder Set(Action change)
     {

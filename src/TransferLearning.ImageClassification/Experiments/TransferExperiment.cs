@@ -46,11 +46,16 @@ public sealed class TransferExperiment
             await store.EnsureAsync(backbone, s.DownloadProgress, cancellationToken).ConfigureAwait(false);
 
         var featurizers = new List<BottleneckFeaturizer>();
+        var calibrateSeconds = new List<double>();
         try
         {
             foreach (var backbone in Backbones)
-                featurizers.Add(BottleneckFeaturizer.Create(backbone, await TransferTrainer.FeaturizerOptionsAsync(
-                    s, backbone, split, cancellationToken).ConfigureAwait(false), s.Logger));
+            {
+                var (options, seconds) = await TransferTrainer.FeaturizerOptionsAsync(
+                    s, backbone, split, cancellationToken).ConfigureAwait(false);
+                featurizers.Add(BottleneckFeaturizer.Create(backbone, options, s.Logger));
+                calibrateSeconds.Add(seconds);
+            }
             var paths = split.Train.Concat(split.Validation).Concat(split.Test).Select(i => i.Path).ToArray();
             s.Logger.LogInformation("Featurizing {Count} images with {Backbones}", paths.Length,
                 string.Join(", ", Backbones.Select(b => b.Name)));
@@ -60,17 +65,18 @@ public sealed class TransferExperiment
 
             var entries = new List<ExperimentEntry>();
             for (var k = 0; k < featurizers.Count; k++)
+            {
+                var backboneBytes = new FileInfo(store.GetPath(Backbones[k])).Length;
                 foreach (var recipe in Heads)
                 {
                     var (head, _, report) = HeadRun.Fit(
-                        s, recipe, featurizers[k], split, features[k], cancellationToken);
+                        s, recipe, featurizers[k], split, features[k], cancellationToken, calibrateSeconds[k]);
                     if (entries.Count == 0)
                         HeadRun.LogWarnings(s.Logger, report); // the data's warnings are the same for every row
                     entries.Add(new ExperimentEntry(
-                        featurizers[k].FeatureSize,
-                        new FileInfo(store.GetPath(Backbones[k])).Length, Classification.ModelFile.HeadBytes(head),
-                        report));
+                        featurizers[k].FeatureSize, backboneBytes, Classification.ModelFile.HeadBytes(head), report));
                 }
+            }
             return new ExperimentResult(entries, features[0].Elapsed.TotalSeconds);
         }
         finally

@@ -93,8 +93,9 @@ public sealed class BottleneckFeaturizer : IDisposable
     /// </summary>
     /// <exception cref="ImageDecodeException">One of the images is not usable; the message says which and
     /// why.</exception>
-    public float[][] FeaturizeEncoded(IReadOnlyList<byte[]> encodedImages) =>
-        [.. FeaturizeEncodedViews(encodedImages).Select(views => views[..FeatureSize])];
+    public float[][] FeaturizeEncoded(IReadOnlyList<byte[]> encodedImages) => Views == 1
+        ? FeaturizeEncodedViews(encodedImages)
+        : [.. FeaturizeEncodedViews(encodedImages).Select(views => views[..FeatureSize])];
 
     /// <summary>As <see cref="FeaturizeEncoded"/>, with every view: per image, <see cref="Views"/> vectors back to
     /// back (the image's, then its mirror image's).</summary>

@@ -29,9 +29,8 @@ public sealed class TransferTrainer
         var s = Settings;
         var split = Split(s);
         await s.Featurizer.Models.EnsureAsync(s.Backbone, s.DownloadProgress, cancellationToken).ConfigureAwait(false);
-        var calibration = System.Diagnostics.Stopwatch.StartNew();
-        var options = await FeaturizerOptionsAsync(s, s.Backbone, split, cancellationToken).ConfigureAwait(false);
-        var calibrateSeconds = options.Int8 is null ? 0 : calibration.Elapsed.TotalSeconds;
+        var (options, calibrateSeconds) =
+            await FeaturizerOptionsAsync(s, s.Backbone, split, cancellationToken).ConfigureAwait(false);
         var featurizer = BottleneckFeaturizer.Create(s.Backbone, options, s.Logger);
         try
         {
@@ -65,12 +64,12 @@ public sealed class TransferTrainer
         }
     }
 
-    /// <summary>The featurizer's options; with int8, calibrated first on a seeded draw from the training
-    /// part.</summary>
-    internal static async Task<FeaturizerOptions> FeaturizerOptionsAsync(
+    /// <summary>The featurizer's options and the seconds spent calibrating them; with int8, calibrated first on a
+    /// seeded draw from the training part.</summary>
+    internal static async Task<(FeaturizerOptions Options, double CalibrateSeconds)> FeaturizerOptionsAsync(
         TrainingSettings s, BackboneSpec backbone, DatasetSplit split, CancellationToken cancellationToken)
     {
-        if (s.Int8 is not { } quantization) return s.Featurizer;
+        if (s.Int8 is not { } quantization) return (s.Featurizer, 0);
         var images = split.Train.Select(i => i.Path).ToArray();
         new Random(s.Seed).Shuffle(images);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -79,7 +78,7 @@ public sealed class TransferTrainer
             s.Featurizer.Models, cancellationToken: cancellationToken).ConfigureAwait(false);
         s.Logger.LogInformation("Calibrated int8 {Backbone} on {Count} training images in {Seconds:F1} s",
             backbone.Name, calibration.Images, clock.Elapsed.TotalSeconds);
-        return new FeaturizerOptions(s.Featurizer) { Int8 = calibration };
+        return (new FeaturizerOptions(s.Featurizer) { Int8 = calibration }, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>The shards' features in split order (train, validation, test), as featurizing the images would give
