@@ -10,7 +10,8 @@ trap 'rm -rf "$work"' EXIT
 # A version of its own, so that no package cached by an earlier run stands in for this one.
 suffix="check.$(date +%Y%m%d%H%M%S)"
 version=$(dotnet msbuild "$repo/src/TransferLearning.ImageClassification" -getProperty:VersionPrefix)-$suffix
-rid=$(dotnet --info | awk '/^ *RID:/ {print $2; exit}')
+# awk reads to the end (no early exit that could SIGPIPE dotnet under pipefail).
+rid=$(dotnet --info | awk '/^ *RID:/ && !rid {rid = $2} END {print rid}')
 
 # The core package and its satellites, which use the core's internals and ship with it.
 satellites=(Plots Hosting Datasets Shards)
@@ -28,18 +29,21 @@ for library in "${libraries[@]}"; do
   package="$work/feed/$library.$version.nupkg"
   size=$(stat -c %s "$package")
   [ "$size" -le $((10 * 1024 * 1024)) ] || { echo "error: $(basename "$package") is $size bytes, over 10 MB"; exit 1; }
-  unzip -l "$package" | grep -q ' README.md$' || { echo "error: $(basename "$package") has no readme"; exit 1; }
-  if unzip -l "$package" | grep -q '\.onnx$'; then echo "error: $(basename "$package") carries .onnx files"; exit 1; fi
+  # The listing is read whole before it is searched: "unzip | grep -q" under pipefail fails when unzip dies of SIGPIPE.
+  files=$(unzip -Z1 "$package")
+  grep -qx 'README.md' <<< "$files" || { echo "error: $(basename "$package") has no readme"; exit 1; }
+  if grep -q '\.onnx$' <<< "$files"; then echo "error: $(basename "$package") carries .onnx files"; exit 1; fi
   [ -f "${package%.nupkg}.snupkg" ] || { echo "error: no symbols package for $(basename "$package")"; exit 1; }
 done
 # Each satellite must ask for exactly this version of the core, not "or later".
 for satellite in "${satellites[@]}"; do
-  unzip -p "$work/feed/TransferLearning.ImageClassification.$satellite.$version.nupkg" '*.nuspec' \
-    | grep -q "id=\"TransferLearning.ImageClassification\" version=\"\[$version\]\"" \
+  nuspec=$(unzip -p "$work/feed/TransferLearning.ImageClassification.$satellite.$version.nupkg" '*.nuspec')
+  grep -qF "id=\"TransferLearning.ImageClassification\" version=\"[$version]\"" <<< "$nuspec" \
     || { echo "error: the $satellite package does not pin the core package to [$version]"; exit 1; }
 done
 # Parquet.Net (and its native compression libraries) comes with the Shards package only.
-if unzip -p "$work/feed/TransferLearning.ImageClassification.$version.nupkg" '*.nuspec' | grep -q 'Parquet'; then
+nuspec=$(unzip -p "$work/feed/TransferLearning.ImageClassification.$version.nupkg" '*.nuspec')
+if grep -q 'Parquet' <<< "$nuspec"; then
   echo "error: the core package depends on Parquet.Net"; exit 1
 fi
 
@@ -55,8 +59,11 @@ CONFIG
 mkdir -p "$work/data/train" "$work/data/test" "$work/run"
 for class in Ankle_boot Bag; do
   mkdir -p "$work/data/train/$class" "$work/data/test/$class"
-  ls "$repo/assets/fashion-mnist/train/$class" | sort | head -20 | xargs -I{} cp "$repo/assets/fashion-mnist/train/$class/{}" "$work/data/train/$class/"
-  ls "$repo/assets/fashion-mnist/test/$class" | sort | head -10 | xargs -I{} cp "$repo/assets/fashion-mnist/test/$class/{}" "$work/data/test/$class/"
+  # The first 20 and 10 files by name, taken from an array (no "ls | head" for SIGPIPE to break under pipefail).
+  mapfile -t train < <(find "$repo/assets/fashion-mnist/train/$class" -type f | sort)
+  mapfile -t test < <(find "$repo/assets/fashion-mnist/test/$class" -type f | sort)
+  cp "${train[@]:0:20}" "$work/data/train/$class/"
+  cp "${test[@]:0:10}" "$work/data/test/$class/"
 done
 for app in PackageConsumer PackageConsumer.Plots; do
   cp -r "$repo/tests/$app" "$work/$app"

@@ -28,16 +28,7 @@ internal static class FeaturizeBenchmark
         Console.WriteLine($"network only (random input): {network,8:F1} img/s");
         Console.WriteLine($"library end to end:          {library,8:F1} img/s");
         if (options.Gpu is not null) return; // ML.NET's route below runs on the CPU only
-        try
-        {
-            TimeMlNet(paths[..Math.Min(8, paths.Length)]);
-        }
-        catch (InvalidOperationException e) when (e.InnerException is MissingMethodException)
-        {
-            // ImageAnalytics 5.0.1 needs SkiaSharp 2.88; the library and ScottPlot need 3 (README, "Pictures").
-            Console.WriteLine($"ML.NET DnnFeaturizeImage:    not run: ImageAnalytics cannot load images on SkiaSharp 3 ({e.InnerException.Message})");
-            return;
-        }
+        TimeMlNet(paths[..Math.Min(8, paths.Length)]); // warm-up
         var mlnet = TimeMlNet(paths);
         Console.WriteLine($"ML.NET DnnFeaturizeImage:    {mlnet,8:F1} img/s");
         Console.WriteLine($"ratio library / ML.NET:      {library / mlnet,8:F2}");

@@ -110,22 +110,33 @@ public sealed class BottleneckFeaturizer : IDisposable
 
     /// <summary>As <see cref="FeaturizeEncoded"/>, but an unusable image only costs its own slot: its reason instead of
     /// features.</summary>
-    internal (float[]? Features, string? Error)[] TryFeaturizeEncoded(IReadOnlyList<byte[]> encodedImages)
+    internal (float[]? Features, string? Error)[] TryFeaturizeEncoded(IReadOnlyList<byte[]> encodedImages) =>
+        TryFeaturize(encodedImages, (encoded, destination) =>
+            _preprocessor.Write(encoded, Image(destination), Mirrored(destination)));
+
+    /// <summary>As <see cref="TryFeaturizeEncoded"/>, for images already decoded to 8-bit RGBA pixels.</summary>
+    internal (float[]? Features, string? Error)[] TryFeaturizePixels(IReadOnlyList<RgbaPixels> images) =>
+        TryFeaturize(images, (image, destination) => _preprocessor.WritePixels(
+            image.Pixels, image.Width, image.Height, Image(destination), Mirrored(destination)));
+
+    private delegate void ViewsWriter<in T>(T image, Span<float> destination);
+
+    private (float[]? Features, string? Error)[] TryFeaturize<T>(IReadOnlyList<T> images, ViewsWriter<T> write)
     {
-        ArgumentNullException.ThrowIfNull(encodedImages);
-        return encodedImages.Chunk(_options.BatchSize).SelectMany(FeaturizeBatch).ToArray();
+        ArgumentNullException.ThrowIfNull(images);
+        return images.Chunk(_options.BatchSize).SelectMany(batch => FeaturizeBatch(batch, write)).ToArray();
     }
 
-    private (float[]?, string?)[] FeaturizeBatch(byte[][] encodedImages)
+    private (float[]?, string?)[] FeaturizeBatch<T>(T[] images, ViewsWriter<T> write)
     {
         var length = ImageFloats;
-        var input = new float[encodedImages.Length * length];
-        var errors = new string?[encodedImages.Length];
-        Parallel.For(0, encodedImages.Length, i =>
+        var input = new float[images.Length * length];
+        var errors = new string?[images.Length];
+        Parallel.For(0, images.Length, i =>
         {
             try
             {
-                WriteViews(encodedImages[i], input.AsSpan(i * length, length));
+                write(images[i], input.AsSpan(i * length, length));
             }
             catch (ImageDecodeException e)
             {
@@ -133,7 +144,7 @@ public sealed class BottleneckFeaturizer : IDisposable
             }
         });
         // Close the gaps unusable images left, so the backbone runs only real images.
-        var usable = Enumerable.Range(0, encodedImages.Length).Where(i => errors[i] is null).ToArray();
+        var usable = Enumerable.Range(0, images.Length).Where(i => errors[i] is null).ToArray();
         for (var k = 0; k < usable.Length; k++)
             if (usable[k] != k) input.AsSpan(usable[k] * length, length).CopyTo(input.AsSpan(k * length, length));
         var features = usable.Length == 0 ? [] : RunBackbone(input.AsMemory(0, usable.Length * length), usable.Length);
@@ -142,20 +153,17 @@ public sealed class BottleneckFeaturizer : IDisposable
         return results;
     }
 
-    private void WriteViews(ReadOnlySpan<byte> encoded, Span<float> destination)
-    {
-        var length = _preprocessor.TensorLength;
-        _preprocessor.Write(encoded, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
-    }
+    /// <summary>The image's own view in one image's slot of the input (<see cref="ImageFloats"/> long).</summary>
+    private Span<float> Image(Span<float> destination) => destination[.._preprocessor.TensorLength];
+
+    /// <summary>The mirror image's view in that slot, or empty when <see cref="Views"/> is 1.</summary>
+    private Span<float> Mirrored(Span<float> destination) =>
+        Views == 2 ? destination.Slice(_preprocessor.TensorLength, _preprocessor.TensorLength) : default;
 
     /// <summary>Writes every view of an image already resized to this backbone's input size (float RGBA) into
     /// <paramref name="destination"/> (<see cref="ImageFloats"/> long).</summary>
-    internal void WriteResizedViews(ReadOnlySpan<float> rgba, Span<float> destination)
-    {
-        var length = _preprocessor.TensorLength;
-        _preprocessor.WriteResized(
-            rgba, destination[..length], Views == 2 ? destination.Slice(length, length) : default);
-    }
+    internal void WriteResizedViews(ReadOnlySpan<float> rgba, Span<float> destination) =>
+        _preprocessor.WriteResized(rgba, Image(destination), Mirrored(destination));
 
     /// <summary>
     /// Features of every file in <paramref name="paths"/>. Unreadable or undecodable files are skipped and reported
@@ -203,7 +211,7 @@ public sealed class BottleneckFeaturizer : IDisposable
     internal (float[] Views, float[] Map, int[] MapShape) FeaturizeWithMap(byte[] encoded)
     {
         var input = new float[ImageFloats];
-        WriteViews(encoded, input);
+        _preprocessor.Write(encoded, Image(input), Mirrored(input));
         return _runner.RunWithMap(input, Views);
     }
 

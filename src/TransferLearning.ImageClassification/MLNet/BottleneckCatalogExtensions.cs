@@ -10,12 +10,16 @@ namespace TransferLearning.ImageClassification.MLNet;
 public static class BottleneckCatalogExtensions
 {
     /// <summary>
-    /// <c>mlContext.Transforms.FeaturizeImages("Features", "ImagePath")</c>: bottleneck features of the image files
-    /// named in a text column, from a frozen backbone (default ResNet18), batched and optionally cached.
+    /// <c>mlContext.Transforms.FeaturizeImages("Features", "ImagePath")</c>: bottleneck features of images, from a
+    /// frozen backbone (default ResNet18), batched. The input column holds image file paths (text; decoded by the
+    /// library and cached, as <see cref="BottleneckFeaturizer.FeaturizeAsync"/> does), encoded image bytes (a byte
+    /// vector, as <c>LoadRawImageBytes</c> gives; decoded by the library) or images ML.NET has decoded
+    /// (<c>MLImage</c>, from <c>LoadImages</c> and its transforms: their pixels as they are, not turned upright by the
+    /// EXIF orientation). Either way the library resizes and normalises each image itself, as the backbone expects.
     /// </summary>
     /// <param name="catalog">The transforms catalogue.</param>
     /// <param name="outputColumnName">Name of the new features column.</param>
-    /// <param name="inputColumnName">Text column with image file paths.</param>
+    /// <param name="inputColumnName">The image column: text paths, a byte vector or an <c>MLImage</c>.</param>
     /// <param name="backbone">The backbone (default <see cref="BackboneCatalog.ResNet18"/>).</param>
     /// <param name="options">Batch size, cache folder, threads, model store.</param>
     /// <param name="logger">

@@ -7,8 +7,8 @@ using TransferLearning.ImageClassification.Features;
 namespace TransferLearning.ImageClassification.MLNet;
 
 /// <summary>
-/// ML.NET estimator for bottleneck features: image paths in, a float vector per image out, ready for any ML.NET
-/// trainer. Made by <see cref="BottleneckCatalogExtensions.FeaturizeImages"/>; nothing is learned, Fit loads the
+/// ML.NET estimator for bottleneck features: images in (paths, encoded bytes or ML.NET's decoded images), a float
+/// vector per image out, ready for any ML.NET trainer. Made by <see cref="BottleneckCatalogExtensions.FeaturizeImages"/>; nothing is learned, Fit loads the
 /// backbone.
 /// </summary>
 public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeaturizingTransformer>
@@ -45,7 +45,7 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
     public BottleneckFeaturizingTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        BottleneckFeaturizingTransformer.FindPathColumn(input.Schema, _inputColumnName);
+        ImageColumn.Find(input.Schema, _inputColumnName);
         EnsureDownloaded(_backbone, _options);
         return new BottleneckFeaturizingTransformer(
             BottleneckFeaturizer.Create(_backbone, _options, _logger), _outputColumnName, _inputColumnName,
@@ -67,7 +67,7 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
         ?? throw new NotSupportedException(
             $"This ML.NET ({typeof(SchemaShape).Assembly.GetName().Version}) has no internal " +
             "SchemaShape.Create(DataViewSchema), which " +
-            "GetOutputSchema needs; use the ML.NET version this library was built with (5.0.x)."));
+            "GetOutputSchema needs; use the ML.NET version this library was built with (6.0.x)."));
 
     /// <summary>ML.NET's own shape of a schema.</summary>
     internal static SchemaShape ShapeOf(DataViewSchema schema) => ShapeOfSchema.Value(schema);
@@ -76,13 +76,7 @@ public sealed class BottleneckFeaturizingEstimator : IEstimator<BottleneckFeatur
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var path = inputSchema.Where(c => c.Name == _inputColumnName).ToArray();
-        if (path.Length == 0)
-            throw new ArgumentOutOfRangeException(
-                nameof(inputSchema), $"Image path column '{_inputColumnName}' not found.");
-        if (path[0].Kind != SchemaShape.Column.VectorKind.Scalar || path[0].ItemType is not TextDataViewType)
-            throw new ArgumentOutOfRangeException(
-                nameof(inputSchema), $"Image path column '{_inputColumnName}' must be a scalar text column.");
+        ImageColumn.Check(inputSchema, _inputColumnName);
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(_outputColumnName, new VectorDataViewType(NumberDataViewType.Single, _featureSize.Value));
         return new SchemaShape(

@@ -7,7 +7,8 @@ namespace TransferLearning.ImageClassification.MLNet;
 
 /// <summary>
 /// Adds a bottleneck-features column (a vector of <see cref="BottleneckFeaturizer.FeatureSize"/> floats) computed from
-/// an image-path column. It featurizes a whole data view at once, in batches, so it is not a row-to-row mapper, and it
+/// an image column: paths, encoded bytes or ML.NET's decoded images (see
+/// <see cref="BottleneckCatalogExtensions.FeaturizeImages"/>). It featurizes a whole data view at once, in batches, so it is not a row-to-row mapper, and it
 /// is not saved into ML.NET model zips: save the trained pipeline's other parts, or use <c>TransferClassifier</c>.
 /// </summary>
 public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
@@ -28,7 +29,7 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
     /// <summary>Name of the features column it adds.</summary>
     public string OutputColumnName { get; }
 
-    /// <summary>Name of the text column holding image paths.</summary>
+    /// <summary>Name of the image column: paths, encoded bytes or ML.NET images.</summary>
     public string InputColumnName { get; }
 
     /// <summary>Not a row-to-row mapper: it featurizes whole data views in batches.</summary>
@@ -38,7 +39,7 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        FindPathColumn(inputSchema, InputColumnName);
+        ImageColumn.Find(inputSchema, InputColumnName);
         return OutputSchema(inputSchema, OutputColumnName, _featurizer.FeatureSize);
     }
 
@@ -46,8 +47,7 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
     public IDataView Transform(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new ImageFeaturesDataView(
-            input, FindPathColumn(input.Schema, InputColumnName), OutputColumnName, _featurizer, _logger);
+        return new ImageFeaturesDataView(input, InputColumnName, OutputColumnName, _featurizer, _logger);
     }
 
     IRowToRowMapper ITransformer.GetRowToRowMapper(DataViewSchema inputSchema) =>
@@ -67,17 +67,5 @@ public sealed class BottleneckFeaturizingTransformer : ITransformer, IDisposable
         builder.AddColumns(input);
         builder.AddColumn(outputColumnName, new VectorDataViewType(NumberDataViewType.Single, featureSize));
         return builder.ToSchema();
-    }
-
-    /// <summary>The image path column of <paramref name="schema"/>, checked to be text.</summary>
-    internal static DataViewSchema.Column FindPathColumn(DataViewSchema schema, string name)
-    {
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema),
-                $"Image path column '{name}' not found. Columns: {string.Join(", ", schema.Select(c => c.Name))}.");
-        if (column.Type is not TextDataViewType)
-            throw new ArgumentOutOfRangeException(
-                nameof(schema), $"Image path column '{name}' must hold text, not {column.Type}.");
-        return column;
     }
 }

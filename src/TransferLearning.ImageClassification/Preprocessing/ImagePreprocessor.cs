@@ -3,7 +3,7 @@ using Onnx;
 
 namespace TransferLearning.ImageClassification.Preprocessing;
 
-/// <summary>Encoded image bytes → the float tensor of one image, resized and normalised as a backbone
+/// <summary>Encoded image bytes (or RGBA pixels) → the float tensor of one image, resized and normalised as a backbone
 /// expects.</summary>
 internal sealed class ImagePreprocessor
 {
@@ -67,10 +67,26 @@ internal sealed class ImagePreprocessor
     /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
     public void Write(ReadOnlySpan<byte> encoded, Span<float> destination, Span<float> mirrored = default)
     {
+        using var bitmap = ImageDecoder.Decode(encoded, Size, _limits);
+        WritePixels(ImageDecoder.PixelBytes(bitmap), bitmap.Width, bitmap.Height, destination, mirrored);
+    }
+
+    /// <summary>
+    /// Writes an image given as 8-bit RGBA pixels of any size (an image decoded elsewhere, e.g. ML.NET's
+    /// <c>MLImage</c>): resized with <see cref="ImageResizer"/>, then normalised, as <see cref="Write"/> does after
+    /// decoding.
+    /// </summary>
+    /// <exception cref="ImageDecodeException">A side is over <see cref="ImageDecoder.MaxSide"/> pixels.</exception>
+    public void WritePixels(
+        ReadOnlySpan<byte> rgba, int width, int height, Span<float> destination, Span<float> mirrored = default)
+    {
+        if (Math.Max(width, height) > ImageDecoder.MaxSide)
+            throw new ImageDecodeException(
+                $"{width}x{height} has a side over {ImageDecoder.MaxSide} pixels, the longest this library resizes");
         var resized = ArrayPool<float>.Shared.Rent(ResizedLength);
         try
         {
-            DecodeResized(encoded, Size, _limits, resized);
+            ImageResizer.Resize(rgba, width, height, Size, resized);
             WriteResized(resized, destination, mirrored);
         }
         finally
