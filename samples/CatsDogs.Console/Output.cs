@@ -66,7 +66,22 @@ internal static class Output
                 $"Before training: accuracy {initial.Accuracy:F4}, log-loss {initial.LogLoss:F4}");
         }
         if (report.Test is { } test) PrintMetrics("After training (test)", test);
+        if (report.Novelty is { } novelty)
+        {
+            AnsiConsole.MarkupLineInterpolated(
+                $"Novelty threshold {novelty.Threshold:F2}: accepts {novelty.CalibrationAcceptance:P1} of the {
+                    novelty.CalibratedOn} images (asked {novelty.Acceptance:P0}){(novelty.TestAcceptance is { } t
+                        ? $", {t:P1} of the test images" : "")}");
+        }
         PrintSkipped(report.Skipped); // the report's warnings went to the logger as they were found
+    }
+
+    public static void PrintNovelty(NoveltyMetrics novelty)
+    {
+        AnsiConsole.MarkupLineInterpolated(
+            $"Unfamiliar images ({novelty.Unfamiliar} against {novelty.Familiar} familiar): AUROC {
+                novelty.AreaUnderRocCurve:F4}, FPR at 95% TPR {novelty.FalsePositiveRateAt95:P1}, flagged {
+                novelty.UnfamiliarFlagged:P1} (familiar accepted {novelty.FamiliarAccepted:P1})");
     }
 
     public static void PrintWarnings(IReadOnlyList<string> warnings)

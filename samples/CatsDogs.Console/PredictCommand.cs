@@ -9,7 +9,8 @@ using TransferLearning.ImageClassification.IO;
 namespace CatsDogs.Console;
 
 /// <summary>
-/// predict: label and probability per image, in backbone-sized batches; a bad file costs only its own line.
+/// predict: label and probability per image, and whether it looks like none of the classes, in backbone-sized
+/// batches; a bad file costs only its own line.
 /// </summary>
 internal static class PredictCommand
 {
@@ -41,6 +42,9 @@ internal static class PredictCommand
                     label = prediction.Label,
                     probability = prediction.Probability,
                     top = prediction.Top(top),
+                    novelty = prediction.Novelty,
+                    noveltyThreshold = prediction.NoveltyThreshold,
+                    unfamiliar = prediction.IsUnfamiliar,
                 });
                 var runnersUp = prediction.Top(top).Skip(1).Select(s => $"{s.Label} {s.Probability:P1}").ToArray();
                 var others = runnersUp.Length == 0 ? "" : $"({string.Join(", ", runnersUp)})";
@@ -48,6 +52,10 @@ internal static class PredictCommand
                 {
                     AnsiConsole.MarkupLineInterpolated(
                         $"{image.Name}: [green]{prediction.Label}[/] {prediction.Probability:P1} {others}");
+                    if (prediction.IsUnfamiliar)
+                        AnsiConsole.MarkupLineInterpolated(
+                            $"  [yellow]unfamiliar image: novelty {prediction.Novelty:F1}, threshold {
+                                prediction.NoveltyThreshold:F1}[/] (it looks like none of the classes)");
                 }
             }
             else

@@ -121,10 +121,15 @@ internal sealed record ScoreResponse(string Label, float Probability);
 /// <param name="Label">The most probable class.</param>
 /// <param name="Probability">Its probability.</param>
 /// <param name="Scores">Every class's probability, in the model's class order.</param>
-internal sealed record PredictionResponse(string Label, float Probability, IReadOnlyList<ScoreResponse> Scores)
+/// <param name="Novelty">How unlike the training images it is (about 1 for them, higher is less familiar); null when the model has no novelty detector.</param>
+/// <param name="NoveltyThreshold">The novelty above which an image is unfamiliar; null without a detector.</param>
+/// <param name="Unfamiliar">Whether the image looks like none of the classes (its label is then a guess).</param>
+internal sealed record PredictionResponse(
+    string Label, float Probability, IReadOnlyList<ScoreResponse> Scores, float? Novelty, float? NoveltyThreshold, bool Unfamiliar)
 {
     public static PredictionResponse From(Prediction prediction) =>
-        new(prediction.Label, prediction.Probability, [.. prediction.Scores.Select(s => new ScoreResponse(s.Label, s.Probability))]);
+        new(prediction.Label, prediction.Probability, [.. prediction.Scores.Select(s => new ScoreResponse(s.Label, s.Probability))],
+            prediction.Novelty, prediction.NoveltyThreshold, prediction.IsUnfamiliar);
 }
 
 /// <summary>A heatmap at the feature map's resolution, row by row.</summary>

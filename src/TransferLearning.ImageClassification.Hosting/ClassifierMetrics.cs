@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using TransferLearning.ImageClassification.Classification;
 
 namespace TransferLearning.ImageClassification.Hosting;
 
@@ -9,6 +10,7 @@ internal sealed class ClassifierMetrics
     public const string MeterName = "TransferLearning.ImageClassification.Hosting";
 
     private readonly Counter<long> _predictions;
+    private readonly Counter<long> _unfamiliar;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _duration;
 
@@ -17,6 +19,8 @@ internal sealed class ClassifierMetrics
         var meter = meters.Create(MeterName);
         _predictions = meter
             .CreateCounter<long>("classifier.predictions", "{image}", "Images classified, by outcome (ok, unusable).");
+        _unfamiliar = meter.CreateCounter<long>("classifier.unfamiliar", "{image}",
+            "Images classified whose novelty is above the model's threshold: they look like none of the classes.");
         _batchSize = meter.CreateHistogram<int>("classifier.batch.size", "{image}", "Images per backbone batch.");
         _duration = meter.CreateHistogram<double>("classifier.prediction.duration", "s",
             "From a prediction's request to its answer, waiting for its batch included.");
@@ -24,9 +28,10 @@ internal sealed class ClassifierMetrics
 
     public void Batch(int size) => _batchSize.Record(size);
 
-    public void Prediction(bool usable, TimeSpan elapsed)
+    public void Prediction(BatchPrediction answer, TimeSpan elapsed)
     {
-        _predictions.Add(1, new KeyValuePair<string, object?>("outcome", usable ? "ok" : "unusable"));
+        _predictions.Add(1, new KeyValuePair<string, object?>("outcome", answer.Succeeded ? "ok" : "unusable"));
+        if (answer.Prediction is { IsUnfamiliar: true }) _unfamiliar.Add(1);
         _duration.Record(elapsed.TotalSeconds);
     }
 }

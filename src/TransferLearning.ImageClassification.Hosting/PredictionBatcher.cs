@@ -126,7 +126,7 @@ internal sealed class PredictionBatcher(ModelSlot slot, ClassifierMetrics metric
             metrics.Batch(batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
-                metrics.Prediction(answers[i].Succeeded, Stopwatch.GetElapsedTime(batch[i].Started));
+                metrics.Prediction(answers[i], Stopwatch.GetElapsedTime(batch[i].Started));
                 batch[i].Answer.TrySetResult(answers[i]);
             }
         }

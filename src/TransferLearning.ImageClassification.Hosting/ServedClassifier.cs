@@ -16,8 +16,8 @@ public sealed class ServedClassifier
     private readonly PredictionBatcher _batcher;
     private readonly bool _batching;
 
-    /// <summary>The meter of the service's instruments (classifier.predictions, classifier.batch.size,
-    /// classifier.prediction.duration), for OpenTelemetry's <c>AddMeter</c>.</summary>
+    /// <summary>The meter of the service's instruments (classifier.predictions, classifier.unfamiliar,
+    /// classifier.batch.size, classifier.prediction.duration), for OpenTelemetry's <c>AddMeter</c>.</summary>
     public const string MeterName = ClassifierMetrics.MeterName;
 
     internal ServedClassifier(ModelSlot slot, PredictionBatcher batcher, IOptions<ClassifierOptions> options) =>

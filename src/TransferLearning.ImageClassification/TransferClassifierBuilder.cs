@@ -4,6 +4,7 @@ using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Novelty;
 using TransferLearning.ImageClassification.Quantization;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Training;
@@ -38,6 +39,7 @@ public sealed class TransferClassifierBuilder
     private IProgress<Downloads.DownloadProgress>? _downloadProgress;
     private FeaturizerOptions _featurizer = new() { CacheDirectory = FeaturizerOptions.DefaultCacheDirectory };
     private QuantizationOptions? _int8;
+    private NoveltyOptions? _novelty = new();
     private IHeadRecipe _head = new HeadOptions();
     private Action<EpochMetrics>? _onEpoch;
     private IProgress<FeaturizationProgress>? _progress;
@@ -115,6 +117,18 @@ public sealed class TransferClassifierBuilder
     public TransferClassifierBuilder WithInt8(QuantizationOptions? options = null) =>
         Set(() => _int8 = options ?? new QuantizationOptions());
 
+    /// <summary>
+    /// How the novelty detector is calibrated (on by default, accepting 95% of the validation images): it is fitted on
+    /// the training part's features after the head, so that every prediction says how unfamiliar its image is
+    /// (<see cref="Classification.Prediction.Novelty"/>, <see cref="Classification.Prediction.IsUnfamiliar"/>).
+    /// </summary>
+    public TransferClassifierBuilder WithNovelty(NoveltyOptions options) =>
+        Set(() => _novelty = options ?? throw new ArgumentNullException(nameof(options)));
+
+    /// <summary>No novelty detector: predictions carry no <see cref="Classification.Prediction.Novelty"/>, and the model
+    /// is saved in the format older libraries read.</summary>
+    public TransferClassifierBuilder WithoutNovelty() => Set(() => _novelty = null);
+
     /// <summary>Called after each training epoch.</summary>
     public TransferClassifierBuilder OnEpoch(Action<EpochMetrics> callback) => Set(() => _onEpoch = callback);
 
@@ -173,6 +187,7 @@ public sealed class TransferClassifierBuilder
                 "Shard files hold one view per image; FeaturizerOptions.HorizontalFlip cannot be used with " +
                 "WithFeatures.");
         _int8?.Validate();
+        _novelty?.Validate();
         if (_features is not null && _int8 is not null)
             throw new InvalidOperationException("WithInt8 calibrates on images; shard files hold features their own " +
                 "backbone made. Featurize the shards in int8 instead, or train on images.");
@@ -186,6 +201,7 @@ public sealed class TransferClassifierBuilder
             Features = _features,
             TestFeatures = _testFeatures,
             Int8 = _int8,
+            Novelty = _novelty,
         });
     }
 

@@ -66,6 +66,8 @@ public sealed class CliTests : IDisposable
             Assert.True(epoch.TryGetProperty(field, out _), field);
         foreach (var field in new[] { "featurizeSeconds", "featurizeImagesPerSecond", "trainSeconds" })
             Assert.True(root.GetProperty("timings").TryGetProperty(field, out _), field);
+        var threshold = root.GetProperty("novelty").GetProperty("threshold").GetSingle();
+        Assert.True(float.IsFinite(threshold) && threshold > 0, $"novelty threshold {threshold}");
 
         foreach (var picture in new[] { "history.png", "confusion.png", "preview.png", "top-losses.png" })
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(output, picture))[..4]);
@@ -86,6 +88,26 @@ public sealed class CliTests : IDisposable
         Assert.Equal(image, prediction.GetProperty("path").GetString());
         Assert.Contains(prediction.GetProperty("label").GetString(), new[] { "Ankle_boot", "Bag" });
         Assert.Equal(2, prediction.GetProperty("top").GetArrayLength());
+        Assert.True(float.IsFinite(prediction.GetProperty("novelty").GetSingle()));
+        Assert.Equal(threshold, prediction.GetProperty("noveltyThreshold").GetSingle());
+        Assert.Equal(prediction.GetProperty("novelty").GetSingle() > threshold, prediction.GetProperty("unfamiliar").GetBoolean());
+
+        // Images like none of the classes: flat colours and noise. predict says so; evaluate --unfamiliar measures it.
+        var unfamiliar = Directory.CreateDirectory(Path.Combine(_root, "unfamiliar")).FullName;
+        var noise = new byte[64 * 48 * 4];
+        new Random(5).NextBytes(noise);
+        foreach (var (name, pixels) in new[] { ("black", new byte[64 * 48 * 4]), ("white", Enumerable.Repeat((byte)255, 64 * 48 * 4).ToArray()), ("noise", noise) })
+            File.WriteAllBytes(Path.Combine(unfamiliar, $"{name}.png"), TestImages.EncodePixels(SkiaSharp.SKEncodedImageFormat.Png, 64, 48, pixels));
+        var (_, verdict) = await CliRun.RunAsync("predict", "--out", output, Path.Combine(unfamiliar, "noise.png"));
+        Assert.Contains("unfamiliar image: novelty", verdict, StringComparison.Ordinal);
+        Assert.Equal(0, (await CliRun.RunAsync("evaluate", "--out", output, "--test-data", test, "--cache", cache, "--report", evaluation, "--unfamiliar", unfamiliar)).Code);
+        using (var withUnfamiliar = JsonDocument.Parse(File.ReadAllText(evaluation)))
+        {
+            var novelty = withUnfamiliar.RootElement.GetProperty("novelty");
+            Assert.Equal(3, novelty.GetProperty("unfamiliar").GetInt32());
+            Assert.InRange(novelty.GetProperty("areaUnderRocCurve").GetDouble(), 0.9, 1);
+            Assert.True(novelty.TryGetProperty("falsePositiveRateAt95", out _));
+        }
 
         var (mixedCode, mixed) = await CliRun.RunAsync("predict", "--out", output, "--json", image, Path.Combine(train, "Bag", "huge.png"), image);
         Assert.Equal(1, mixedCode);
@@ -96,7 +118,7 @@ public sealed class CliTests : IDisposable
         var onnx = Path.Combine(_root, "classifier.onnx");
         Assert.Equal(0, (await CliRun.RunAsync("export", "--out", output, "--onnx", onnx)).Code);
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
-        Assert.Equal(["probabilities", "label"], session.OutputMetadata.Keys);
+        Assert.Equal(["probabilities", "label", "novelty"], session.OutputMetadata.Keys);
         Assert.Equal("""["Ankle_boot","Bag"]""", session.ModelMetadata.CustomMetadataMap["classes"]);
     }
 

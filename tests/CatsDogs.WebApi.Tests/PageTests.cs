@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using TransferLearning.ImageClassification.Tests.Support;
 
 namespace CatsDogs.WebApi.Tests;
 
@@ -35,6 +36,16 @@ public sealed class PageTests(TwoModelsFixture models) : IClassFixture<TwoModels
         Assert.Equal(models.Reference.Classes.Count, await page.Locator("#bars .bar").CountAsync());
         Assert.True(await page.EvalOnSelectorAsync<int>("#overlay", "img => img.naturalWidth") > 0, "the heatmap image did not load");
         Assert.Contains("resnet18", await page.InnerTextAsync("#model"));
+        Assert.True(await page.IsHiddenAsync("#unfamiliar"), "a garment from the classes was called unfamiliar");
+
+        // Colour noise looks like none of the classes: the page says so in words, beside the label it still shows.
+        var noise = new byte[80 * 60 * 4];
+        new Random(3).NextBytes(noise);
+        var unlike = Path.Combine(models.NewFolder(), "noise.png");
+        await File.WriteAllBytesAsync(unlike, TestImages.EncodePixels(SkiaSharp.SKEncodedImageFormat.Png, 80, 60, noise));
+        await page.SetInputFilesAsync("#file", unlike);
+        await page.WaitForSelectorAsync("#unfamiliar:not([hidden])", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        Assert.Contains("looks like none of the classes", await page.InnerTextAsync("#unfamiliar"));
         var screenshots = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "page.png"), FullPage = true });
     }

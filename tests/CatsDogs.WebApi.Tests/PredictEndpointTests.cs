@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using TransferLearning.ImageClassification.Tests.Support;
 
 namespace CatsDogs.WebApi.Tests;
 
@@ -106,6 +107,26 @@ public sealed class PredictEndpointTests(TwoModelsFixture models) : IClassFixtur
 
         using var unknown = await client.PostAsync("/explain?target=zebra", Form(image));
         Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_answer_says_how_unfamiliar_the_image_is_and_metrics_count_the_unfamiliar_ones()
+    {
+        await using var app = Serve(models.TwoClasses);
+        using var client = app.CreateClient();
+        var noise = new byte[80 * 60 * 4];
+        new Random(3).NextBytes(noise);
+        var unlike = TestImages.EncodePixels(SkiaSharp.SKEncodedImageFormat.Png, 80, 60, noise);
+
+        var familiar = await Json(await client.PostAsync("/predict", Form(models.Images[0])));
+        var unfamiliar = await Json(await client.PostAsync("/predict", Form(unlike)));
+        var metrics = await client.GetStringAsync("/metrics");
+
+        Assert.Equal(models.Reference.Predict(models.Images[0]).Novelty, familiar.GetProperty("novelty").GetSingle());
+        Assert.Equal(models.Reference.Predict(unlike).Novelty, unfamiliar.GetProperty("novelty").GetSingle());
+        Assert.Equal(models.Reference.NoveltyThreshold, unfamiliar.GetProperty("noveltyThreshold").GetSingle());
+        Assert.True(unfamiliar.GetProperty("unfamiliar").GetBoolean(), unfamiliar.GetRawText());
+        Assert.Matches(@"(?m)^classifier_unfamiliar\w*(\{[^}]*\})? 1(\s|$)", metrics);
     }
 
     [Fact]

@@ -4,13 +4,14 @@ using System.Text.Json;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.IO;
+using TransferLearning.ImageClassification.Novelty;
 
 namespace TransferLearning.ImageClassification.Classification;
 
 /// <summary>
-/// The saved-model format: a zip with <c>model.json</c> (<see cref="ModelManifest"/>) and the head: <c>head.bin</c> (a
-/// dense head's parameters as little-endian float32) or <c>head.mlnet</c> (an ML.NET model). The backbone itself is
-/// not copied in. Format 1 files (dense heads, the catalogue's input size, cut and pooling) and format 2 files
+/// The saved-model format: a zip with <c>model.json</c> (<see cref="ModelManifest"/>), the head: <c>head.bin</c> (a
+/// dense head's parameters as little-endian float32) or <c>head.mlnet</c> (an ML.NET model), and from format 5 the
+/// novelty detector (<c>novelty.bin</c>). The backbone itself is not copied in. Format 1 files (dense heads, the catalogue's input size, cut and pooling) and format 2 files
 /// (preprocessing version 1: SkiaSharp's resize) still load. Reading
 /// trusts nothing: an entry is opened only if the size it declares fits a limit derived from the manifest (.NET's
 /// zip reader stops inflating at that declared size, so a small entry cannot inflate to gigabytes), and every
@@ -19,16 +20,18 @@ namespace TransferLearning.ImageClassification.Classification;
 internal static class ModelFile
 {
     // 3: the manifest records the preprocessing version (0.4.0 and before, reading format 2, would resize differently).
-    /// <summary>The newest format: 4 adds int8 backbones (<c>int8-calibration.json</c>); float models are still written
-    /// as 3.</summary>
-    public const int FormatVersion = 4;
+    // 4: int8 backbones (int8-calibration.json).
+    /// <summary>The newest format: 5 adds the novelty detector (<c>novelty.bin</c>). A model without one is written in
+    /// the oldest format that holds it (3, or 4 for int8), so older libraries still load it.</summary>
+    public const int FormatVersion = 5;
 
-    /// <summary>The format float models are written in, so libraries that read format 3 still load them.</summary>
-    public const int Float32FormatVersion = 3;
+    /// <summary>The format a model is written in: the oldest that holds what it has.</summary>
+    public static int FormatFor(bool int8, bool novelty) => novelty ? 5 : int8 ? 4 : 3;
     private const string ManifestEntry = "model.json";
     private const string ParametersEntry = "head.bin";
     private const string MLNetEntry = "head.mlnet";
     private const string CalibrationEntry = "int8-calibration.json";
+    private const string NoveltyEntry = "novelty.bin";
     private const long MaxCalibrationBytes = 4 << 20;
     private const long MaxManifestBytes = 1 << 20;
     private const long MaxMLNetBytes = 256L << 20;
@@ -54,14 +57,16 @@ internal static class ModelFile
         return buffer.Length;
     }
 
-    public static void Write(
-        string path, ModelManifest manifest, IClassifierHead head, Quantization.Int8Calibration? int8) =>
+    public static void Write(string path, ModelManifest manifest, IClassifierHead head,
+        Quantization.Int8Calibration? int8, NoveltyDetector? novelty) =>
         AtomicFile.Write(path, file =>
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
             using (var stream = zip.CreateEntry(ManifestEntry).Open()) JsonSerializer.Serialize(stream, manifest, Json);
             if (int8 is not null)
                 using (var stream = zip.CreateEntry(CalibrationEntry).Open()) stream.Write(int8.ToJson());
+            if (novelty is not null)
+                using (var stream = zip.CreateEntry(NoveltyEntry).Open()) novelty.Save(stream);
             using var entry = zip.CreateEntry(head is MLNetHead ? MLNetEntry : ParametersEntry).Open();
             head.Save(entry);
         });
@@ -69,7 +74,8 @@ internal static class ModelFile
     /// <exception cref="InvalidDataException">Not a model file this library can use; the message names the file and
     /// why.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    public static (ModelManifest Manifest, IClassifierHead Head, Quantization.Int8Calibration? Int8) Read(string path)
+    public static (ModelManifest Manifest, IClassifierHead Head, Quantization.Int8Calibration? Int8,
+        NoveltyDetector? Novelty) Read(string path)
     {
         try
         {
@@ -81,7 +87,8 @@ internal static class ModelFile
             manifest.Validate(FormatVersion);
             var head = manifest.HeadKind == ModelManifest.MLNetKind ? ReadMLNetHead(zip, manifest)
                 : (IClassifierHead)ReadDenseHead(zip, manifest);
-            return (manifest, head, manifest.Precision == ModelManifest.Int8 ? ReadCalibration(zip) : null);
+            return (manifest, head, manifest.Precision == ModelManifest.Int8 ? ReadCalibration(zip) : null,
+                manifest.Novelty is { } novelty ? ReadNovelty(zip, manifest, novelty) : null);
         }
         catch (Exception e) when (e is not (FileNotFoundException or DirectoryNotFoundException
             or UnauthorizedAccessException or OperationCanceledException))
@@ -99,6 +106,18 @@ internal static class ModelFile
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         return Quantization.Int8Calibration.FromJson(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    private static NoveltyDetector ReadNovelty(ZipArchive zip, ModelManifest manifest, NoveltyManifest novelty)
+    {
+        var (features, classes) = (manifest.LayerSizes[0], manifest.LayerSizes[^1]);
+        var bytes = NoveltyDetector.StoredBytes(features, classes);
+        if (Entry(zip, NoveltyEntry).Length != bytes)
+            throw new InvalidDataException(
+                $"{NoveltyEntry} holds {Entry(zip, NoveltyEntry).Length} bytes; {features} features and {classes} " +
+                $"classes need {bytes}");
+        using var stream = Open(zip, NoveltyEntry, bytes);
+        return NoveltyDetector.Load(stream, novelty.Space, features, classes, novelty.Threshold, novelty.Acceptance);
     }
 
     private static DenseHead ReadDenseHead(ZipArchive zip, ModelManifest manifest)

@@ -12,7 +12,7 @@ internal sealed record ModelManifest(
     IReadOnlyList<string> Classes, IReadOnlyList<int> LayerSizes,
     ImageSize? InputSize = null, string? FeatureNode = null, FeaturePooling? Pooling = null,
     string HeadKind = ModelManifest.DenseKind,
-    int PreprocessingVersion = 1, string Precision = ModelManifest.Float32)
+    int PreprocessingVersion = 1, string Precision = ModelManifest.Float32, NoveltyManifest? Novelty = null)
 {
     public const string Float32 = "fp32";
     public const string Int8 = "int8";
@@ -45,6 +45,8 @@ internal sealed record ModelManifest(
         if (Precision is not (Float32 or Int8))
             Fail($"'precision' is '{Precision}'; known precisions are {Float32} and {Int8}");
         if (Precision == Int8 && FormatVersion < 4) Fail("'precision' int8 needs model format 4");
+        if (Novelty is not null && FormatVersion < 5) Fail("'novelty' needs model format 5");
+        Novelty?.Validate();
         if (HeadKind is not (DenseKind or MLNetKind))
             Fail($"'headKind' is '{HeadKind}'; known kinds are {DenseKind} and {MLNetKind}");
         ValidateLayers();

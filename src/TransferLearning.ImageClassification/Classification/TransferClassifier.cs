@@ -3,6 +3,7 @@ using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Evaluation;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Novelty;
 using TransferLearning.ImageClassification.Preprocessing;
 
 namespace TransferLearning.ImageClassification.Classification;
@@ -15,15 +16,19 @@ public sealed class TransferClassifier : IDisposable
 {
     private readonly BottleneckFeaturizer _featurizer;
 
-    internal TransferClassifier(BottleneckFeaturizer featurizer, IClassifierHead head, IReadOnlyList<string> classes)
+    internal TransferClassifier(BottleneckFeaturizer featurizer, IClassifierHead head, IReadOnlyList<string> classes,
+        NoveltyDetector? novelty)
     {
         if (head.ClassCount != classes.Count || head.FeatureSize != featurizer.FeatureSize)
             throw new ArgumentException(
                 $"Head takes {head.FeatureSize} features to {head.ClassCount} classes; backbone gives " +
                 $"{featurizer.FeatureSize}, {classes.Count} class names given.");
+        if (novelty is not null && (novelty.FeatureSize != head.FeatureSize || novelty.ClassCount != classes.Count))
+            throw new ArgumentException("The novelty detector does not fit the head.", nameof(novelty));
         _featurizer = featurizer;
         Head = head;
         Classes = classes;
+        Novelty = novelty;
     }
 
     /// <summary>Class names, in the order of the scores.</summary>
@@ -43,11 +48,20 @@ public sealed class TransferClassifier : IDisposable
     /// <summary>The trained head: the dense head of <see cref="HeadOptions"/>, or an <see cref="MLNetHead"/>.</summary>
     public IClassifierHead Head { get; }
 
+    internal NoveltyDetector? Novelty { get; }
+
+    /// <summary>The <see cref="Prediction.Novelty"/> above which an image is unfamiliar, chosen on the validation images
+    /// (<see cref="NoveltyOptions.Acceptance"/>); null when the model has no novelty detector.</summary>
+    public float? NoveltyThreshold => Novelty?.Threshold;
+
+    /// <summary>The prediction for one image's feature vectors (its views back to back).</summary>
+    internal Prediction Predicted(ReadOnlySpan<float> views) =>
+        Prediction.From(Head.PredictMean(views), Classes, Novelty?.ScoreMean(views), Novelty?.Threshold);
+
     /// <summary>Classifies one encoded image (JPEG, PNG, BMP, GIF or WebP).</summary>
     /// <exception cref="ImageDecodeException">The bytes are not a usable image; the message says why.</exception>
     public Prediction Predict(byte[] image) =>
-        Prediction.From(Head.PredictMean(
-            _featurizer.FeaturizeEncodedViews([image ?? throw new ArgumentNullException(nameof(image))])[0]), Classes);
+        Predicted(_featurizer.FeaturizeEncodedViews([image ?? throw new ArgumentNullException(nameof(image))])[0]);
 
     /// <summary>Classifies the image in <paramref name="image"/>, read asynchronously to its end (at most
     /// <see cref="ImageLimits.MaxFileBytes"/>).</summary>
@@ -71,8 +85,8 @@ public sealed class TransferClassifier : IDisposable
     /// </summary>
     public IReadOnlyList<BatchPrediction> PredictBatch(IReadOnlyList<byte[]> images) =>
         _featurizer.TryFeaturizeEncoded(images)
-            .Select(r => r.Features is { } views ? new BatchPrediction(
-                Prediction.From(Head.PredictMean(views), Classes), null) : new BatchPrediction(null, r.Error))
+            .Select(r => r.Features is { } views ? new BatchPrediction(Predicted(views), null)
+                : new BatchPrediction(null, r.Error))
             .ToArray();
 
     /// <summary>
@@ -147,6 +161,29 @@ public sealed class TransferClassifier : IDisposable
         };
     }
 
+    /// <summary>
+    /// How well <see cref="Prediction.Novelty"/> tells <paramref name="familiar"/> images (of this classifier's classes)
+    /// from <paramref name="unfamiliar"/> ones (of none of them): AUROC, FPR at 95% TPR, and the shares the model's
+    /// threshold flags and accepts. Files that cannot be used are skipped and listed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no novelty detector.</exception>
+    /// <exception cref="ArgumentException">No usable familiar or no usable unfamiliar image.</exception>
+    public async Task<NoveltyMetrics> EvaluateNoveltyAsync(
+        IReadOnlyList<string> familiar, IReadOnlyList<string> unfamiliar,
+        IProgress<FeaturizationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(familiar);
+        ArgumentNullException.ThrowIfNull(unfamiliar);
+        var detector = Novelty ?? throw new InvalidOperationException(
+            "This model has no novelty detector (saved before model format 5, or trained WithoutNovelty()).");
+        var result = await _featurizer.FeaturizeAsync([.. familiar, .. unfamiliar], progress, cancellationToken)
+            .ConfigureAwait(false);
+        float[] Scores(int from, int count) => [.. Enumerable.Range(from, count)
+            .Where(i => result.Features[i] is not null).Select(i => detector.ScoreMean(result.Views(i)))];
+        return NoveltyEvaluator.Evaluate(Scores(0, familiar.Count), Scores(familiar.Count, unfamiliar.Count),
+            detector.Threshold, result.Skipped);
+    }
+
     /// <summary>Index of <paramref name="label"/> in <see cref="Classes"/>, or -1.</summary>
     internal int IndexOf(string label)
     {
@@ -162,12 +199,11 @@ public sealed class TransferClassifier : IDisposable
         var (kind, layers) = ModelFile.Describe(Head);
         var int8 = _featurizer.Options.Int8;
         var manifest = new ModelManifest(
-            int8 is null ? ModelFile.Float32FormatVersion
-                : ModelFile.FormatVersion, Backbone.Name, BackboneSha256, Backbone.Source, HorizontalFlip,
-            Classes, layers, Backbone.InputSize, Backbone.FeatureNode, Backbone.Pooling, kind,
-            ImagePreprocessor.Version,
-            int8 is null ? ModelManifest.Float32 : ModelManifest.Int8);
-        ModelFile.Write(path, manifest, Head, int8);
+            ModelFile.FormatFor(int8: int8 is not null, novelty: Novelty is not null), Backbone.Name, BackboneSha256,
+            Backbone.Source, HorizontalFlip, Classes, layers, Backbone.InputSize, Backbone.FeatureNode,
+            Backbone.Pooling, kind, ImagePreprocessor.Version, int8 is null ? ModelManifest.Float32 : ModelManifest.Int8,
+            Novelty is { } n ? new NoveltyManifest(NoveltyDetector.Method, n.Space, n.Threshold, n.Acceptance) : null);
+        ModelFile.Write(path, manifest, Head, int8, Novelty);
     }
 
     /// <summary>Loads a classifier saved with <see cref="Save"/>.</summary>
@@ -186,7 +222,11 @@ public sealed class TransferClassifier : IDisposable
         string path, BackboneSpec? backbone = null, FeaturizerOptions? options = null,
         Microsoft.Extensions.Logging.ILogger? logger = null)
     {
-        var (manifest, head, int8) = ModelFile.Read(path);
+        var (manifest, head, int8, novelty) = ModelFile.Read(path);
+        if (novelty is null && logger is not null)
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger,
+                "'{Path}' has no novelty detector (model format {Format}; format 5 has one): its predictions carry no Novelty score and never say IsUnfamiliar. Retrain it (without WithoutNovelty()) to get one.",
+                path, manifest.FormatVersion);
         if (manifest.PreprocessingVersion < ImagePreprocessor.Version && logger is not null)
             Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger,
                 "'{Path}' was trained with SkiaSharp's resizing (library 0.4.0 and before); this library resizes with its own antialiased bilinear filter, so its probabilities may shift slightly. Retraining removes this warning.",
@@ -202,7 +242,7 @@ public sealed class TransferClassifier : IDisposable
                 $"'{path}' is not a usable model file: its head takes {head.FeatureSize} features, backbone " +
                 $"'{spec.Name}' gives {featurizer.FeatureSize}.");
         }
-        return new TransferClassifier(featurizer, head, manifest.Classes);
+        return new TransferClassifier(featurizer, head, manifest.Classes, novelty);
     }
 
     /// <inheritdoc />

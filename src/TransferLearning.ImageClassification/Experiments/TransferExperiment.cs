@@ -69,7 +69,7 @@ public sealed class TransferExperiment
                 var backboneBytes = new FileInfo(store.GetPath(Backbones[k])).Length;
                 foreach (var recipe in Heads)
                 {
-                    var (head, _, report) = HeadRun.Fit(
+                    var (head, _, _, report) = HeadRun.Fit(
                         s, recipe, featurizers[k], split, features[k], cancellationToken, calibrateSeconds[k]);
                     if (entries.Count == 0)
                         HeadRun.LogWarnings(s.Logger, report); // the data's warnings are the same for every row

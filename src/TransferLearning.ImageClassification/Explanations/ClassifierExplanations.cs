@@ -71,10 +71,9 @@ public static class ClassifierExplanations
                 .Where(i => result.Features[i] is not null)
                 .Select(i =>
                 {
-                    var probabilities = classifier.Head.PredictMean(result.Views(i));
-                    var truth = probabilities[classifier.IndexOf(images[i].Label)];
-                    return new TopLoss(images[i], Prediction.From(probabilities, classifier.Classes),
-                        -Math.Log(Math.Max(truth, 1e-30)));
+                    var prediction = classifier.Predicted(result.Views(i));
+                    var truth = prediction.Scores[classifier.IndexOf(images[i].Label)].Probability;
+                    return new TopLoss(images[i], prediction, -Math.Log(Math.Max(truth, 1e-30)));
                 })
                 .OrderByDescending(l => l.Loss)
                 .Take(count),
@@ -88,7 +87,7 @@ public static class ClassifierExplanations
     {
         var head = classifier.Head;
         var (views, map, shape) = classifier.Featurizer.FeaturizeWithMap(image);
-        var prediction = Prediction.From(head.PredictMean(views), classifier.Classes);
+        var prediction = classifier.Predicted(views);
         var index = classifier.IndexOf(target ?? prediction.Label);
         if (index < 0)
             throw new ArgumentException($"'{target}' is not a class of this classifier; its classes are " +

@@ -5,6 +5,8 @@ using TransferLearning.ImageClassification.Backbones;
 using static TransferLearning.ImageClassification.Backbones.OnnxNodes;
 using TransferLearning.ImageClassification.Classification;
 using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Novelty;
+using System.Globalization;
 using TransferLearning.ImageClassification.Preprocessing;
 
 namespace TransferLearning.ImageClassification.Export;
@@ -14,8 +16,9 @@ namespace TransferLearning.ImageClassification.Export;
 /// <c>image</c> uint8 [N, H, W, 3] upright RGB → resize (antialiased bilinear: exactly <see cref="ImageResizer"/>)
 /// → the backbone's normalisation → the cut backbone and its pooling → the dense head (standardisation folded in)
 /// → softmax, averaged over the image and its mirror image when the classifier was trained so →
-/// <c>probabilities</c> float [N, classes] and <c>label</c> int64 [N]. Metadata names the classes, the backbone and
-/// its SHA-256, the input size and normalisation.
+/// <c>probabilities</c> float [N, classes] and <c>label</c> int64 [N], and with a novelty detector <c>novelty</c> float
+/// [N] (<see cref="NoveltyGraph"/>). Metadata names the classes, the backbone and its SHA-256, the input size and
+/// normalisation, and the novelty threshold.
 /// </summary>
 internal static class OnnxExporter
 {
@@ -44,6 +47,7 @@ internal static class OnnxExporter
             graph, backbone.Graph, BackbonePrefix, cutInput, pixels, BackbonePrefix + OnnxGraphRewriter.OutputName);
         var (headOutput, headDomains) = HeadLayers(graph, features, classifier.Head);
         AddOutputs(graph, headOutput, views, classifier.Head.ClassCount);
+        if (classifier.Novelty is { } novelty) NoveltyGraph.Append(graph, features, novelty, views);
         var model = NewModel(graph, headDomains);
         AddMetadata(model, classifier, views, int8 is not null);
         return model;
@@ -181,6 +185,10 @@ internal static class OnnxExporter
         Metadata(model, "preprocessing_version",
             ImagePreprocessor.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Metadata(model, "library_version", model.ProducerVersion);
+        if (classifier.Novelty is not { } novelty) return;
+        Metadata(model, "novelty_method", NoveltyDetector.Method);
+        Metadata(model, "novelty_threshold", novelty.Threshold.ToString("R", CultureInfo.InvariantCulture));
+        Metadata(model, "novelty_acceptance", novelty.Acceptance.ToString("R", CultureInfo.InvariantCulture));
     }
 
     /// <summary>Dense layers (ReLU between them) and softmax: the head's parameters as Gemm weights.</summary>
@@ -265,7 +273,7 @@ internal static class OnnxExporter
         Constant(graph, "const/" + name, type, dims, raw);
 
     /// <summary>A graph input or output; string dimensions are symbolic.</summary>
-    private static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params object[] dims)
+    internal static ValueInfoProto Value(string name, TensorProto.Types.DataType type, params object[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (var dim in dims)

@@ -60,6 +60,14 @@ internal sealed class DenseHead : IClassifierHead
         return probabilities;
     }
 
+    /// <summary>The scores before the softmax (for the energy score, −log Σ exp, that benchmarks compare).</summary>
+    internal float[] Logits(ReadOnlySpan<float> features)
+    {
+        var activations = new float[ActivationCount(_sizes)];
+        Forward(_sizes, _parameters, features, activations, softmax: false);
+        return activations[^ClassCount..];
+    }
+
     /// <summary>
     /// The gradient, with respect to <paramref name="features"/>, of class <paramref name="target"/>'s score relative
     /// to the mean score (<c>z_target − mean z</c>: what the softmax sees, and for two classes the negation of the
@@ -104,8 +112,8 @@ internal sealed class DenseHead : IClassifierHead
     /// <c>classes</c> values are the probabilities). One example at a time; training runs batches through
     /// <see cref="DenseBatch"/>.
     /// </summary>
-    private static void Forward(
-        IReadOnlyList<int> sizes, ReadOnlySpan<float> parameters, ReadOnlySpan<float> features, Span<float> activations)
+    private static void Forward(IReadOnlyList<int> sizes, ReadOnlySpan<float> parameters, ReadOnlySpan<float> features,
+        Span<float> activations, bool softmax = true)
     {
         var input = features;
         var (offset, produced) = (0, 0);
@@ -116,8 +124,8 @@ internal sealed class DenseHead : IClassifierHead
             var bias = parameters.Slice(offset + inSize * outSize, outSize);
             for (var o = 0; o < outSize; o++)
                 output[o] = TensorPrimitives.Dot(parameters.Slice(offset + o * inSize, inSize), input) + bias[o];
-            if (layer == sizes.Count - 2) Softmax.Apply(output);
-            else TensorPrimitives.Max(output, 0f, output); // ReLU
+            if (layer < sizes.Count - 2) TensorPrimitives.Max(output, 0f, output); // ReLU
+            else if (softmax) Softmax.Apply(output);
             offset += (inSize + 1) * outSize;
             produced += outSize;
             input = output;

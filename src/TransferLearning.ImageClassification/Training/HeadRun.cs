@@ -4,6 +4,7 @@ using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Evaluation;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.Head;
+using TransferLearning.ImageClassification.Novelty;
 
 namespace TransferLearning.ImageClassification.Training;
 
@@ -14,7 +15,8 @@ internal static class HeadRun
     /// <summary>Trains and evaluates; <c>Classes</c> are the classes the head knows: those with at least one usable
     /// training image.</summary>
     /// <exception cref="DatasetException">Fewer than two classes have a usable training image.</exception>
-    public static (IClassifierHead Head, IReadOnlyList<string> Classes, TrainingReport Report) Fit(
+    public static (IClassifierHead Head, IReadOnlyList<string> Classes, NoveltyDetector? Novelty,
+        TrainingReport Report) Fit(
         TrainingSettings s, IHeadRecipe recipe, BottleneckFeaturizer featurizer, DatasetSplit split,
         FeaturizationResult features, CancellationToken cancellationToken,
         double calibrateSeconds = 0)
@@ -22,11 +24,13 @@ internal static class HeadRun
         var usable = Usable(split, features);
         var (classes, dropped) = TrainableClasses(s.Data.Classes, split, usable);
         var lookup = new SplitFeatures(classes, split, features);
-        var validationSet = lookup.Examples(1);
+        var (trainingSet, validationSet) = (lookup.Examples(0), lookup.Examples(1));
         var clock = Stopwatch.StartNew();
-        var trained = recipe.Train(lookup.Examples(0), validationSet.Count > 0 ? validationSet
+        var trained = recipe.Train(trainingSet, validationSet.Count > 0 ? validationSet
             : null, classes.Count, s.OnEpoch, cancellationToken);
         var trainSeconds = clock.Elapsed.TotalSeconds;
+        var (novelty, noveltyReport) = s.Novelty is { } options
+            ? FitNovelty(options, trainingSet, lookup, classes.Count) : (null, null);
 
         var (initial, test) = lookup.Evaluate(trained.Initial, trained.Trained);
         var report = new TrainingReport(
@@ -44,14 +48,35 @@ internal static class HeadRun
         {
             Head = recipe.Name,
             Precision = featurizer.Precision,
+            Novelty = noveltyReport,
             Warnings =
             [
                 .. s.Data.Warnings, .. s.TestData?.Warnings ?? [], .. dropped,
                 .. DataChecks.SplitGaps(usable, classes),
                 .. DataChecks.Duplicates(split, features), .. DataChecks.NonFinite("test", test),
+                .. noveltyReport is { CalibratedOn: "training" } ? ["No validation images: the novelty threshold was " +
+                    "chosen on the training images, so it flags more unseen familiar images than " +
+                    "NoveltyOptions.Acceptance asks."] : Array.Empty<string>(),
             ],
         };
-        return (trained.Trained, classes, report);
+        return (trained.Trained, classes, novelty, report);
+    }
+
+    /// <summary>The novelty detector on the training features, its threshold chosen on the validation images (the
+    /// training images when there are none).</summary>
+    private static (NoveltyDetector, NoveltyReport) FitNovelty(
+        NoveltyOptions options, LabeledFeatures training, SplitFeatures lookup, int classes)
+    {
+        var clock = Stopwatch.StartNew();
+        var onValidation = lookup.Count(1) > 0;
+        var calibration = lookup.Views(onValidation ? 1 : 0);
+        var detector = NoveltyDetector.Fit(training, classes, calibration, options.Acceptance, options.Space);
+        double Accepted(IReadOnlyList<float[]> images) =>
+            images.Count(v => detector.ScoreMean(v) <= detector.Threshold) / (double)images.Count;
+        var test = lookup.Views(2);
+        return (detector, new NoveltyReport(detector.Threshold, options.Acceptance, Accepted(calibration),
+            onValidation ? "validation" : "training", test.Count > 0 ? Accepted(test) : null,
+            clock.Elapsed.TotalSeconds));
     }
 
     public static void LogSkipped(ILogger logger, FeaturizationResult features)

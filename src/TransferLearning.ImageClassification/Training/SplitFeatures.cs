@@ -40,6 +40,9 @@ internal sealed class SplitFeatures
             views.SelectMany(_ => rows.Select(r => r.Label)).ToArray());
     }
 
+    /// <summary>Each image of a part as its feature vectors (its views back to back), as prediction sees it.</summary>
+    public IReadOnlyList<float[]> Views(int part) => [.. _parts[part].Select(r => _result.Views(r.At))];
+
     /// <summary>Test metrics of the untrained and the trained head, averaging over views as prediction does; nulls
     /// without test images.</summary>
     public (ClassificationMetrics?, ClassificationMetrics?) Evaluate(IClassifierHead? initial, IClassifierHead trained)

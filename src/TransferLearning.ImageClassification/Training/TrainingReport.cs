@@ -68,4 +68,8 @@ public sealed class TrainingReport
     /// one image filed twice, metrics that are not numbers. Also logged as warnings.
     /// </summary>
     public IReadOnlyList<string> Warnings { get; internal init; } = [];
+
+    /// <summary>The novelty detector fitted after the head: its threshold and acceptance; null when it was turned off
+    /// (<see cref="TransferClassifierBuilder.WithoutNovelty"/>).</summary>
+    public Novelty.NoveltyReport? Novelty { get; internal init; }
 }

@@ -28,4 +28,7 @@ internal sealed record TrainingSettings(
 
     /// <summary>Run the backbone in int8, calibrated on training images this way (WithInt8); null: float32.</summary>
     public Quantization.QuantizationOptions? Int8 { get; init; }
+
+    /// <summary>The novelty detector's calibration; null: no detector.</summary>
+    public Novelty.NoveltyOptions? Novelty { get; init; } = new();
 }

@@ -52,10 +52,10 @@ public sealed class TransferTrainer
             }
             HeadRun.LogSkipped(s.Logger, features);
 
-            var (head, classes, report) = HeadRun.Fit(
+            var (head, classes, novelty, report) = HeadRun.Fit(
                 s, s.Head, featurizer, split, features, cancellationToken, calibrateSeconds);
             HeadRun.LogWarnings(s.Logger, report);
-            return new TrainingResult(new TransferClassifier(featurizer, head, classes), report);
+            return new TrainingResult(new TransferClassifier(featurizer, head, classes, novelty), report);
         }
         catch
         {

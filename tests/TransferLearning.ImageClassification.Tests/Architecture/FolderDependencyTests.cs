@@ -11,7 +11,7 @@ public sealed partial class FolderDependencyTests
     /// <summary>Lowest first; "" is the root namespace, the entry point (<c>TransferClassifierBuilder</c>).</summary>
     private static readonly string[] Stack =
     [
-        "IO", "Data", "Preprocessing", "Backbones", "Downloads", "Quantization", "Features", "Head",
+        "IO", "Data", "Preprocessing", "Backbones", "Downloads", "Quantization", "Features", "Head", "Novelty",
         "Evaluation", "Classification", "Training", "Experiments", "Explanations", "Export", "MLNet", "",
     ];
 

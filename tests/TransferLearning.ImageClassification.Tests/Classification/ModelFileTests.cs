@@ -20,7 +20,7 @@ public sealed class ModelFileTests : IDisposable
     {
         var path = Valid();
 
-        var (manifest, head, _) = ModelFile.Read(path);
+        var (manifest, head, _, _) = ModelFile.Read(path);
 
         Assert.Equal(["a", "b", "c"], manifest.Classes);
         Assert.Equal(Parameters(), ((DenseHead)head).Parameters.ToArray());
@@ -185,7 +185,7 @@ public sealed class ModelFileTests : IDisposable
         var manifest = new ModelManifest(
             ModelFile.FormatVersion, "resnet18", new string('a', 64), "tests", HorizontalFlip: false, ["a", "b", "c"], Layers,
             PreprocessingVersion: ImageClassification.Preprocessing.ImagePreprocessor.Version);
-        ModelFile.Write(path, manifest, new DenseHead(Layers, Parameters()), null);
+        ModelFile.Write(path, manifest, new DenseHead(Layers, Parameters()), null, null);
         return path;
     }
 

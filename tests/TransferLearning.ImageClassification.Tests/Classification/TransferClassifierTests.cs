@@ -58,13 +58,14 @@ public class TransferClassifierTests(TrainedOnAssetsFixture trained)
         {
             m["formatVersion"] = 2;
             m.Remove("preprocessingVersion");
+            m.Remove("novelty"); // format 2 had no novelty detector
         });
         var logger = new ListLogger();
 
         using (TransferClassifier.Load(current, logger: logger)) Assert.Empty(logger.Entries);
         using var loaded = TransferClassifier.Load(old, logger: logger);
 
-        var warning = Assert.Single(logger.Entries);
+        var warning = Assert.Single(logger.Entries, e => !e.Message.Contains("no novelty detector"));
         Assert.Contains("may shift slightly", warning.Message);
         Assert.Contains("Retraining removes this warning", warning.Message);
         var image = File.ReadAllBytes(SomeTestImages(1)[0]);

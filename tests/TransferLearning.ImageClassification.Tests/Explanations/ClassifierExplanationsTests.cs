@@ -20,7 +20,7 @@ public sealed class ClassifierExplanationsTests : IDisposable
     private TransferClassifier Classifier(DenseHead head, FeaturePooling pooling = FeaturePooling.GlobalAverage)
     {
         var backbone = new BackboneSpec(TinyOnnx.Backbone(_folder, Features)) { Pooling = pooling };
-        return new TransferClassifier(BottleneckFeaturizer.Create(backbone), head, [.. Enumerable.Range(0, head.ClassCount).Select(k => $"class{k}")]);
+        return new TransferClassifier(BottleneckFeaturizer.Create(backbone), head, [.. Enumerable.Range(0, head.ClassCount).Select(k => $"class{k}")], novelty: null);
     }
 
     private static DenseHead RandomHead(int seed, params int[] sizes)
@@ -122,7 +122,7 @@ public sealed class ClassifierExplanationsTests : IDisposable
         Assert.Contains("'zebra' is not a class", Assert.Throws<ArgumentException>(() => classifier.Explain(Image(1), "zebra")).Message);
 
         var flat = new BackboneSpec(TinyOnnx.Backbone(_folder, Features)) { Pooling = FeaturePooling.None, FeatureNode = "pooled" };
-        using var unpooled = new TransferClassifier(BottleneckFeaturizer.Create(flat), RandomHead(6, Features, 3), ["a", "b", "c"]);
+        using var unpooled = new TransferClassifier(BottleneckFeaturizer.Create(flat), RandomHead(6, Features, 3), ["a", "b", "c"], novelty: null);
         Assert.Contains("FeaturePooling.None", Assert.Throws<NotSupportedException>(() => unpooled.Explain(Image(1))).Message);
     }
 

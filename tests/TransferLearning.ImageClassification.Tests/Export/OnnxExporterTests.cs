@@ -73,7 +73,7 @@ public sealed class OnnxExporterTests(TrainedOnAssetsFixture trained) : IDisposa
         Assert.StartsWith("upright RGB pixels", metadata["input"]);
         Assert.Equal("2", metadata["preprocessing_version"]);
         Assert.Equal(["image"], session.InputMetadata.Keys);
-        Assert.Equal(["probabilities", "label"], session.OutputMetadata.Keys);
+        Assert.Equal(["probabilities", "label", "novelty"], session.OutputMetadata.Keys);
         var text = System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(path));
         foreach (var local in new[] { AppContext.BaseDirectory, Path.GetTempPath(), trained.ModelDirectory, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) })
             Assert.DoesNotContain(Path.TrimEndingDirectorySeparator(local), text);

@@ -28,7 +28,7 @@ public class JsonReportTests
     {
         using var folder = TestImages.NewFolder();
         using var classifier = new ImageClassification.Classification.TransferClassifier(
-            ImageClassification.Features.BottleneckFeaturizer.Create(TinyOnnx.Backbone(folder, features: 8)), new NanHead(), ["a", "b"]);
+            ImageClassification.Features.BottleneckFeaturizer.Create(TinyOnnx.Backbone(folder, features: 8)), new NanHead(), ["a", "b"], novelty: null);
         var prediction = classifier.Predict(TestImages.Encode(SkiaSharp.SKEncodedImageFormat.Png));
 
         var json = JsonSerializer.Serialize(new { prediction.Label, prediction.Probability, top = prediction.Top(2) }, JsonReport.Options);

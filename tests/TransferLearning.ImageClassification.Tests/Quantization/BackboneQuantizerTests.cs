@@ -77,7 +77,7 @@ public sealed class BackboneQuantizerTests(ITestOutputHelper output) : IDisposab
         using (var zip = ZipFile.OpenRead(path))
         {
             using var manifest = JsonDocument.Parse(zip.GetEntry("model.json")!.Open());
-            Assert.Equal((4, "int8"), (manifest.RootElement.GetProperty("formatVersion").GetInt32(), manifest.RootElement.GetProperty("precision").GetString()));
+            Assert.Equal((5, "int8"), (manifest.RootElement.GetProperty("formatVersion").GetInt32(), manifest.RootElement.GetProperty("precision").GetString()));
             using var calibration = JsonDocument.Parse(zip.GetEntry("int8-calibration.json")!.Open());
             Assert.Equal(8, calibration.RootElement.GetProperty("images").GetInt32());
         }
