@@ -12,7 +12,7 @@ namespace TransferLearning.Benchmarks;
 /// <summary>
 /// How well each score tells the test images of the set a classifier was trained on from images of none of its
 /// classes: maximum softmax probability (the baseline), energy, and Mahalanobis in each feature space (the default,
-/// standardised, is the one every model carries); AUROC and FPR at 95% TPR, the in-distribution acceptance at the
+/// L2-normalised, is the one every model carries); AUROC and FPR at 95% TPR, the in-distribution acceptance at the
 /// default threshold, and what the detector costs. Sets: the bundled Fashion-MNIST and the handwritten digits of
 /// <c>benchmarks/novelty/make-sets.py</c>, each against the other, real photos and synthetic noise and flat colours.
 /// </summary>
@@ -30,7 +30,7 @@ internal static class NoveltyBenchmark
         var photos = Files(Path.Combine(sets, "photos"));
         (string Name, string Root)[] known = [("fashion", BenchmarkAssets.Root), ("digits", Path.Combine(sets, "digits"))];
         Console.WriteLine($"{Environment.ProcessorCount} cores; photos {photos.Length}, synthetic {synthetic.Length}");
-        Console.WriteLine("| in-distribution | backbone | precision | unfamiliar | MSP AUROC / FPR95 | energy | Mahalanobis raw | standardised (default) | L2-normalised | test accepted |");
+        Console.WriteLine("| in-distribution | backbone | precision | unfamiliar | MSP AUROC / FPR95 | energy | Mahalanobis raw | standardised | L2-normalised (default) | test accepted |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | ---: |");
         foreach (var (name, root) in known)
         {

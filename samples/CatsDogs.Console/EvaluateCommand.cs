@@ -52,6 +52,9 @@ internal static class EvaluateCommand
         var unfamiliarImages = unfamiliar is null ? null : UnfamiliarImages(unfamiliar);
         using var classifier = TransferClassifier.Load(
             model.FullName, backbone, new FeaturizerOptions(runtime) { CacheDirectory = data.Cache.FullName }, Output.Logger);
+        if (unfamiliarImages is not null && classifier.NoveltyThreshold is null)
+            throw new DatasetException($"--unfamiliar: '{model.FullName}' has no novelty detector (saved before model " +
+                "format 5, or trained without one); retrain it to measure novelty.");
         var images = data.TestImages();
         AnsiConsole.MarkupLineInterpolated($"[bold]Evaluating[/] [blue]{model.FullName}[/] on {images.Count} images");
 

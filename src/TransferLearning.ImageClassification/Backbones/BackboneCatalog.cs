@@ -13,7 +13,7 @@ public static class BackboneCatalog
     private static readonly string ResNet18Folder = Path.Combine(AppContext.BaseDirectory, "DnnImageModels");
 
     /// <summary>
-    /// ImageNet ResNet18 as shipped, offline, by the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1
+    /// ImageNet ResNet18 as shipped, offline, by the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0
     /// (a CNTK export: input Input247 [1,3,224,224], 512 features from the 7x7 average pool Pooling395_Output_0).
     /// Its companion ResNetPreprocess.onnx turns RGB 0..255 planes into BGR minus a 224x224 ImageNet mean image;
     /// the same arithmetic is done here in C# from that file's MeanImage initializer.
@@ -33,7 +33,7 @@ public static class BackboneCatalog
         },
         FeatureNode = "Pooling395_Output_0",
         FeatureSize = 512,
-        Source = "NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.23.1 " +
+        Source = "NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0 " +
             "(tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx)",
         License = "MIT",
     };

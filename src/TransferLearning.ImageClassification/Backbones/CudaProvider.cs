@@ -6,7 +6,7 @@ namespace TransferLearning.ImageClassification.Backbones;
 /// <summary>Checks for, and turns on, ONNX Runtime's CUDA execution provider.</summary>
 internal static class CudaProvider
 {
-    /// <summary>Native libraries the CUDA 13 build of ONNX Runtime 1.31 loads, and what a user installs to get
+    /// <summary>Native libraries the CUDA 13 build of ONNX Runtime 1.32 loads, and what a user installs to get
     /// each.</summary>
     private static readonly (string Library, string Provides)[] Requirements =
     [
@@ -26,7 +26,7 @@ internal static class CudaProvider
         if (!providers.Contains("CUDAExecutionProvider"))
             missing.Add(
                 "ONNX Runtime's CUDA execution provider (this app ships the CPU build: reference " +
-                "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 instead of Microsoft.ML.OnnxRuntime, e.g. build with " +
+                "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.32.0 instead of Microsoft.ML.OnnxRuntime, e.g. build with " +
                 "-p:OnnxRuntimeFlavor=Gpu)");
         missing.AddRange(Requirements.Where(r => !canLoad(r.Library)).Select(r => $"{r.Provides} ({r.Library})"));
         return missing.Count == 0 ? null : "missing " + string.Join("; ", missing);

@@ -111,6 +111,10 @@ internal static class ModelFile
     private static NoveltyDetector ReadNovelty(ZipArchive zip, ModelManifest manifest, NoveltyManifest novelty)
     {
         var (features, classes) = (manifest.LayerSizes[0], manifest.LayerSizes[^1]);
+        if (features > NoveltyDetector.MaxFeatures)
+            throw new InvalidDataException(
+                $"it has a novelty detector for {features} features; the most this library reads is " +
+                $"{NoveltyDetector.MaxFeatures}");
         var bytes = NoveltyDetector.StoredBytes(features, classes);
         if (Entry(zip, NoveltyEntry).Length != bytes)
             throw new InvalidDataException(

@@ -43,8 +43,8 @@ public sealed class Prediction
     /// <summary>The <paramref name="k"/> most probable classes, most probable first.</summary>
     public IReadOnlyList<ClassScore> Top(int k) => Scores.OrderByDescending(s => s.Probability).Take(k).ToArray();
 
-    internal static Prediction From(float[] probabilities, IReadOnlyList<string> classes, float? novelty = null,
-        float? threshold = null)
+    internal static Prediction From(
+        float[] probabilities, IReadOnlyList<string> classes, float? novelty, float? threshold)
     {
         var scores = classes.Select((label, k) => new ClassScore(label, probabilities[k])).ToArray();
         var best = scores.MaxBy(s => s.Probability)!;

@@ -224,7 +224,7 @@ public sealed class TransferClassifier : IDisposable
     {
         var (manifest, head, int8, novelty) = ModelFile.Read(path);
         if (novelty is null && logger is not null)
-            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger,
+            Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
                 "'{Path}' has no novelty detector (model format {Format}; format 5 has one): its predictions carry no Novelty score and never say IsUnfamiliar. Retrain it (without WithoutNovelty()) to get one.",
                 path, manifest.FormatVersion);
         if (manifest.PreprocessingVersion < ImagePreprocessor.Version && logger is not null)

@@ -14,8 +14,7 @@ internal static class NoveltyEvaluator
     {
         if (familiar.Count == 0 || unfamiliar.Count == 0)
             throw new ArgumentException("Both familiar and unfamiliar images are needed to measure novelty.");
-        var sorted = familiar.Order().ToArray();
-        var at95 = sorted[Math.Clamp((int)Math.Ceiling(0.95 * sorted.Length) - 1, 0, sorted.Length - 1)];
+        var at95 = Novelty.NoveltyDetector.Accepting(familiar, 0.95);
         // The area under the curve reads the scores alone; the evaluator also wants a verdict per row.
         var rows = familiar.Select(s => new Row { Label = false, Score = s, PredictedLabel = s > at95 })
             .Concat(unfamiliar.Select(s => new Row { Label = true, Score = s, PredictedLabel = s > at95 }));

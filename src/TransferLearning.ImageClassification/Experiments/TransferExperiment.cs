@@ -69,8 +69,9 @@ public sealed class TransferExperiment
                 var backboneBytes = new FileInfo(store.GetPath(Backbones[k])).Length;
                 foreach (var recipe in Heads)
                 {
-                    var (head, _, _, report) = HeadRun.Fit(
-                        s, recipe, featurizers[k], split, features[k], cancellationToken, calibrateSeconds[k]);
+                    // A comparison keeps reports, not classifiers: no novelty detector to fit and throw away.
+                    var (head, _, _, report) = HeadRun.Fit(s with { Novelty = null }, recipe, featurizers[k], split,
+                        features[k], cancellationToken, calibrateSeconds[k]);
                     if (entries.Count == 0)
                         HeadRun.LogWarnings(s.Logger, report); // the data's warnings are the same for every row
                     entries.Add(new ExperimentEntry(

@@ -159,18 +159,9 @@ internal sealed class ImageFeaturesDataView : IDataView
         MLImage? image = null;
         return () =>
         {
+            // The getter that made the image disposes it when it makes the next (ML.NET's convention): not ours to free.
             getter(ref image!);
-            if (image is null) throw new ImageDecodeException("no image in this row");
-            try
-            {
-                return MLImagePixels.ToRgba(image);
-            }
-            finally
-            {
-                // Copied: let go of the native bitmap now rather than at the next row or never.
-                image.Dispose();
-                image = null;
-            }
+            return image is null ? throw new ImageDecodeException("no image in this row") : MLImagePixels.ToRgba(image);
         };
     }
 
@@ -202,7 +193,9 @@ internal sealed class ImageFeaturesDataView : IDataView
             ValueGetter<VBuffer<float>> getter = (ref VBuffer<float> value) =>
             {
                 _id(ref id);
-                var vector = features[id];
+                if (!features.TryGetValue(id, out var vector))
+                    throw new InvalidOperationException($"Row {id} of this cursor was not among the rows featurized: " +
+                        "the input data view must give each row the same id on every cursor, as ML.NET's do.");
                 var editor = VBufferEditor.Create(ref value, vector.Length);
                 vector.CopyTo(editor.Values);
                 value = editor.Commit();

@@ -27,7 +27,7 @@ internal static class MahalanobisFit
                 residuals[(long)i * d + j] = (float)(features[i][j] - means[labels[i] * d + j]);
         var covariance = Covariance(residuals, n, d);
         // With no spread within the classes (one image each) the covariance is 0: measure plain distances then.
-        var mu = Trace(covariance, d) / d is var trace and > 0 ? trace : 1;
+        var mu = Trace(covariance, d) / d is var mean and > 0 ? mean : 1;
         var shrinkage = Math.Max(MinShrinkage, LedoitWolf(covariance, residuals, n, d, mu));
         while (true)
         {

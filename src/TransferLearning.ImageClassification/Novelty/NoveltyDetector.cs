@@ -27,6 +27,11 @@ internal sealed class NoveltyDetector
 
     public const string Method = "mahalanobis";
 
+    /// <summary>The most features a detector is fitted for: the whitening is D × D (4,096 features: 34 MB in the model
+    /// file, 0.5 GB while fitting). Wider features (an unpooled map) get no detector, and a model file claiming more
+    /// is refused before anything is allocated.</summary>
+    public const int MaxFeatures = 4096;
+
     public NoveltySpace Space { get; }
 
     public int FeatureSize { get; }
@@ -50,8 +55,12 @@ internal sealed class NoveltyDetector
         double acceptance, NoveltySpace space = NoveltySpace.Normalized)
     {
         var d = training.Features[0].Length;
-        var (features, scale) = Prepare(training.Features, space);
-        var (whitening, means, _) = MahalanobisFit.Fit(features, training.Labels, classes);
+        if (d > MaxFeatures)
+            throw new ArgumentException($"{d} features is over the {MaxFeatures} a novelty detector is fitted for.");
+        // A vector that is not finite (possible in shard files) would spoil the covariance for every other one.
+        var finite = Enumerable.Range(0, training.Count).Where(i => training.Features[i].All(float.IsFinite)).ToArray();
+        var (features, scale) = Prepare([.. finite.Select(i => training.Features[i])], space);
+        var (whitening, means, _) = MahalanobisFit.Fit(features, [.. finite.Select(i => training.Labels[i])], classes);
         // Standardising x ↦ x/s before the fit is the same as using L·diag(1/s) on raw features: fold it in, so
         // scoring never standardises. The centres L·μₖ are the same either way.
         var folded = new float[d * d];
@@ -68,12 +77,17 @@ internal sealed class NoveltyDetector
     }
 
     /// <summary>The same detector with the threshold that accepts <paramref name="acceptance"/> of
-    /// <paramref name="images"/> (the smallest score at or below which that share lies).</summary>
-    public NoveltyDetector WithThreshold(IReadOnlyList<float[]> images, double acceptance)
+    /// <paramref name="images"/>.</summary>
+    public NoveltyDetector WithThreshold(IReadOnlyList<float[]> images, double acceptance) =>
+        new(Space, FeatureSize, ClassCount, _whitening, _centres,
+            Accepting([.. images.Select(views => ScoreMean(views))], acceptance), acceptance);
+
+    /// <summary>The smallest score at or below which <paramref name="share"/> of <paramref name="scores"/>
+    /// lie.</summary>
+    public static float Accepting(IReadOnlyList<float> scores, double share)
     {
-        var scores = images.Select(views => ScoreMean(views)).Order().ToArray();
-        var at = Math.Clamp((int)Math.Ceiling(acceptance * scores.Length) - 1, 0, scores.Length - 1);
-        return new(Space, FeatureSize, ClassCount, _whitening, _centres, scores[at], acceptance);
+        var sorted = scores.Order().ToArray();
+        return sorted[Math.Clamp((int)Math.Ceiling(share * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
     /// <summary>The mean score of an image's views laid back to back (the image, its mirror image), as its
@@ -81,9 +95,9 @@ internal sealed class NoveltyDetector
     public float ScoreMean(ReadOnlySpan<float> views)
     {
         var count = views.Length / FeatureSize;
-        var sum = 0f;
+        var sum = 0.0;
         for (var v = 0; v < count; v++) sum += Score(views.Slice(v * FeatureSize, FeatureSize));
-        return sum / count;
+        return (float)Math.Min(sum / count, float.MaxValue); // two views at the cap must not add up to infinity
     }
 
     /// <summary>min over classes of ‖L·x − L·μₖ‖², divided by the feature count.</summary>

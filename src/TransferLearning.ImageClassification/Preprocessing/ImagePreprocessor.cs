@@ -67,14 +67,22 @@ internal sealed class ImagePreprocessor
     /// <exception cref="ImageDecodeException">The bytes are not a usable image.</exception>
     public void Write(ReadOnlySpan<byte> encoded, Span<float> destination, Span<float> mirrored = default)
     {
-        using var bitmap = ImageDecoder.Decode(encoded, Size, _limits);
-        WritePixels(ImageDecoder.PixelBytes(bitmap), bitmap.Width, bitmap.Height, destination, mirrored);
+        var resized = ArrayPool<float>.Shared.Rent(ResizedLength);
+        try
+        {
+            DecodeResized(encoded, Size, _limits, resized);
+            WriteResized(resized, destination, mirrored);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(resized);
+        }
     }
 
     /// <summary>
-    /// Writes an image given as 8-bit RGBA pixels of any size (an image decoded elsewhere, e.g. ML.NET's
-    /// <c>MLImage</c>): resized with <see cref="ImageResizer"/>, then normalised, as <see cref="Write"/> does after
-    /// decoding.
+    /// Writes an image given as 8-bit RGBA pixels of any size, decoded elsewhere (ML.NET's <c>MLImage</c>): resized
+    /// with <see cref="ImageResizer"/>, then normalised, as <see cref="Write"/> does after decoding. The side limit is
+    /// checked here because no decoder checked it.
     /// </summary>
     /// <exception cref="ImageDecodeException">A side is over <see cref="ImageDecoder.MaxSide"/> pixels.</exception>
     public void WritePixels(

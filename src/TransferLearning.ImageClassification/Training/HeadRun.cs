@@ -29,7 +29,8 @@ internal static class HeadRun
         var trained = recipe.Train(trainingSet, validationSet.Count > 0 ? validationSet
             : null, classes.Count, s.OnEpoch, cancellationToken);
         var trainSeconds = clock.Elapsed.TotalSeconds;
-        var (novelty, noveltyReport) = s.Novelty is { } options
+        var wide = featurizer.FeatureSize > NoveltyDetector.MaxFeatures;
+        var (novelty, noveltyReport) = s.Novelty is { } options && !wide
             ? FitNovelty(options, trainingSet, lookup, classes.Count) : (null, null);
 
         var (initial, test) = lookup.Evaluate(trained.Initial, trained.Trained);
@@ -54,6 +55,8 @@ internal static class HeadRun
                 .. s.Data.Warnings, .. s.TestData?.Warnings ?? [], .. dropped,
                 .. DataChecks.SplitGaps(usable, classes),
                 .. DataChecks.Duplicates(split, features), .. DataChecks.NonFinite("test", test),
+                .. s.Novelty is not null && wide ? [$"No novelty detector: {featurizer.FeatureSize} features is over " +
+                    $"the {NoveltyDetector.MaxFeatures} one is fitted for (pool the backbone's map)."] : Array.Empty<string>(),
                 .. noveltyReport is { CalibratedOn: "training" } ? ["No validation images: the novelty threshold was " +
                     "chosen on the training images, so it flags more unseen familiar images than " +
                     "NoveltyOptions.Acceptance asks."] : Array.Empty<string>(),

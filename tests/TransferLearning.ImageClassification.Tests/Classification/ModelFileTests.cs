@@ -179,6 +179,23 @@ public sealed class ModelFileTests : IDisposable
 
     private static float[] Parameters() => Enumerable.Range(0, (8 + 1) * 4 + (4 + 1) * 3).Select(i => i / 100f).ToArray();
 
+    [Fact]
+    public void A_novelty_detector_claiming_more_features_than_the_library_reads_is_refused_before_any_allocation()
+    {
+        var path = _folder.Combine("wide.zip");
+        int[] layers = [5000, 3];
+        var manifest = new ModelManifest(
+            ModelFile.FormatVersion, "resnet18", new string('a', 64), "tests", HorizontalFlip: false, ["a", "b", "c"], layers,
+            PreprocessingVersion: ImageClassification.Preprocessing.ImagePreprocessor.Version,
+            Novelty: new NoveltyManifest(ImageClassification.Novelty.NoveltyDetector.Method, ImageClassification.Novelty.NoveltySpace.Normalized, 2f, 0.95));
+        ModelFile.Write(path, manifest, new DenseHead(layers, new float[DenseHead.ParameterCount(layers)]), null, novelty: null);
+
+        var allocated = AllocatedWhile(() => Assert.Throws<InvalidDataException>(() => ModelFile.Read(path)), out var error);
+
+        Assert.Contains("novelty detector for 5000 features", error.Message);
+        Assert.True(allocated < 16 << 20, $"allocated {allocated} bytes");
+    }
+
     private string Valid()
     {
         var path = _folder.Combine("model.zip");

@@ -185,6 +185,30 @@ public class NoveltyDetectorTests
     }
 
     [Fact]
+    public void A_training_vector_that_is_not_finite_is_left_out_instead_of_spoiling_the_fit()
+    {
+        var random = new Random(9);
+        var clean = Clusters(random, 2, 30, 6);
+        var spoiled = new LabeledFeatures([.. clean.Features, Enumerable.Repeat(float.NaN, 6).ToArray(), Enumerable.Repeat(float.PositiveInfinity, 6).ToArray()], [.. clean.Labels, 0, 1]);
+
+        var fromClean = NoveltyDetector.Fit(clean, 2, Views(clean), 0.95);
+        var fromSpoiled = NoveltyDetector.Fit(spoiled, 2, Views(clean), 0.95);
+
+        Assert.All(clean.Features, f => Assert.Equal(fromClean.Score(f), fromSpoiled.Score(f)));
+    }
+
+    [Fact]
+    public void Two_views_at_the_largest_score_average_to_it_not_to_infinity()
+    {
+        var training = Clusters(new Random(10), 2, 20, 4);
+        var detector = NoveltyDetector.Fit(training, 2, Views(training), 0.95, NoveltySpace.Raw);
+        var huge = Enumerable.Repeat(float.MaxValue, 8).ToArray(); // two views of 4 features
+
+        Assert.Equal(float.MaxValue, detector.ScoreMean(huge));
+        Assert.True(float.IsFinite(detector.ScoreMean([.. Enumerable.Repeat(float.NaN, 4), .. training.Features[0]])));
+    }
+
+    [Fact]
     public void The_mean_over_views_is_the_mean_of_each_view_s_score()
     {
         var random = new Random(7);
