@@ -29,7 +29,8 @@ for library in "${libraries[@]}"; do
   package="$work/feed/$library.$version.nupkg"
   size=$(stat -c %s "$package")
   [ "$size" -le $((10 * 1024 * 1024)) ] || { echo "error: $(basename "$package") is $size bytes, over 10 MB"; exit 1; }
-  # The listing is read whole before it is searched: "unzip | grep -q" under pipefail fails when unzip dies of SIGPIPE.
+  # The listing is read whole before it is searched: under pipefail a grep that stops at the first match can make
+  # unzip die of SIGPIPE and fail the pipeline.
   files=$(unzip -Z1 "$package")
   grep -qx 'README.md' <<< "$files" || { echo "error: $(basename "$package") has no readme"; exit 1; }
   if grep -q '\.onnx$' <<< "$files"; then echo "error: $(basename "$package") carries .onnx files"; exit 1; fi
@@ -59,7 +60,7 @@ CONFIG
 mkdir -p "$work/data/train" "$work/data/test" "$work/run"
 for class in Ankle_boot Bag; do
   mkdir -p "$work/data/train/$class" "$work/data/test/$class"
-  # The first 20 and 10 files by name, taken from an array (no "ls | head" for SIGPIPE to break under pipefail).
+  # The first 20 and 10 files by name, taken from an array (a pipeline cut short could SIGPIPE under pipefail).
   mapfile -t train < <(find "$repo/assets/fashion-mnist/train/$class" -type f | sort)
   mapfile -t test < <(find "$repo/assets/fashion-mnist/test/$class" -type f | sort)
   cp "${train[@]:0:20}" "$work/data/train/$class/"
@@ -75,6 +76,10 @@ awk -v dir="$work/ReadmeCode" -f "$repo/tests/ReadmeCode/extract.awk" "$repo/REA
 dotnet build "$work/ReadmeCode" -c Release -p:LibraryVersion="$version" --nologo -v q
 echo "README code: $(ls "$work/ReadmeCode"/Snippet*.cs | wc -l) C# blocks compile against the packages"
 echo "App output: $(du -sm "$work/PackageConsumer/out" | cut -f1) MB ($(find "$work/PackageConsumer/out" -name '*.onnx' | wc -l) .onnx files)"
+# The core package's buildTransitive file keeps native files nothing loads (SkiaSharp's Windows symbols, import
+# libraries) out of the apps that reference it.
+unloaded=$(find "$work/PackageConsumer/out" "$work/PackageConsumer.Plots/out" -path '*/runtimes/*' \( -name '*.pdb' -o -name '*.lib' \) | wc -l)
+[ "$unloaded" -eq 0 ] || { echo "error: $unloaded native .pdb/.lib files reached the apps' output"; exit 1; }
 dotnet "$work/PackageConsumer/out/PackageConsumer.dll" "$work/data/train" "$work/data/test" "$work/run"
 
 # The tool, installed from the feed, in an empty folder.
