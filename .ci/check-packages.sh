@@ -14,7 +14,7 @@ version=$(dotnet msbuild "$repo/src/TransferLearning.ImageClassification" -getPr
 rid=$(dotnet --info | awk '/^ *RID:/ && !rid {rid = $2} END {print rid}')
 
 # The core package and its satellites, which use the core's internals and ship with it.
-satellites=(Plots Hosting Datasets Shards)
+satellites=(Plots Hosting Datasets Shards FineTuning)
 libraries=(TransferLearning.ImageClassification "${satellites[@]/#/TransferLearning.ImageClassification.}")
 for library in "${libraries[@]}"; do
   dotnet pack "$repo/src/$library" -c Release -o "$work/feed" --version-suffix "$suffix" -p:ContinuousIntegrationBuild=true --nologo -v q
@@ -42,11 +42,11 @@ for satellite in "${satellites[@]}"; do
   grep -qF "id=\"TransferLearning.ImageClassification\" version=\"[$version]\"" <<< "$nuspec" \
     || { echo "error: the $satellite package does not pin the core package to [$version]"; exit 1; }
 done
-# Parquet.Net (and its native compression libraries) comes with the Shards package only.
+# Parquet.Net (and its native compression libraries) comes with the Shards package only, TorchSharp with FineTuning.
 nuspec=$(unzip -p "$work/feed/TransferLearning.ImageClassification.$version.nupkg" '*.nuspec')
-if grep -q 'Parquet' <<< "$nuspec"; then
-  echo "error: the core package depends on Parquet.Net"; exit 1
-fi
+for heavy in Parquet TorchSharp libtorch; do
+  if grep -qi "$heavy" <<< "$nuspec"; then echo "error: the core package depends on $heavy"; exit 1; fi
+done
 
 # The apps, outside the repository: no Directory.Build.props, the local feed plus nuget.org. PackageConsumer has the
 # core package alone; PackageConsumer.Plots adds the Plots package (ScottPlot and its SkiaSharp).
