@@ -7,6 +7,7 @@
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- preprocess [FOLDER] [--synthetic N] [--size S]
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- explain [--images N]
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- int8 [--backbones a,b] [--images N] [--method minmax|percentile] [--probe]
+//   .ci/debian13.sh dotnet bin/.../TransferLearning.Benchmarks.dll stage [--batch 32] [--steps 10]   (needs LibTorch)
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- novelty SETS [--backbones a,b] [--precisions fp32,int8]   (SETS: benchmarks/novelty/make-sets.py)
 using TransferLearning.Benchmarks;
 
@@ -18,4 +19,5 @@ else if (args is ["preprocess", .. var preprocessArgs]) PreprocessBenchmark.Run(
 else if (args is ["explain", .. var explainArgs]) await ExplainBenchmark.RunAsync(explainArgs);
 else if (args is ["int8", .. var int8Args]) await Int8Benchmark.RunAsync(int8Args);
 else if (args is ["novelty", .. var noveltyArgs]) await NoveltyBenchmark.RunAsync(noveltyArgs);
+else if (args is ["stage", .. var stageArgs]) StageTrainingBenchmark.Run(stageArgs);
 else await FeaturizeBenchmark.RunAsync(args is ["featurize", .. var rest] ? rest : args);

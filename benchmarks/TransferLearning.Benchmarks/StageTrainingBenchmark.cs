@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Onnx;
+using TorchSharp;
+using TransferLearning.ImageClassification.Backbones;
+using TransferLearning.ImageClassification.FineTuning;
+using TransferLearning.ImageClassification.FineTuning.Graph;
+using static TorchSharp.torch;
+
+namespace TransferLearning.Benchmarks;
+
+/// <summary>
+/// How fast the real ResNet18's last stage, built from its ONNX graph, trains from cached layer3 maps: forward,
+/// backward and an AdamW step on random [batch, 256, 14, 14] maps and labels, plus a 10-class dense layer. Needs
+/// LibTorch (on these Debian 12 machines, in the Debian 13 root: .ci/debian13.sh).
+/// </summary>
+internal static class StageTrainingBenchmark
+{
+    /// <summary>stage [--batch 32] [--steps 10]</summary>
+    public static void Run(string[] args)
+    {
+        if (!LibTorch.IsAvailable(out var reason)) throw new InvalidOperationException(reason);
+        var batch = int.Parse(Option(args, "--batch") ?? "32");
+        var steps = int.Parse(Option(args, "--steps") ?? "10");
+        torch.set_num_threads(Environment.ProcessorCount);
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(BackboneCatalog.ResNet18.ModelPath!));
+        using var stage = new OnnxStageModule(OnnxStage.Between(
+            model.Graph, BackboneCatalog.ResNet18Layer3.FeatureNode!, BackboneCatalog.ResNet18.FeatureNode!));
+        using var head = nn.Linear(512, 10);
+        var parameters = stage.parameters().Concat(head.parameters()).ToArray();
+        using var optimizer = optim.AdamW(parameters, 3e-5);
+        using var maps = torch.randn(batch, 256, 14, 14);
+        using var labels = torch.randint(0, 10, batch);
+        void Step()
+        {
+            using var scope = torch.NewDisposeScope();
+            optimizer.zero_grad();
+            nn.functional.cross_entropy(head.call(stage.call(maps).flatten(1)), labels).backward();
+            optimizer.step();
+        }
+        Step();
+        Step();
+        var clock = Stopwatch.StartNew();
+        for (var s = 0; s < steps; s++) Step();
+        var trained = stage.parameters().Sum(p => p.numel());
+        Console.WriteLine($"resnet18 last stage from layer3 maps ({stage.Weights.Count} initializers, {trained:N0} " +
+            $"trained weights), batch {batch}, {torch.get_num_threads()} threads: " +
+            $"{steps * batch / clock.Elapsed.TotalSeconds:F1} img/s");
+    }
+
+    private static string? Option(string[] args, string name) =>
+        args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+}
