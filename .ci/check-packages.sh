@@ -45,7 +45,7 @@ done
 # Parquet.Net (and its native compression libraries) comes with the Shards package only, TorchSharp with FineTuning.
 nuspec=$(unzip -p "$work/feed/TransferLearning.ImageClassification.$version.nupkg" '*.nuspec')
 for heavy in Parquet TorchSharp libtorch; do
-  if grep -qi "$heavy" <<< "$nuspec"; then echo "error: the core package depends on $heavy"; exit 1; fi
+  if grep -qi "<dependency id=\"$heavy" <<< "$nuspec"; then echo "error: the core package depends on $heavy"; exit 1; fi
 done
 
 # The apps, outside the repository: no Directory.Build.props, the local feed plus nuget.org. PackageConsumer has the

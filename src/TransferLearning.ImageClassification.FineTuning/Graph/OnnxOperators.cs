@@ -21,12 +21,32 @@ internal static class OnnxOperators
     /// it and its node.</exception>
     public static void Check(NodeProto node)
     {
-        if (node.Domain is "" or "ai.onnx" && Supported.Contains(node.OpType)) return;
-        throw new NotSupportedException(
-            $"Fine-tuning cannot train through the ONNX operator '{node.OpType}'" +
-            $"{(node.Domain is "" or "ai.onnx" ? "" : $" of domain '{node.Domain}'")} (node '{node.Name}'); the " +
-            $"operators it can are {string.Join(", ", Supported)}.");
+        if (!(node.Domain is "" or "ai.onnx" && Supported.Contains(node.OpType)))
+            throw new NotSupportedException(
+                $"Fine-tuning cannot train through the ONNX operator '{node.OpType}'" +
+                $"{(node.Domain is "" or "ai.onnx" ? "" : $" of domain '{node.Domain}'")} (node '{node.Name}'); the " +
+                $"operators it can are {string.Join(", ", Supported)}.");
+        if (Unmatched(node) is { } form)
+            throw new NotSupportedException(
+                $"Fine-tuning cannot train through {node.OpType} node '{node.Name}' with {form}, which it does not " +
+                "compute as ONNX Runtime does.");
     }
+
+    /// <summary>The forms of a supported operator this translation does not reproduce exactly, refused rather than
+    /// approximated.</summary>
+    private static string? Unmatched(NodeProto node) => node.OpType switch
+    {
+        // torch keeps windows that start in the end padding, and ONNX Runtime's averages before opset 19 divide the
+        // last window differently: not matched yet.
+        "MaxPool" or "AveragePool" when node.Int("ceil_mode", 0) == 1 => "ceil_mode=1",
+        "AveragePool" when node.Ints("dilations") is { } d && d.Any(v => v != 1) => "dilations",
+        "LRN" when node.Int("size", 1) % 2 == 0 => "an even size (torch centres the window differently)",
+        "Reshape" when node.Int("allowzero", 0) == 1 => "allowzero=1",
+        "Pad" when node.Input.Count > 3 && node.Input[3].Length > 0 => "an axes input (opset 18)",
+        "Add" or "Sub" or "Mul" or "Div" when node.Attribute.Any(a => a.Name is "broadcast" or "axis") =>
+            "the broadcast attributes of opset 6 and before",
+        _ => null,
+    };
 
     /// <summary>The node's first output from its inputs (null where an optional input is left out).</summary>
     public static Tensor Run(NodeProto node, IReadOnlyList<Tensor?> x) => node.OpType switch
@@ -124,10 +144,13 @@ internal static class OnnxOperators
     private static Tensor Clip(NodeProto node, IReadOnlyList<Tensor?> x)
     {
         // Opset 11 moved min and max from attributes to optional inputs.
-        var min = x.Count > 1 && x[1] is { } low ? low.item<float>() : node.Float("min", float.NegativeInfinity);
-        var max = x.Count > 2 && x[2] is { } high ? high.item<float>() : node.Float("max", float.PositiveInfinity);
+        var min = x.Count > 1 && x[1] is { } low ? Scalar(low) : node.Float("min", float.NegativeInfinity);
+        var max = x.Count > 2 && x[2] is { } high ? Scalar(high) : node.Float("max", float.PositiveInfinity);
         return torch.clamp(x[0]!, min, max);
     }
+
+    /// <summary>A one-value tensor's value, whatever its float type (the module may have been converted).</summary>
+    private static double Scalar(Tensor value) => value.to_type(ScalarType.Float64).item<double>();
 
     private static Tensor Gemm(NodeProto node, IReadOnlyList<Tensor?> x)
     {
@@ -157,7 +180,7 @@ internal static class OnnxOperators
     {
         // Opset 11 moved pads and the value from attributes to inputs.
         var pads = x.Count > 1 && x[1] is { } given ? given.data<long>().ToArray() : node.Ints("pads")!;
-        var value = x.Count > 2 && x[2] is { } constant ? constant.item<float>() : node.Float("value", 0f);
+        var value = x.Count > 2 && x[2] is { } constant ? Scalar(constant) : node.Float("value", 0f);
         var mode = node.Text("mode", "constant") switch
         {
             "constant" => PaddingModes.Constant,

@@ -31,7 +31,12 @@ internal sealed record OnnxStage(
                 reachesInput = true;
                 continue; // the frozen part ends here
             }
-            if (!producers.TryGetValue(tensor, out var node)) continue;
+            if (!producers.TryGetValue(tensor, out var node))
+            {
+                if (initializers.ContainsKey(tensor)) continue;
+                throw new ArgumentException($"The stage reads '{tensor}', which is neither made after '{input}' nor " +
+                    "a weight: choose a boundary the stage takes all its input from.", nameof(input));
+            }
             needed.Add(node);
             foreach (var name in node.Input.Where(n => n.Length > 0)) pending.Push(name);
         }
@@ -39,6 +44,11 @@ internal sealed record OnnxStage(
             throw new ArgumentException($"'{output}' does not depend on '{input}': no stage lies between them.",
                 nameof(input));
         var nodes = graph.Node.Where(needed.Contains).ToArray();
+        // Only first outputs are computed (MaxPool's indices, Dropout's mask are not).
+        var read = nodes.SelectMany(n => n.Input).Append(output).ToHashSet();
+        if (nodes.FirstOrDefault(n => n.Output.Skip(1).Any(read.Contains)) is { } extra)
+            throw new NotSupportedException($"The stage uses a second output of {extra.OpType} node '{extra.Name}'; " +
+                "fine-tuning computes first outputs.");
         var used = nodes.SelectMany(n => n.Input).Where(initializers.ContainsKey).Distinct()
             .ToDictionary(name => name, name => initializers[name]);
         return new OnnxStage(input, output, nodes, used);

@@ -70,6 +70,39 @@ public class OnnxStageModuleTests
     }
 
     [TorchFact]
+    public void A_small_graph_with_asymmetric_pads_pools_and_a_dense_layer_gives_onnx_runtime_s_output()
+    {
+        var stage = SmallGraph(out var input);
+        var graph = new GraphProto { Name = "small" };
+        graph.Node.Add(stage.Nodes);
+        graph.Initializer.Add(stage.Initializers.Values);
+        graph.Input.Add(Value(input, 1, 2, 5, 5));
+        graph.Output.Add(Value(stage.Output, 1, 2));
+        var model = new ModelProto { IrVersion = 8, Graph = graph, OpsetImport = { new OperatorSetIdProto { Version = 13 } } };
+        using var session = new InferenceSession(model.ToByteArray());
+        var random = new Random(7);
+        var x = Enumerable.Range(0, 50).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(input, new DenseTensor<float>(x, new[] { 1, 2, 5, 5 }))]);
+        using var module = new OnnxStageModule(stage);
+        using var tensor = torch.tensor(x, [1L, 2, 5, 5]);
+        var actual = module.call(tensor).data<float>().ToArray();
+
+        Assert.All(results[0].AsTensor<float>().ToArray().Zip(actual), p => Assert.Equal(p.First, p.Second, 1e-5));
+    }
+
+    private static ValueInfoProto Value(string name, params long[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var dim in dims) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = dim });
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        };
+    }
+
+    [TorchFact]
     public void Gradients_through_a_small_graph_match_finite_differences()
     {
         using var module = new OnnxStageModule(SmallGraph(out _));
@@ -111,6 +144,33 @@ public class OnnxStageModuleTests
 
         Assert.Contains("'Softplus' (node 'soft')", error.Message);
         Assert.Contains("Conv", error.Message);
+    }
+
+    [Theory]
+    [InlineData("MaxPool", "ceil_mode")]
+    [InlineData("LRN", "size")]
+    public void A_form_it_would_not_compute_as_onnx_runtime_does_is_refused_by_name(string op, string attribute)
+    {
+        var g = new Graphs();
+        g.Node(op, ["x"], "node", op == "MaxPool" ? [Graphs.Ints("kernel_shape", 2, 2), Graphs.Int("ceil_mode", 1)] : [Graphs.Int("size", 4)]);
+
+        var error = Assert.Throws<NotSupportedException>(() => OnnxOperators.Check(g.Graph.Node[0]));
+
+        Assert.Contains($"{op} node 'node'", error.Message);
+        Assert.Contains(attribute, error.Message);
+    }
+
+    [Fact]
+    public void A_stage_that_reads_a_frozen_tensor_other_than_the_boundary_is_refused()
+    {
+        var g = new Graphs();
+        var first = g.Node("Relu", ["image"], "first");
+        var boundary = g.Node("Relu", [first], "boundary");
+        g.Node("Add", [boundary, first], "skip"); // a skip connection across the boundary
+
+        var error = Assert.Throws<ArgumentException>(() => OnnxStage.Between(g.Graph, "boundary", "skip"));
+
+        Assert.Contains("'image'", error.Message);
     }
 
     [Fact]
