@@ -38,6 +38,11 @@ internal sealed class OnnxStageModule : nn.Module<Tensor, Tensor>
     public IReadOnlyDictionary<string, Tensor> Weights =>
         _keys.ToDictionary(k => k.Key, k => (Tensor?)get_parameter(k.Value) ?? get_buffer(k.Value)!);
 
+    /// <summary>The trainable weights by their ONNX initializer names.</summary>
+    public IReadOnlyDictionary<string, Tensor> TrainedWeights =>
+        _keys.Where(k => get_parameter(k.Value) is not null)
+            .ToDictionary(k => k.Key, k => (Tensor)get_parameter(k.Value)!);
+
     public override Tensor forward(Tensor input)
     {
         var values = new Dictionary<string, Tensor>(Weights) { [_stage.Input] = input };

@@ -47,7 +47,7 @@ public class OnnxStageModuleTests
     }
 
     /// <summary>Residual, depthwise, concatenation, asymmetric pads, BatchNormalization, pools and a dense layer.</summary>
-    private static OnnxStage SmallGraph(out string input)
+    internal static OnnxStage SmallGraph(out string input)
     {
         var g = new Graphs();
         input = "x";
@@ -73,12 +73,7 @@ public class OnnxStageModuleTests
     public void A_small_graph_with_asymmetric_pads_pools_and_a_dense_layer_gives_onnx_runtime_s_output()
     {
         var stage = SmallGraph(out var input);
-        var graph = new GraphProto { Name = "small" };
-        graph.Node.Add(stage.Nodes);
-        graph.Initializer.Add(stage.Initializers.Values);
-        graph.Input.Add(Value(input, 1, 2, 5, 5));
-        graph.Output.Add(Value(stage.Output, 1, 2));
-        var model = new ModelProto { IrVersion = 8, Graph = graph, OpsetImport = { new OperatorSetIdProto { Version = 13 } } };
+        var model = SmallModel(stage);
         using var session = new InferenceSession(model.ToByteArray());
         var random = new Random(7);
         var x = Enumerable.Range(0, 50).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
@@ -89,6 +84,17 @@ public class OnnxStageModuleTests
         var actual = module.call(tensor).data<float>().ToArray();
 
         Assert.All(results[0].AsTensor<float>().ToArray().Zip(actual), p => Assert.Equal(p.First, p.Second, 1e-5));
+    }
+
+    /// <summary>The small graph as a whole model ONNX Runtime runs (opset 13).</summary>
+    internal static ModelProto SmallModel(OnnxStage stage)
+    {
+        var graph = new GraphProto { Name = "small" };
+        graph.Node.Add(stage.Nodes);
+        graph.Initializer.Add(stage.Initializers.Values);
+        graph.Input.Add(Value(stage.Input, 1, 2, 5, 5));
+        graph.Output.Add(Value(stage.Output, 1, 2));
+        return new ModelProto { IrVersion = 8, Graph = graph, OpsetImport = { new OperatorSetIdProto { Version = 13 } } };
     }
 
     private static ValueInfoProto Value(string name, params long[] dims)
