@@ -184,7 +184,7 @@ public sealed class OnnxExporterTests(TrainedOnAssetsFixture trained) : IDisposa
     }
 
     /// <summary>RGB bytes, row by row, of a decoded image.</summary>
-    private static byte[] Rgb(SKBitmap bitmap)
+    internal static byte[] Rgb(SKBitmap bitmap)
     {
         using var rgba = bitmap.Copy(SKColorType.Rgba8888);
         var pixels = ImageDecoder.PixelBytes(rgba);

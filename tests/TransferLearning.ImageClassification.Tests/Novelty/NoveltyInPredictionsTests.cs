@@ -7,6 +7,7 @@ using TransferLearning.ImageClassification.Explanations;
 using TransferLearning.ImageClassification.Export;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Tests.Classification;
+using TransferLearning.ImageClassification.Tests.Export;
 using TransferLearning.ImageClassification.Tests.Support;
 
 namespace TransferLearning.ImageClassification.Tests.Novelty;
@@ -142,11 +143,7 @@ public sealed class NoveltyInPredictionsTests(TrainedOnAssetsFixture trained) : 
         foreach (var image in Familiar(perClass: 1).Concat(Unlike()))
         {
             using var decoded = ImageDecoder.Decode(image, Classifier.Backbone.InputSize);
-            using var rgba = decoded.Copy(SKColorType.Rgba8888);
-            var pixels = ImageDecoder.PixelBytes(rgba);
-            var rgb = new byte[decoded.Width * decoded.Height * 3];
-            for (var i = 0; i < decoded.Width * decoded.Height; i++) pixels.Slice(i * 4, 3).CopyTo(rgb.AsSpan(i * 3));
-            var tensor = new DenseTensor<byte>(rgb, [1, decoded.Height, decoded.Width, 3]);
+            var tensor = new DenseTensor<byte>(OnnxExporterTests.Rgb(decoded), [1, decoded.Height, decoded.Width, 3]);
             using var results = session.Run([NamedOnnxValue.CreateFromTensor("image", tensor)], ["novelty"]);
 
             var exported = results[0].AsTensor<float>()[0];
