@@ -44,6 +44,7 @@ public sealed class TransferClassifierBuilder
     private Action<EpochMetrics>? _onEpoch;
     private IProgress<FeaturizationProgress>? _progress;
     private ILogger _logger = NullLogger.Instance;
+    private IBackboneTuning? _tuning;
 
     /// <summary>Images from a folder with one sub-folder per class.</summary>
     public TransferClassifierBuilder WithImages(string folder) =>
@@ -161,6 +162,10 @@ public sealed class TransferClassifierBuilder
         _testData = () => features.Dataset;
     });
 
+    /// <summary>Trains the backbone after the head: the FineTuning package's public <c>WithFineTuning</c> extension
+    /// method plugs its step in here.</summary>
+    internal TransferClassifierBuilder WithTuning(IBackboneTuning? tuning) => Set(() => _tuning = tuning);
+
     /// <summary>Checks every choice and reads the image folders' listings.</summary>
     /// <exception cref="InvalidOperationException">
     /// No images or features were given, or features are combined with what needs images (test images, mirror images).
@@ -194,7 +199,7 @@ public sealed class TransferClassifierBuilder
         if (_testFeatures is not null && _testFeatures.Fingerprint != _features!.Fingerprint)
             throw new InvalidOperationException($"Test features ({_testFeatures.Fingerprint}) were not made like the " +
                 $"training features ({_features.Fingerprint}).");
-        return new TransferTrainer(new TrainingSettings(
+        var settings = new TrainingSettings(
             data, _testData?.Invoke(), _ratios, _seed, backbone, _featurizer, _head, _onEpoch, _progress,
             _downloadProgress, _logger)
         {
@@ -202,7 +207,10 @@ public sealed class TransferClassifierBuilder
             TestFeatures = _testFeatures,
             Int8 = _int8,
             Novelty = _novelty,
-        });
+            Tuning = _tuning,
+        };
+        _tuning?.Validate(settings);
+        return new TransferTrainer(settings);
     }
 
     /// <summary>

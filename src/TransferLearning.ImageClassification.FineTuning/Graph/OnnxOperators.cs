@@ -14,7 +14,8 @@ internal static class OnnxOperators
     public static readonly IReadOnlySet<string> Supported = new SortedSet<string>(StringComparer.Ordinal)
     {
         "Add", "AveragePool", "BatchNormalization", "Clip", "Concat", "Conv", "Div", "Dropout", "Flatten", "Gemm",
-        "GlobalAveragePool", "Identity", "LRN", "MatMul", "MaxPool", "Mul", "Pad", "Relu", "Reshape", "Sub", "Sum",
+        "GlobalAveragePool", "GlobalMaxPool", "Identity", "LRN", "MatMul", "MaxPool", "Mul", "Pad", "Relu", "Reshape",
+        "Sub", "Sum",
     };
 
     /// <exception cref="NotSupportedException">The operator is not one fine-tuning can train through; the message names
@@ -64,6 +65,7 @@ internal static class OnnxOperators
         "MaxPool" => Pool(node, x[0]!, max: true),
         "AveragePool" => Pool(node, x[0]!, max: false),
         "GlobalAveragePool" => x[0]!.mean([2L, 3L], keepdim: true),
+        "GlobalMaxPool" => x[0]!.amax([2L, 3L], keepdim: true),
         "Concat" => torch.cat([.. x.Select(t => t!)], node.Int("axis", 0)),
         "Gemm" => Gemm(node, x),
         "MatMul" => torch.matmul(x[0]!, x[1]!),

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Onnx;
+using TransferLearning.ImageClassification.Backbones;
 using static TorchSharp.torch;
 
 namespace TransferLearning.ImageClassification.FineTuning.Graph;
@@ -8,24 +9,16 @@ namespace TransferLearning.ImageClassification.FineTuning.Graph;
 /// nothing else changed, so that ONNX Runtime runs the fine-tuned backbone as it ran the frozen one.</summary>
 internal static class OnnxWriteBack
 {
-    /// <summary>A copy of <paramref name="model"/> with <paramref name="stage"/>'s trained weights (as
-    /// float32).</summary>
-    public static ModelProto With(ModelProto model, OnnxStageModule stage)
-    {
-        var copy = model.Clone();
-        var trained = stage.TrainedWeights;
-        foreach (var initializer in copy.Graph.Initializer)
+    /// <summary>The stage's trainable weights now, as float32, by their initializer names.</summary>
+    public static BackboneWeights Weights(OnnxStageModule stage) =>
+        new(stage.TrainedWeights.Select(w =>
         {
-            if (!trained.TryGetValue(initializer.Name, out var weight)) continue;
-            using var values = weight.detach().to_type(ScalarType.Float32).contiguous();
-            if (!values.shape.SequenceEqual(initializer.Dims))
-                throw new InvalidOperationException(
-                    $"Trained weight '{initializer.Name}' is [{string.Join(", ", values.shape)}]; the graph's is " +
-                    $"[{string.Join(", ", initializer.Dims)}].");
-            initializer.FloatData.Clear();
-            initializer.RawData = ByteString.CopyFrom(
-                System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.data<float>().ToArray().AsSpan()));
-        }
-        return copy;
-    }
+            using var values = w.Value.detach().to_type(ScalarType.Float32).cpu().contiguous();
+            return (w.Key, values.shape, values.data<float>().ToArray());
+        }));
+
+    /// <summary>A copy of <paramref name="model"/> with <paramref name="stage"/>'s trained weights.</summary>
+    /// <exception cref="InvalidDataException">A trained weight has no initializer of its name and shape.</exception>
+    public static ModelProto With(ModelProto model, OnnxStageModule stage) =>
+        ModelProto.Parser.ParseFrom(Weights(stage).Apply(model.ToByteArray()));
 }

@@ -33,6 +33,8 @@ public static class BackboneCatalog
         },
         FeatureNode = "Pooling395_Output_0",
         FeatureSize = 512,
+        // The outputs of layer1, layer2 and layer3 (this export's layer4 has three basic blocks).
+        StageBoundaries = ["ReLU283_Output_0", "ReLU315_Output_0", "ReLU347_Output_0"],
         Source = "NuGet Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0 " +
             "(tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx)",
         License = "MIT",
@@ -49,6 +51,7 @@ public static class BackboneCatalog
         Name = "resnet18-layer3",
         FeatureNode = "ReLU347_Output_0",
         FeatureSize = 256,
+        StageBoundaries = ["ReLU283_Output_0", "ReLU315_Output_0"],
     };
 
     /// <summary>
@@ -56,9 +59,13 @@ public static class BackboneCatalog
     /// (vgg0_pool4_fwd, 512x7x7) and globally averaged, as Keras VGG16(include_top=False, pooling='avg') does:
     /// 512 features, not fc7's 4096. README: RGB /255, ImageNet mean/std; top-1 72.62%.
     /// </summary>
-    public static BackboneSpec Vgg16 { get; } = Zoo(
+    public static BackboneSpec Vgg16 { get; } = new BackboneSpec(Zoo(
         "vgg16", "vgg16-7", 553_437_328, "f20805a3ecccaa88647bbab4ad011ff2412a9838485ea844de0fcbce349820b9",
-        "data", "vgg0_pool4_fwd", 512, PixelNormalization.Torch, 72.62, "Apache-2.0");
+        "data", "vgg0_pool4_fwd", 512, PixelNormalization.Torch, 72.62, "Apache-2.0"))
+    {
+        // Each conv block ends in a max pool (Gluon names them pool0 to pool4); a stage is one block.
+        StageBoundaries = ["vgg0_pool0_fwd", "vgg0_pool1_fwd", "vgg0_pool2_fwd", "vgg0_pool3_fwd"],
+    };
 
     /// <summary>
     /// GoogLeNet / Inception v1 (Caffe BVLC → Caffe2 → ONNX, zoo googlenet-12.onnx, opset 12). The zoo's feature

@@ -98,7 +98,8 @@ internal sealed class BackboneRunner : IDisposable
             spec, sha256, CreateSession(model, intraOpThreads, cudaDevice: null), ExecutionDevice.Cpu, rewrite);
     }
 
-    /// <summary>The backbone's ONNX file and its SHA-256, checked against <see cref="BackboneSpec.Sha256"/>.</summary>
+    /// <summary>The backbone's ONNX file, with <see cref="BackboneSpec.TunedWeights"/> applied, and the file's SHA-256,
+    /// checked against <see cref="BackboneSpec.Sha256"/>.</summary>
     /// <exception cref="BackboneNotFoundException">The file is missing.</exception>
     /// <exception cref="BackboneMismatchException">The file is not the expected one.</exception>
     internal static (byte[] Bytes, string Sha256) ReadModel(BackboneSpec spec, string? modelDirectory)
@@ -116,7 +117,14 @@ internal sealed class BackboneRunner : IDisposable
             throw new BackboneMismatchException(
                 $"Backbone '{spec.Name}': '{path}' has SHA-256 {sha256}, expected {expected}. The file is damaged or " +
                 $"a different model; restore it from {spec.Download?.Url.ToString() ?? spec.Source}.");
-        return (bytes, sha256);
+        try
+        {
+            return (spec.TunedWeights?.Apply(bytes) ?? bytes, sha256);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new BackboneMismatchException($"Backbone '{spec.Name}': {e.Message}.");
+        }
     }
 
     /// <summary>One blank image through the network: learns the feature size and fails early on an input size the graph

@@ -39,6 +39,8 @@ public sealed class BackboneSpec
         ImageNetTop1 = other.ImageNetTop1;
         Source = other.Source;
         License = other.License;
+        StageBoundaries = other.StageBoundaries;
+        TunedWeights = other.TunedWeights;
     }
 
     /// <summary>The <see cref="FeatureNode"/> that means "the input of the last Gemm/MatMul, before any
@@ -98,6 +100,19 @@ public sealed class BackboneSpec
     public string License { get; init; } = "";
 
     /// <summary>
+    /// The tensors where the network's stages begin, from the input side (for <c>resnet18</c>: the outputs of layer1,
+    /// layer2 and layer3). Fine-tuning <c>n</c> stages trains everything after the <c>n</c>-th boundary from the end;
+    /// empty when the stages are not known (fine-tuning then needs a boundary tensor named).
+    /// </summary>
+    public IReadOnlyList<string> StageBoundaries { get; init; } = [];
+
+    /// <summary>SHA-256 of the fine-tuned weights applied on top of the file, or null for the file's own weights.</summary>
+    public string? FineTunedSha256 => TunedWeights?.Sha256;
+
+    /// <summary>Weights that replace some of the file's (fine-tuning's); null: the file as published.</summary>
+    internal BackboneWeights? TunedWeights { get; init; }
+
+    /// <summary>
     /// A backbone from any ONNX classifier file, e.g. a Keras model exported with tf2onnx or a timm model: cut at the
     /// input of its last Gemm/MatMul and globally average-pooled unless <see cref="FeatureNode"/> and
     /// <see cref="Pooling"/> say otherwise (change any setting on a copy:
@@ -145,5 +160,5 @@ public sealed class BackboneSpec
     /// <summary>A stable text that changes whenever the features for an image would; the feature-cache key.</summary>
     internal string Fingerprint(string modelSha256) =>
         $"{Name}|{modelSha256}|{InputName}|{InputSize}|{Layout}|{Normalization.Fingerprint}|{FeatureNode}|{Pooling}|" +
-        $"graph={OnnxGraphRewriter.Version}";
+        $"graph={OnnxGraphRewriter.Version}" + (TunedWeights is { } tuned ? $"|tuned={tuned.Sha256}" : "");
 }

@@ -10,8 +10,9 @@ namespace TransferLearning.ImageClassification.Classification;
 
 /// <summary>
 /// The saved-model format: a zip with <c>model.json</c> (<see cref="ModelManifest"/>), the head: <c>head.bin</c> (a
-/// dense head's parameters as little-endian float32) or <c>head.mlnet</c> (an ML.NET model), and from format 5 the
-/// novelty detector (<c>novelty.bin</c>). The backbone itself is not copied in. Format 1 files (dense heads, the catalogue's input size, cut and pooling) and format 2 files
+/// dense head's parameters as little-endian float32) or <c>head.mlnet</c> (an ML.NET model), from format 5 the
+/// novelty detector (<c>novelty.bin</c>), and from format 6 a fine-tuned backbone's changed weights
+/// (<c>backbone-weights.bin</c>, <see cref="BackboneWeights"/>). The backbone file itself is not copied in. Format 1 files (dense heads, the catalogue's input size, cut and pooling) and format 2 files
 /// (preprocessing version 1: SkiaSharp's resize) still load. Reading
 /// trusts nothing: an entry is opened only if the size it declares fits a limit derived from the manifest (.NET's
 /// zip reader stops inflating at that declared size, so a small entry cannot inflate to gigabytes), and every
@@ -21,17 +22,21 @@ internal static class ModelFile
 {
     // 3: the manifest records the preprocessing version (0.4.0 and before, reading format 2, would resize differently).
     // 4: int8 backbones (int8-calibration.json).
-    /// <summary>The newest format: 5 adds the novelty detector (<c>novelty.bin</c>). A model without one is written in
-    /// the oldest format that holds it (3, or 4 for int8), so older libraries still load it.</summary>
-    public const int FormatVersion = 5;
+    // 5: the novelty detector (novelty.bin).
+    /// <summary>The newest format: 6 adds a fine-tuned backbone's weights (<c>backbone-weights.bin</c>). A model is
+    /// written in the oldest format that holds what it has, so older libraries still load it.</summary>
+    public const int FormatVersion = 6;
 
     /// <summary>The format a model is written in: the oldest that holds what it has.</summary>
-    public static int FormatFor(bool int8, bool novelty) => novelty ? 5 : int8 ? 4 : 3;
+    public static int FormatFor(bool int8, bool novelty, bool fineTuned = false) =>
+        fineTuned ? 6 : novelty ? 5 : int8 ? 4 : 3;
     private const string ManifestEntry = "model.json";
     private const string ParametersEntry = "head.bin";
     private const string MLNetEntry = "head.mlnet";
     private const string CalibrationEntry = "int8-calibration.json";
     private const string NoveltyEntry = "novelty.bin";
+    private const string WeightsEntry = "backbone-weights.bin";
+    private const long MaxWeightsBytes = 1L << 30;
     private const long MaxCalibrationBytes = 4 << 20;
     private const long MaxManifestBytes = 1 << 20;
     private const long MaxMLNetBytes = 256L << 20;
@@ -58,7 +63,7 @@ internal static class ModelFile
     }
 
     public static void Write(string path, ModelManifest manifest, IClassifierHead head,
-        Quantization.Int8Calibration? int8, NoveltyDetector? novelty) =>
+        Quantization.Int8Calibration? int8, NoveltyDetector? novelty, BackboneWeights? weights) =>
         AtomicFile.Write(path, file =>
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
@@ -67,6 +72,8 @@ internal static class ModelFile
                 using (var stream = zip.CreateEntry(CalibrationEntry).Open()) stream.Write(int8.ToJson());
             if (novelty is not null)
                 using (var stream = zip.CreateEntry(NoveltyEntry).Open()) novelty.Save(stream);
+            if (weights is not null)
+                using (var stream = zip.CreateEntry(WeightsEntry, CompressionLevel.Fastest).Open()) weights.Write(stream);
             using var entry = zip.CreateEntry(head is MLNetHead ? MLNetEntry : ParametersEntry).Open();
             head.Save(entry);
         });
@@ -75,7 +82,7 @@ internal static class ModelFile
     /// why.</exception>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     public static (ModelManifest Manifest, IClassifierHead Head, Quantization.Int8Calibration? Int8,
-        NoveltyDetector? Novelty) Read(string path)
+        NoveltyDetector? Novelty, BackboneWeights? Weights) Read(string path)
     {
         try
         {
@@ -88,7 +95,8 @@ internal static class ModelFile
             var head = manifest.HeadKind == ModelManifest.MLNetKind ? ReadMLNetHead(zip, manifest)
                 : (IClassifierHead)ReadDenseHead(zip, manifest);
             return (manifest, head, manifest.Precision == ModelManifest.Int8 ? ReadCalibration(zip) : null,
-                manifest.Novelty is { } novelty ? ReadNovelty(zip, manifest, novelty) : null);
+                manifest.Novelty is { } novelty ? ReadNovelty(zip, manifest, novelty) : null,
+                manifest.FineTunedSha256 is { } tuned ? ReadWeights(zip, tuned) : null);
         }
         catch (Exception e) when (e is not (FileNotFoundException or DirectoryNotFoundException
             or UnauthorizedAccessException or OperationCanceledException))
@@ -106,6 +114,16 @@ internal static class ModelFile
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
         return Quantization.Int8Calibration.FromJson(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+    }
+
+    private static BackboneWeights ReadWeights(ZipArchive zip, string sha256)
+    {
+        var length = Entry(zip, WeightsEntry).Length;
+        using var stream = Open(zip, WeightsEntry, MaxWeightsBytes);
+        var weights = BackboneWeights.Read(stream, length);
+        if (!string.Equals(weights.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidDataException($"{WeightsEntry} has SHA-256 {weights.Sha256}; the manifest says {sha256}");
+        return weights;
     }
 
     private static NoveltyDetector ReadNovelty(ZipArchive zip, ModelManifest manifest, NoveltyManifest novelty)
@@ -157,8 +175,9 @@ internal static class ModelFile
     }
 
     /// <summary>The backbone a manifest names, pinned to the SHA-256, input size, cut and pooling it was trained
-    /// with.</summary>
-    public static BackboneSpec ResolveBackbone(ModelManifest manifest, BackboneSpec? overrideSpec)
+    /// with, and carrying the fine-tuned weights, if any.</summary>
+    public static BackboneSpec ResolveBackbone(
+        ModelManifest manifest, BackboneSpec? overrideSpec, BackboneWeights? weights = null)
     {
         var spec = overrideSpec ?? BackboneCatalog.All.FirstOrDefault(b => b.Name == manifest.Backbone)
             ?? throw new BackboneNotFoundException(
@@ -170,6 +189,7 @@ internal static class ModelFile
             InputSize = manifest.InputSize ?? spec.InputSize,
             FeatureNode = manifest.FeatureNode ?? spec.FeatureNode,
             Pooling = manifest.Pooling ?? spec.Pooling,
+            TunedWeights = weights,
         };
     }
 

@@ -12,7 +12,8 @@ internal sealed record ModelManifest(
     IReadOnlyList<string> Classes, IReadOnlyList<int> LayerSizes,
     ImageSize? InputSize = null, string? FeatureNode = null, FeaturePooling? Pooling = null,
     string HeadKind = ModelManifest.DenseKind,
-    int PreprocessingVersion = 1, string Precision = ModelManifest.Float32, NoveltyManifest? Novelty = null)
+    int PreprocessingVersion = 1, string Precision = ModelManifest.Float32, NoveltyManifest? Novelty = null,
+    string? FineTunedSha256 = null)
 {
     public const string Float32 = "fp32";
     public const string Int8 = "int8";
@@ -47,6 +48,9 @@ internal sealed record ModelManifest(
         if (Precision == Int8 && FormatVersion < 4) Fail("'precision' int8 needs model format 4");
         if (Novelty is not null && FormatVersion < 5) Fail("'novelty' needs model format 5");
         Novelty?.Validate();
+        if (FineTunedSha256 is not null && FormatVersion < 6) Fail("'fineTunedSha256' needs model format 6");
+        if (FineTunedSha256 is not null && (FineTunedSha256.Length != 64 || !FineTunedSha256.All(char.IsAsciiHexDigit)))
+            Fail("'fineTunedSha256' must be the fine-tuned weights' SHA-256 (64 hex digits)");
         if (HeadKind is not (DenseKind or MLNetKind))
             Fail($"'headKind' is '{HeadKind}'; known kinds are {DenseKind} and {MLNetKind}");
         ValidateLayers();

@@ -199,11 +199,13 @@ public sealed class TransferClassifier : IDisposable
         var (kind, layers) = ModelFile.Describe(Head);
         var int8 = _featurizer.Options.Int8;
         var manifest = new ModelManifest(
-            ModelFile.FormatFor(int8: int8 is not null, novelty: Novelty is not null), Backbone.Name, BackboneSha256,
+            ModelFile.FormatFor(int8 is not null, Novelty is not null, Backbone.TunedWeights is not null),
+            Backbone.Name, BackboneSha256,
             Backbone.Source, HorizontalFlip, Classes, layers, Backbone.InputSize, Backbone.FeatureNode,
             Backbone.Pooling, kind, ImagePreprocessor.Version, int8 is null ? ModelManifest.Float32 : ModelManifest.Int8,
-            Novelty is { } n ? new NoveltyManifest(NoveltyDetector.Method, n.Space, n.Threshold, n.Acceptance) : null);
-        ModelFile.Write(path, manifest, Head, int8, Novelty);
+            Novelty is { } n ? new NoveltyManifest(NoveltyDetector.Method, n.Space, n.Threshold, n.Acceptance) : null,
+            Backbone.FineTunedSha256);
+        ModelFile.Write(path, manifest, Head, int8, Novelty, Backbone.TunedWeights);
     }
 
     /// <summary>Loads a classifier saved with <see cref="Save"/>.</summary>
@@ -222,7 +224,7 @@ public sealed class TransferClassifier : IDisposable
         string path, BackboneSpec? backbone = null, FeaturizerOptions? options = null,
         Microsoft.Extensions.Logging.ILogger? logger = null)
     {
-        var (manifest, head, int8, novelty) = ModelFile.Read(path);
+        var (manifest, head, int8, novelty, weights) = ModelFile.Read(path);
         if (novelty is null && logger is not null)
             Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
                 "'{Path}' has no novelty detector (model format {Format}; format 5 has one): its predictions carry no Novelty score and never say IsUnfamiliar. Retrain it (without WithoutNovelty()) to get one.",
@@ -231,7 +233,7 @@ public sealed class TransferClassifier : IDisposable
             Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger,
                 "'{Path}' was trained with SkiaSharp's resizing (library 0.4.0 and before); this library resizes with its own antialiased bilinear filter, so its probabilities may shift slightly. Retraining removes this warning.",
                 path);
-        var spec = ModelFile.ResolveBackbone(manifest, backbone);
+        var spec = ModelFile.ResolveBackbone(manifest, backbone, weights);
         var featurizer = BottleneckFeaturizer.Create(
             spec, new FeaturizerOptions(options
                 ?? new FeaturizerOptions()) { HorizontalFlip = manifest.HorizontalFlip, Int8 = int8 }, logger);

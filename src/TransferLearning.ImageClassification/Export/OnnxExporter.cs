@@ -72,9 +72,8 @@ internal static class OnnxExporter
     }
 
     /// <summary>
-    /// The image as the backbone takes it: uint8 pixels → float (→ NCHW) → resized → normalised, followed in
-    /// the batch
-    /// by the mirror images when the classifier averages over two views.
+    /// The image as the backbone takes it: uint8 pixels → float (→ NCHW) → resized, followed in the batch by the
+    /// mirror images when the classifier averages over two views → normalised.
     /// </summary>
     private static string Preprocessing(GraphProto graph, BackboneSpec spec, ImagePreprocessor preprocessor, int views)
     {
@@ -84,8 +83,9 @@ internal static class OnnxExporter
         var sizes = ResizeSizes(graph, x, spec, nchw);
         x = Add(graph, "Resize", [x, "", "", sizes], "resized",
             Text("mode", "linear"), Int("antialias", 1), Text("coordinate_transformation_mode", "half_pixel"));
-        x = NormalizationGraph.Append(graph, x, preprocessor, spec, prefix: "", constantPrefix: "const/");
-        return views == 2 ? WithMirrorImages(graph, x, widthAxis: nchw ? 3L : 2L) : x;
+        // Mirrored before normalising, as the library does: a mean image is not left-right symmetric.
+        if (views == 2) x = WithMirrorImages(graph, x, widthAxis: nchw ? 3L : 2L);
+        return NormalizationGraph.Append(graph, x, preprocessor, spec, prefix: "", constantPrefix: "const/");
     }
 
     /// <summary>The Resize target: the backbone's input size, the batch and channels of <paramref name="x"/>.</summary>

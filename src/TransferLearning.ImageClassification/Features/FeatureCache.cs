@@ -10,19 +10,23 @@ namespace TransferLearning.ImageClassification.Features;
 /// everything that shapes the features (backbone file, input size, normalisation, feature node).
 /// Entries are written to a temporary file and renamed, so a killed or cancelled run never leaves a half entry;
 /// each entry carries a checksum, so a damaged one is detected, deleted and recomputed instead of trusted.
+/// Feature maps for fine-tuning are stored as float16 (half the disk and reading time).
 /// </summary>
 internal sealed class FeatureCache
 {
-    private static ReadOnlySpan<byte> Magic => "TLF1"u8;
+    private readonly bool _half;
+    private ReadOnlySpan<byte> Magic => _half ? "TLH1"u8 : "TLF1"u8;
+    private int ElementSize => _half ? 2 : sizeof(float);
     private const int HeaderLength = 8;
     private const int ChecksumLength = 32;
     private int _corruptEntries;
 
     /// <summary>Opens (creating if needed) the cache for one feature <paramref name="fingerprint"/> under
-    /// <paramref name="directory"/>.</summary>
-    public FeatureCache(string directory, string fingerprint)
+    /// <paramref name="directory"/>; <paramref name="half"/> stores values as float16.</summary>
+    public FeatureCache(string directory, string fingerprint, bool half = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        _half = half;
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint)))[..16];
         Root = Path.Combine(directory, id);
         Directory.CreateDirectory(Root);
@@ -60,14 +64,23 @@ internal sealed class FeatureCache
             File.Delete(path);
             return false;
         }
-        features = MemoryMarshal.Cast<byte, float>(bytes.AsSpan(HeaderLength, featureSize * sizeof(float))).ToArray();
+        var payload = bytes.AsSpan(HeaderLength, featureSize * ElementSize);
+        if (!_half)
+        {
+            features = MemoryMarshal.Cast<byte, float>(payload).ToArray();
+            return true;
+        }
+        features = new float[featureSize];
+        System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(payload), features);
         return true;
     }
 
     /// <summary>Stores <paramref name="features"/> under <paramref name="key"/> atomically.</summary>
     public void Put(string key, ReadOnlySpan<float> features)
     {
-        var payload = MemoryMarshal.AsBytes(features);
+        var halves = _half ? new Half[features.Length] : null;
+        if (halves is not null) System.Numerics.Tensors.TensorPrimitives.ConvertToHalf(features, halves);
+        var payload = halves is null ? MemoryMarshal.AsBytes(features) : MemoryMarshal.AsBytes(halves.AsSpan());
         var bytes = new byte[HeaderLength + payload.Length + ChecksumLength];
         Magic.CopyTo(bytes);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), features.Length);
@@ -83,9 +96,9 @@ internal sealed class FeatureCache
 
     internal string EntryPath(string key) => Path.Combine(Root, key[..2], key + ".bin");
 
-    private static bool IsValid(byte[] bytes, int featureSize)
+    private bool IsValid(byte[] bytes, int featureSize)
     {
-        var payloadEnd = HeaderLength + featureSize * sizeof(float);
+        var payloadEnd = HeaderLength + featureSize * ElementSize;
         if (bytes.Length != payloadEnd + ChecksumLength || !bytes.AsSpan(0, 4).SequenceEqual(Magic)
             || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4)) != featureSize)
             return false;

@@ -37,10 +37,17 @@ public sealed class EpochMetrics
     /// <summary>The learning rate used during the epoch.</summary>
     public double LearningRate { get; }
 
+    /// <summary>"head" for the head's epochs on frozen features, "fine-tuning" for epochs that trained the backbone
+    /// too (they continue the numbering).</summary>
+    public string Phase { get; internal init; } = HeadPhase;
+
+    internal const string HeadPhase = "head";
+    internal const string FineTuningPhase = "fine-tuning";
+
     /// <summary>One line for logs, e.g. <c>epoch 3: loss 0.412 acc 0.861 | val loss 0.398 acc 0.870 | lr
     /// 0.0001</c>.</summary>
     public override string ToString() =>
-        FormattableString.Invariant($"epoch {Epoch}: loss {TrainLoss:F3} acc {TrainAccuracy:F3}")
+        (Phase == HeadPhase ? "" : Phase + " ") + FormattableString.Invariant($"epoch {Epoch}: loss {TrainLoss:F3} acc {TrainAccuracy:F3}")
         + (ValidationLoss is { } loss
             ? FormattableString.Invariant($" | val loss {loss:F3} acc {ValidationAccuracy:F3}") : "")
         + FormattableString.Invariant($" | lr {LearningRate:G4}");

@@ -67,7 +67,7 @@ internal static class HeadRun
 
     /// <summary>The novelty detector on the training features, its threshold chosen on the validation images (the
     /// training images when there are none).</summary>
-    private static (NoveltyDetector, NoveltyReport) FitNovelty(
+    internal static (NoveltyDetector, NoveltyReport) FitNovelty(
         NoveltyOptions options, LabeledFeatures training, SplitFeatures lookup, int classes)
     {
         var clock = Stopwatch.StartNew();

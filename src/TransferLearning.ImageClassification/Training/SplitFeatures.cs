@@ -28,6 +28,9 @@ internal sealed class SplitFeatures
 
     public int Count(int part) => _parts[part].Length;
 
+    /// <summary>A part's images: their index in the featurized list and their class index.</summary>
+    public IReadOnlyList<(int At, int Label)> Rows(int part) => _parts[part];
+
     /// <summary>A part's examples for training: every view (the image, its mirror image) is an example of its
     /// own.</summary>
     public LabeledFeatures Examples(int part)

@@ -72,4 +72,20 @@ public sealed class TrainingReport
     /// <summary>The novelty detector fitted after the head: its threshold and acceptance; null when it was turned off
     /// (<see cref="TransferClassifierBuilder.WithoutNovelty"/>).</summary>
     public Novelty.NoveltyReport? Novelty { get; internal init; }
+
+    /// <summary>What fine-tuning did; null when the backbone stayed frozen (no <c>WithFineTuning</c>).</summary>
+    public FineTuningReport? FineTuning { get; internal init; }
+
+    /// <summary>This report after fine-tuning: the final model's test metrics, history and novelty calibration, the
+    /// fine-tuning section, and everything else as the frozen run measured it.</summary>
+    internal TrainingReport FineTuned(ClassificationMetrics? test, IReadOnlyList<EpochMetrics> history,
+        Novelty.NoveltyReport? novelty, FineTuningReport fineTuning, IReadOnlyList<string> warnings) =>
+        new(Backbone, Device, ImageSize, Counts, Skipped, Initial, test, history, Timings)
+        {
+            Head = Head,
+            Precision = Precision,
+            Warnings = [.. Warnings, .. warnings],
+            Novelty = novelty,
+            FineTuning = fineTuning,
+        };
 }

@@ -31,4 +31,7 @@ internal sealed record TrainingSettings(
 
     /// <summary>The novelty detector's calibration; null: no detector.</summary>
     public Novelty.NoveltyOptions? Novelty { get; init; } = new();
+
+    /// <summary>Trains the backbone after the head (the FineTuning package's WithFineTuning); null: frozen.</summary>
+    public IBackboneTuning? Tuning { get; init; }
 }

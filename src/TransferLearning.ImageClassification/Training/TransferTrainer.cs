@@ -55,7 +55,11 @@ public sealed class TransferTrainer
             var (head, classes, novelty, report) = HeadRun.Fit(
                 s, s.Head, featurizer, split, features, cancellationToken, calibrateSeconds);
             HeadRun.LogWarnings(s.Logger, report);
-            return new TrainingResult(new TransferClassifier(featurizer, head, classes, novelty), report);
+            var result = new TrainingResult(new TransferClassifier(featurizer, head, classes, novelty), report);
+            return s.Tuning is { } tuning
+                ? await tuning.TuneAsync(new FrozenRun(s, split, features, result), cancellationToken)
+                    .ConfigureAwait(false)
+                : result;
         }
         catch
         {

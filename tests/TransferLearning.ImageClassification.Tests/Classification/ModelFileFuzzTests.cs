@@ -23,7 +23,7 @@ public sealed class ModelFileFuzzTests : IDisposable
             var path = _folder.Write($"mutant-{Interlocked.Increment(ref count)}.zip", bytes);
             try
             {
-                var (manifest, head, _, _) = ModelFile.Read(path);
+                var (manifest, head, _, _, _) = ModelFile.Read(path);
                 Assert.Equal(manifest.Classes.Count, head.ClassCount);
                 Assert.Equal(manifest.LayerSizes[0], head.FeatureSize);
                 if (head is DenseHead dense) Assert.All(dense.Parameters.ToArray(), p => Assert.True(float.IsFinite(p)));
@@ -44,7 +44,7 @@ public sealed class ModelFileFuzzTests : IDisposable
     {
         int[] layers = [16, 8, 3];
         var path = _folder.Combine("dense.zip");
-        ModelFile.Write(path, Manifest(layers, ModelManifest.DenseKind), new DenseHead(layers, new float[DenseHead.ParameterCount(layers)]), null, null);
+        ModelFile.Write(path, Manifest(layers, ModelManifest.DenseKind), new DenseHead(layers, new float[DenseHead.ParameterCount(layers)]), null, null, null);
         return File.ReadAllBytes(path);
     }
 
@@ -56,7 +56,7 @@ public sealed class ModelFileFuzzTests : IDisposable
             Enumerable.Range(0, 30).Select(i => i % 3).ToArray());
         var head = MLNetHeadOptions.LbfgsMaximumEntropy.Train(examples, null, 3, null, CancellationToken.None).Trained;
         var path = _folder.Combine("mlnet.zip");
-        ModelFile.Write(path, Manifest([16, 3], ModelManifest.MLNetKind), head, null, null);
+        ModelFile.Write(path, Manifest([16, 3], ModelManifest.MLNetKind), head, null, null, null);
         return File.ReadAllBytes(path);
     }
 

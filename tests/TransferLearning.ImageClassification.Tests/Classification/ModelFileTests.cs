@@ -20,7 +20,7 @@ public sealed class ModelFileTests : IDisposable
     {
         var path = Valid();
 
-        var (manifest, head, _, _) = ModelFile.Read(path);
+        var (manifest, head, _, _, _) = ModelFile.Read(path);
 
         Assert.Equal(["a", "b", "c"], manifest.Classes);
         Assert.Equal(Parameters(), ((DenseHead)head).Parameters.ToArray());
@@ -188,7 +188,7 @@ public sealed class ModelFileTests : IDisposable
             ModelFile.FormatVersion, "resnet18", new string('a', 64), "tests", HorizontalFlip: false, ["a", "b", "c"], layers,
             PreprocessingVersion: ImageClassification.Preprocessing.ImagePreprocessor.Version,
             Novelty: new NoveltyManifest(ImageClassification.Novelty.NoveltyDetector.Method, ImageClassification.Novelty.NoveltySpace.Normalized, 2f, 0.95));
-        ModelFile.Write(path, manifest, new DenseHead(layers, new float[DenseHead.ParameterCount(layers)]), null, novelty: null);
+        ModelFile.Write(path, manifest, new DenseHead(layers, new float[DenseHead.ParameterCount(layers)]), null, novelty: null, weights: null);
 
         var allocated = AllocatedWhile(() => Assert.Throws<InvalidDataException>(() => ModelFile.Read(path)), out var error);
 
@@ -202,7 +202,7 @@ public sealed class ModelFileTests : IDisposable
         var manifest = new ModelManifest(
             ModelFile.FormatVersion, "resnet18", new string('a', 64), "tests", HorizontalFlip: false, ["a", "b", "c"], Layers,
             PreprocessingVersion: ImageClassification.Preprocessing.ImagePreprocessor.Version);
-        ModelFile.Write(path, manifest, new DenseHead(Layers, Parameters()), null, null);
+        ModelFile.Write(path, manifest, new DenseHead(Layers, Parameters()), null, null, null);
         return path;
     }
 
