@@ -42,6 +42,15 @@ for satellite in "${satellites[@]}"; do
   grep -qF "id=\"TransferLearning.ImageClassification\" version=\"[$version]\"" <<< "$nuspec" \
     || { echo "error: the $satellite package does not pin the core package to [$version]"; exit 1; }
 done
+# The tool stays at most 90 MB per platform: it carries TorchSharp's managed part and glue for --fine-tune, never
+# LibTorch itself (over 200 MB; --fine-tune says how to get it).
+for tool in "$work"/feed/TransferLearning.ImageClassification.Cli.*.nupkg; do
+  case "$tool" in *.snupkg) continue ;; esac
+  size=$(stat -c %s "$tool")
+  [ "$size" -le $((90 * 1024 * 1024)) ] || { echo "error: $(basename "$tool") is $size bytes, over 90 MB"; exit 1; }
+  files=$(unzip -Z1 "$tool")
+  if grep -qE 'torch_cpu\.(so|dll|dylib)$' <<< "$files"; then echo "error: $(basename "$tool") carries LibTorch"; exit 1; fi
+done
 # Parquet.Net (and its native compression libraries) comes with the Shards package only, TorchSharp with FineTuning.
 nuspec=$(unzip -p "$work/feed/TransferLearning.ImageClassification.$version.nupkg" '*.nuspec')
 for heavy in Parquet TorchSharp libtorch; do

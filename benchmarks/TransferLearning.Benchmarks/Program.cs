@@ -7,7 +7,8 @@
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- preprocess [FOLDER] [--synthetic N] [--size S]
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- explain [--images N]
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- int8 [--backbones a,b] [--images N] [--method minmax|percentile] [--probe]
-//   .ci/debian13.sh dotnet bin/.../TransferLearning.Benchmarks.dll stage [--batch 32] [--steps 10]   (needs LibTorch)
+//   .ci/debian13.sh dotnet bin/.../TransferLearning.Benchmarks.dll stage [--batch 32] [--steps 10] [--whole]   (needs LibTorch; PyTorch: benchmarks/pytorch/stage_training.py)
+//   .ci/debian13.sh dotnet bin/.../TransferLearning.Benchmarks.dll finetune TRAIN TEST [--stages 1] [--epochs 4] [--flip] [--cache DIR] [--json FILE]   (needs LibTorch; sets: benchmarks/fine-tuning/make-set.py)
 //   dotnet run -c Release --project benchmarks/TransferLearning.Benchmarks -- novelty SETS [--backbones a,b] [--precisions fp32,int8]   (SETS: benchmarks/novelty/make-sets.py)
 using TransferLearning.Benchmarks;
 
@@ -20,4 +21,5 @@ else if (args is ["explain", .. var explainArgs]) await ExplainBenchmark.RunAsyn
 else if (args is ["int8", .. var int8Args]) await Int8Benchmark.RunAsync(int8Args);
 else if (args is ["novelty", .. var noveltyArgs]) await NoveltyBenchmark.RunAsync(noveltyArgs);
 else if (args is ["stage", .. var stageArgs]) StageTrainingBenchmark.Run(stageArgs);
+else if (args is ["finetune", .. var fineTuneArgs]) await FineTuningBenchmark.RunAsync(fineTuneArgs);
 else await FeaturizeBenchmark.RunAsync(args is ["featurize", .. var rest] ? rest : args);

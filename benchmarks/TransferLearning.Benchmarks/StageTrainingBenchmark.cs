@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Onnx;
 using TorchSharp;
+using TorchSharp.Modules;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.FineTuning;
 using TransferLearning.ImageClassification.FineTuning.Graph;
@@ -15,7 +16,7 @@ namespace TransferLearning.Benchmarks;
 /// </summary>
 internal static class StageTrainingBenchmark
 {
-    /// <summary>stage [--batch 32] [--steps 10]</summary>
+    /// <summary>stage [--batch 32] [--steps 10] [--whole]</summary>
     public static void Run(string[] args)
     {
         if (!LibTorch.IsAvailable(out var reason)) throw new InvalidOperationException(reason);
@@ -23,12 +24,17 @@ internal static class StageTrainingBenchmark
         var steps = int.Parse(Option(args, "--steps") ?? "10");
         torch.set_num_threads(Environment.ProcessorCount);
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(BackboneCatalog.ResNet18.ModelPath!));
-        using var stage = new OnnxStageModule(OnnxStage.Between(
-            model.Graph, BackboneCatalog.ResNet18Layer3.FeatureNode!, BackboneCatalog.ResNet18.FeatureNode!));
+        // --whole: every layer from the image input, as fine-tuning the whole network would train.
+        var whole = args.Contains("--whole");
+        using var stage = new OnnxStageModule(OnnxStage.Between(model.Graph,
+            whole ? BackboneCatalog.ResNet18.InputName! : BackboneCatalog.ResNet18Layer3.FeatureNode!,
+            BackboneCatalog.ResNet18.FeatureNode!));
         using var head = nn.Linear(512, 10);
-        var parameters = stage.parameters().Concat(head.parameters()).ToArray();
-        using var optimizer = optim.AdamW(parameters, 3e-5);
-        using var maps = torch.randn(batch, 256, 14, 14);
+        // As fine-tuning trains (and benchmarks/pytorch/stage_training.py): the backbone at 3e-5, the head at 1e-3.
+        using var optimizer = optim.AdamW(
+            [new AdamW.ParamGroup(stage.parameters(), 3e-5, weight_decay: 0.01),
+                new AdamW.ParamGroup(head.parameters(), 1e-3, weight_decay: 0.01)], 1e-3);
+        using var maps = whole ? torch.randn(batch, 3, 224, 224) : torch.randn(batch, 256, 14, 14);
         using var labels = torch.randint(0, 10, batch);
         void Step()
         {
@@ -42,7 +48,7 @@ internal static class StageTrainingBenchmark
         var clock = Stopwatch.StartNew();
         for (var s = 0; s < steps; s++) Step();
         var trained = stage.parameters().Sum(p => p.numel());
-        Console.WriteLine($"resnet18 last stage from layer3 maps ({stage.Weights.Count} initializers, {trained:N0} " +
+        Console.WriteLine($"resnet18 {(whole ? "whole network from 224x224 images" : "last stage from layer3 maps")} ({stage.Weights.Count} initializers, {trained:N0} " +
             $"trained weights), batch {batch}, {torch.get_num_threads()} threads: " +
             $"{steps * batch / clock.Elapsed.TotalSeconds:F1} img/s");
     }

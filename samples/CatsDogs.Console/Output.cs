@@ -59,7 +59,18 @@ internal static class Output
             $"Featurized on {report.Device}{precision} in {timings.FeaturizeSeconds:F1} s ({
                 timings.FeaturizeImagesPerSecond:F1} img/s, {timings.ImagesComputed} computed)");
         AnsiConsole.MarkupLineInterpolated(
-            $"Head trained in {timings.TrainSeconds:F1} s over {report.History.Count} epochs");
+            $"Head trained in {timings.TrainSeconds:F1} s over {report.History.Count(e => e.Phase == "head")} epochs");
+        if (report.FineTuning is { } tuning)
+        {
+            AnsiConsole.MarkupLineInterpolated(
+                $"Fine-tuned from {tuning.Boundary} ({tuning.TrainedWeights:N0} weights) over {tuning.Epochs} epochs at {
+                    tuning.ImagesPerSecond:F1} img/s: validation loss {tuning.FrozenValidationLoss:F4} -> {
+                        tuning.ValidationLoss:F4}, accuracy {tuning.FrozenValidationAccuracy:F4} -> {
+                            tuning.ValidationAccuracy:F4}; {(tuning.Helped
+                                ? $"kept epoch {tuning.BestEpoch}"
+                                : "did not help, the frozen model is kept")}");
+            if (tuning.FrozenTest is { } frozen) PrintMetrics("Frozen backbone (test)", frozen);
+        }
         if (report.Initial is { } initial)
         {
             AnsiConsole.MarkupLineInterpolated(

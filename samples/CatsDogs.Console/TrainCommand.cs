@@ -5,6 +5,7 @@ using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Data;
 using TransferLearning.ImageClassification.Downloads;
 using TransferLearning.ImageClassification.Features;
+using TransferLearning.ImageClassification.FineTuning;
 using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Shards;
 using TransferLearning.ImageClassification.Training;
@@ -25,11 +26,28 @@ internal static class TrainCommand
         {
             Description = "With --features: shard files of a separate test folder.",
         };
+        var fineTune = new Option<int?>("--fine-tune")
+        {
+            Description = "After the head, also train the backbone's last STAGES stages (default 1) with TorchSharp, " +
+                "and keep them only if they beat the frozen backbone on validation. Needs LibTorch, which this tool " +
+                "does not carry; the saved model runs anywhere.",
+            HelpName = "STAGES",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = r =>
+            {
+                if (r.Tokens.Count == 0) return 1;
+                if (int.TryParse(r.Tokens[0].Value, out var stages) && stages >= 1) return stages;
+                r.AddError($"--fine-tune takes a number of stages, 1 or more (got '{r.Tokens[0].Value}').");
+                return null;
+            },
+        };
+        var fineTuneEpochs = CliOptions.Count(
+            "--fine-tune-epochs", "Most fine-tuning epochs (early stopping may end sooner).", 4);
         var command = new Command(
             "train", "Featurize, train the head, evaluate before and after, save the model and a JSON report.")
         {
             o.Data, o.TestData, features, testFeatures, o.Backbone, o.ImageSize, o.Normalization, o.Models, o.Seed,
-            o.Cache, o.Output, o.Report, o.Flip, o.Precision, o.Gpu, o.CpuFallback,
+            o.Cache, o.Output, o.Report, o.Flip, o.Precision, o.Gpu, o.CpuFallback, fineTune, fineTuneEpochs,
         };
         command.Validators.Add(r =>
         {
@@ -41,6 +59,11 @@ internal static class TrainCommand
                 r.AddError("--flip needs images; shard files hold one view per image.");
             if (onFeatures && r.GetValue(o.Precision) == "int8")
                 r.AddError("--precision int8 calibrates on images; it cannot be used with --features.");
+            var tuning = r.GetResult(fineTune) is not null;
+            if (tuning && (onFeatures || r.GetValue(o.Precision) == "int8"))
+                r.AddError("--fine-tune trains in float32 on images: it cannot be used with --features or --precision int8.");
+            if (!tuning && r.GetResult(fineTuneEpochs) is { Implicit: false })
+                r.AddError("--fine-tune-epochs needs --fine-tune.");
         });
         command.SetAction(Cli.Guarded((r, token) => r.GetValue(features) is { } featureFolder
             ? RunOnFeaturesAsync(
@@ -48,14 +71,24 @@ internal static class TrainCommand
                 r.GetValue(o.Report), token)
             : RunAsync(
                 o.DataChoice(r), o.ChosenBackbone(r), r.GetValue(o.Flip), r.GetValue(o.Precision) == "int8",
-                o.Runtime(r), r.GetValue(o.Output)!, r.GetValue(o.Report), token)));
+                o.Runtime(r), r.GetValue(o.Output)!, r.GetValue(o.Report), token,
+                r.GetResult(fineTune) is null ? null
+                    : new FineTuningOptions { Stages = r.GetValue(fineTune)!.Value, Epochs = r.GetValue(fineTuneEpochs) })));
         return command;
     }
 
     public static async Task<int> RunAsync(
         DataChoice data, BackboneSpec backbone, bool flip, bool int8, FeaturizerOptions runtime, DirectoryInfo output,
-        FileInfo? report, CancellationToken token)
+        FileInfo? report, CancellationToken token, FineTuningOptions? fineTuning = null)
     {
+        if (fineTuning is not null && !LibTorch.IsAvailable(out var missing))
+        {
+            await System.Console.Error.WriteLineAsync(
+                $"error: --fine-tune needs LibTorch, and this tool does not carry it (over 200 MB per platform). " +
+                $"{missing} To fine-tune, reference TransferLearning.ImageClassification.FineTuning and a LibTorch " +
+                "package from your app, or build this CLI from source with -p:WithLibTorch=true on such a system.");
+            return 2;
+        }
         var test = data.TestFolder;
         var (modelPath, reportPath) = Paths(output, report);
         OutputFiles.CheckFolder(output, "--out");
@@ -67,6 +100,7 @@ internal static class TrainCommand
                 data.TrainFolder.FullName}[/]{testing}");
         await EnsureDownloadedAsync([backbone], runtime, token);
         var builder = Builder(data, flip, int8, runtime, printEpochs: true).WithBackbone(backbone);
+        if (fineTuning is not null) builder.WithFineTuning(fineTuning);
 
         var result = await Output.WithProgressAsync(
             "Featurizing", progress => builder.WithProgress(progress).TrainAsync(token));
@@ -138,7 +172,7 @@ internal static class TrainCommand
         (Path.Combine(output.FullName, "model.zip"), report?.FullName ?? Path.Combine(output.FullName, "report.json"));
 
     private static void PrintEpoch(EpochMetrics e) => AnsiConsole.MarkupLineInterpolated(
-        $"  epoch {e.Epoch,3}: loss {e.TrainLoss:F4} acc {e.TrainAccuracy:F4} | val loss {e.ValidationLoss:F4} val acc {
+        $"  {(e.Phase == EpochMetrics.FineTuningPhase ? "fine-tuning " : "")}epoch {e.Epoch,3}: loss {e.TrainLoss:F4} acc {e.TrainAccuracy:F4} | val loss {e.ValidationLoss:F4} val acc {
             e.ValidationAccuracy:F4}");
 
     /// <summary>

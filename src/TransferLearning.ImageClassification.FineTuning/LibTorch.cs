@@ -10,42 +10,51 @@ public static class LibTorch
 {
     private const string NeededGlibcxx = "GLIBCXX_3.4.32";
 
+    private static readonly Lazy<string?> Missing = new(Load);
+
     /// <summary>
-    /// Loads LibTorch's CPU backend. False, with the reason, when the app references no LibTorch native package, or
-    /// (Linux) when the system's C++ library is older than TorchSharp's glue needs: then the reason names the
-    /// <c>GLIBCXX</c> version and the distributions that have it, not TorchSharp's own message (which blames a missing
-    /// package reference in both cases).
+    /// Loads LibTorch's CPU backend (once per process). False, with the reason, when the app has no LibTorch native
+    /// library beside it (it references no LibTorch native package), or (Linux) when the system's C++ library is older
+    /// than TorchSharp's glue needs: then the reason names the <c>GLIBCXX</c> version and the distributions that have
+    /// it, not TorchSharp's own message (which blames a missing package reference in both cases).
     /// </summary>
     /// <param name="reason">Why LibTorch cannot load and how to get it; null when it loads.</param>
     public static bool IsAvailable([NotNullWhen(false)] out string? reason)
     {
-        try
-        {
-            torch.InitializeDeviceType(DeviceType.CPU);
-            reason = null;
-            return true;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            reason = Diagnose(e);
-            return false;
-        }
+        reason = Missing.Value;
+        return reason is null;
     }
 
-    private static string Diagnose(Exception error)
+    private static string? Load()
     {
-        var glue = Directory.EnumerateFiles(
-            AppContext.BaseDirectory, "libLibTorchSharp.so", SearchOption.AllDirectories).Any();
-        if (OperatingSystem.IsLinux() && glue && NewestGlibcxx() is { } newest
+        // Checked before TorchSharp tries: where it cannot load, TorchSharp prints a long trace and copies LibTorch
+        // (about 480 MB) out of the NuGet cache into the app's folder.
+        if (OperatingSystem.IsLinux() && NewestGlibcxx() is { } newest
             && string.CompareOrdinal(Version(newest), Version(NeededGlibcxx)) < 0)
             return "LibTorch cannot load: TorchSharp's native glue (libLibTorchSharp.so) needs GCC 13's C++ library " +
                 $"({NeededGlibcxx}), which distributions with glibc 2.38 or later have (Ubuntu 24.04, Debian 13, " +
                 $"Fedora 39 and later); this system's libstdc++ goes up to {newest}. Run fine-tuning on such a " +
                 "system, or in a container of one; everything after training runs on ONNX Runtime alone, here too.";
-        return "LibTorch cannot load: reference one of its native packages, version 2.10.0 (libtorch-cpu-linux-x64, " +
-            "libtorch-cpu-win-x64, libtorch-cpu-osx-arm64, or TorchSharp-cpu for all three), or a CUDA build. " +
-            $"TorchSharp said: {error.InnerException?.Message ?? error.Message}".ReplaceLineEndings(" ");
+        string[] natives = ["libtorch_cpu.so", "torch_cpu.dll", "libtorch_cpu.dylib"];
+        if (!natives.Any(name => Directory.EnumerateFiles(AppContext.BaseDirectory, name, SearchOption.AllDirectories)
+                .Any()))
+            return $"LibTorch cannot load: there is no LibTorch native library ({string.Join(", ", natives)}) in " +
+                $"'{AppContext.BaseDirectory}'. {ReferenceAdvice}";
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return $"LibTorch cannot load: {ReferenceAdvice} TorchSharp said: " +
+                (e.InnerException?.Message ?? e.Message).Split("Trace from")[0].ReplaceLineEndings(" ").Trim();
+        }
     }
+
+    private const string ReferenceAdvice = "Reference one of LibTorch's native packages, version 2.10.0 " +
+        "(libtorch-cpu-linux-x64, libtorch-cpu-win-x64, libtorch-cpu-osx-arm64, or TorchSharp-cpu for all three), or a " +
+        "CUDA build.";
 
     /// <summary>The newest GLIBCXX_3.4.N version the system's libstdc++ provides, or null when none is found.</summary>
     private static string? NewestGlibcxx()

@@ -123,6 +123,25 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_fine_tune_without_libtorch_says_what_is_missing_before_any_image_is_read_and_writes_nothing()
+    {
+        var train = CopySlice("train", classes: 2, perClass: 3);
+        var output = Path.Combine(_root, "tuned");
+        if (TransferLearning.ImageClassification.FineTuning.LibTorch.IsAvailable(out var reason))
+            Assert.Fail("This test checks the tool as packed, without LibTorch; this process can load it.");
+
+        var (code, error) = await CliRun.RunCapturingErrorsAsync("train", "--data", train, "--fine-tune", "2", "--fine-tune-epochs", "3", "--out", output);
+
+        Assert.Equal(2, code);
+        Assert.Contains("--fine-tune needs LibTorch, and this tool does not carry it", error, StringComparison.Ordinal);
+        Assert.Contains(reason, error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+        Assert.Contains("--fine-tune-epochs needs --fine-tune", (await CliRun.RunCapturingErrorsAsync("train", "--data", train, "--fine-tune-epochs", "3")).Error, StringComparison.Ordinal);
+        Assert.Contains("cannot be used with --features or --precision int8", (await CliRun.RunCapturingErrorsAsync("train", "--data", train, "--fine-tune", "--precision", "int8")).Error, StringComparison.Ordinal);
+        Assert.Contains("--fine-tune takes a number of stages", (await CliRun.RunCapturingErrorsAsync("train", "--data", train, "--fine-tune", "0")).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Train_with_precision_int8_saves_an_int8_model_that_predict_runs_and_refuses_it_with_features()
     {
         var train = CopySlice("train", classes: 2, perClass: 10);

@@ -6,6 +6,7 @@ global using TransferLearning.ImageClassification.Backbones;
 global using TransferLearning.ImageClassification.Classification;
 global using TransferLearning.ImageClassification.Data;
 global using TransferLearning.ImageClassification.Experiments;
+global using TransferLearning.ImageClassification.FineTuning;
 global using TransferLearning.ImageClassification.Head;
 global using TransferLearning.ImageClassification.Preprocessing;
 global using TransferLearning.ImageClassification.Training;

@@ -41,8 +41,11 @@ public sealed class EpochMetrics
     /// too (they continue the numbering).</summary>
     public string Phase { get; internal init; } = HeadPhase;
 
-    internal const string HeadPhase = "head";
-    internal const string FineTuningPhase = "fine-tuning";
+    /// <summary>The <see cref="Phase"/> of the head's epochs on frozen features.</summary>
+    public const string HeadPhase = "head";
+
+    /// <summary>The <see cref="Phase"/> of epochs that trained the backbone too.</summary>
+    public const string FineTuningPhase = "fine-tuning";
 
     /// <summary>One line for logs, e.g. <c>epoch 3: loss 0.412 acc 0.861 | val loss 0.398 acc 0.870 | lr
     /// 0.0001</c>.</summary>

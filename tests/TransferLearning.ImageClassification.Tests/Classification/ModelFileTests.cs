@@ -196,6 +196,40 @@ public sealed class ModelFileTests : IDisposable
         Assert.True(allocated < 16 << 20, $"allocated {allocated} bytes");
     }
 
+    [Theory]
+    [InlineData(6, 'b', "backbone-weights.bin has SHA-256")]
+    [InlineData(5, 'a', "'fineTunedSha256' needs model format 6")]
+    public void Fine_tuned_weights_must_be_the_ones_the_manifest_names_in_format_6(int format, char claimed, string reason)
+    {
+        var weights = new ImageClassification.Backbones.BackboneWeights([("w", [2], [1f, 2f])]);
+        var path = _folder.Combine("tuned.zip");
+        var manifest = new ModelManifest(
+            format, "resnet18", new string('a', 64), "tests", HorizontalFlip: false, ["a", "b", "c"], Layers,
+            PreprocessingVersion: ImageClassification.Preprocessing.ImagePreprocessor.Version,
+            FineTunedSha256: claimed == 'a' ? weights.Sha256 : new string(claimed, 64));
+        ModelFile.Write(path, manifest, new DenseHead(Layers, Parameters()), null, null, weights);
+
+        Assert.Contains(reason, Assert.Throws<InvalidDataException>(() => ModelFile.Read(path)).Message);
+    }
+
+    [Fact]
+    public void Fine_tuned_weights_round_trip_in_format_6()
+    {
+        var weights = new ImageClassification.Backbones.BackboneWeights([("w", [2], [1f, 2f])]);
+        var path = _folder.Combine("tuned.zip");
+        var manifest = new ModelManifest(
+            ModelFile.FormatFor(int8: false, novelty: false, fineTuned: true), "resnet18", new string('a', 64), "tests",
+            HorizontalFlip: false, ["a", "b", "c"], Layers,
+            PreprocessingVersion: ImageClassification.Preprocessing.ImagePreprocessor.Version, FineTunedSha256: weights.Sha256);
+        ModelFile.Write(path, manifest, new DenseHead(Layers, Parameters()), null, null, weights);
+
+        var read = ModelFile.Read(path);
+
+        Assert.Equal(6, read.Manifest.FormatVersion);
+        Assert.Equal(weights.Sha256, read.Weights!.Sha256);
+        Assert.Equal(weights.Sha256, ModelFile.ResolveBackbone(read.Manifest, null, read.Weights).FineTunedSha256);
+    }
+
     private string Valid()
     {
         var path = _folder.Combine("model.zip");

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using TransferLearning.ImageClassification.Export;
 using TransferLearning.ImageClassification.Head;
 using TransferLearning.ImageClassification.Preprocessing;
 using TransferLearning.ImageClassification.Tests.Support;

@@ -54,4 +54,20 @@ public class FeatureCacheTests
         Assert.False(File.Exists(path));
         Assert.Equal(1, cache.CorruptEntries);
     }
+
+    [Fact]
+    public void A_float16_cache_keeps_values_to_float16_precision_and_is_not_read_as_float32()
+    {
+        using var folder = TestImages.NewFolder();
+        var half = new FeatureCache(folder.Path, "maps", half: true);
+        var key = FeatureCache.KeyOf([7]);
+        float[] values = [0.1f, -3.14159f, 1000.5f, 0f];
+
+        half.Put(key, values);
+
+        Assert.Equal(8 + values.Length * 2 + 32, new FileInfo(half.EntryPath(key)).Length);
+        Assert.True(half.TryGet(key, values.Length, out var read));
+        Assert.All(values.Zip(read), p => Assert.Equal(p.First, p.Second, Math.Abs(p.First) / 1000 + 1e-6));
+        Assert.False(new FeatureCache(folder.Path, "maps").TryGet(key, values.Length, out _));
+    }
 }
