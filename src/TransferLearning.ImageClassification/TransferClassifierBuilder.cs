@@ -220,7 +220,7 @@ public sealed class TransferClassifierBuilder
     /// </summary>
     /// <exception cref="ArgumentException">No backbone, a repeated one, or no head.</exception>
     /// <exception cref="InvalidOperationException">The builder trains on shard files (<c>WithFeatures</c>, Shards
-    /// package).</exception>
+    /// package) or fine-tunes (<c>WithFineTuning</c>, FineTuning package).</exception>
     public Experiments.TransferExperiment BuildExperiment(
         IEnumerable<BackboneSpec> backbones, IEnumerable<IHeadRecipe>? heads = null)
     {
@@ -229,6 +229,9 @@ public sealed class TransferClassifierBuilder
         if (settings.Features is not null)
             throw new InvalidOperationException("An experiment featurizes images with each backbone; shard files " +
                 "hold one backbone's features. Use WithImages, or Build() for the shards.");
+        if (settings.Tuning is not null)
+            throw new InvalidOperationException("An experiment compares frozen backbones; WithFineTuning applies to " +
+                "Build() and TrainAsync() only.");
         var sized = backbones.Select(Sized).ToArray();
         var recipes = heads?.ToArray() ?? [settings.Head];
         foreach (var recipe in recipes) recipe.Validate();

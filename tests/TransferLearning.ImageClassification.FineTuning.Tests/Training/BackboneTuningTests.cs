@@ -22,6 +22,11 @@ public class BackboneTuningTests(FineTunedClassifier run, ITestOutputHelper outp
 
     private TransferClassifier Classifier => Result.Classifier;
 
+    /// <summary>Bundled test images, the first <paramref name="perClass"/> of each class.</summary>
+    private static string[] TestFiles(int perClass) =>
+        [.. Directory.GetDirectories(TestImages.Test).Order(StringComparer.Ordinal)
+            .SelectMany(folder => Directory.GetFiles(folder).Order(StringComparer.Ordinal).Take(perClass))];
+
     [TorchFact]
     public void It_beats_the_frozen_model_on_validation_and_reports_how()
     {
@@ -62,7 +67,7 @@ public class BackboneTuningTests(FineTunedClassifier run, ITestOutputHelper outp
         Assert.Equal(6, ModelFile.Read(path).Manifest.FormatVersion);
         Assert.Equal(Classifier.Backbone.FineTunedSha256, loaded.Backbone.FineTunedSha256);
         var predictions = new Dictionary<string, float[]>();
-        foreach (var image in Assets.TestImages(perClass: 2))
+        foreach (var image in TestFiles(perClass: 2))
         {
             var (expected, actual) = (await Classifier.PredictAsync(image), await loaded.PredictAsync(image));
             Assert.Equal(expected.Scores.Select(s => s.Probability), actual.Scores.Select(s => s.Probability));
@@ -80,7 +85,7 @@ public class BackboneTuningTests(FineTunedClassifier run, ITestOutputHelper outp
     [TorchFact]
     public async Task The_fine_tuned_backbone_gives_other_features_than_the_published_one_and_caches_them_apart()
     {
-        var image = Assets.TestImages(perClass: 1)[0];
+        var image = TestFiles(perClass: 1)[0];
         using var published = BottleneckFeaturizer.Create(BackboneCatalog.ResNet18, new FeaturizerOptions { CacheDirectory = null });
         var tuned = Classifier.Featurizer;
 
@@ -99,7 +104,7 @@ public class BackboneTuningTests(FineTunedClassifier run, ITestOutputHelper outp
         using var session = new InferenceSession(path);
 
         // The garments are grayscale PNGs; the file takes RGB pixels, so both are given the same RGB image.
-        foreach (var garment in Assets.TestImages(perClass: 1).Select(File.ReadAllBytes))
+        foreach (var garment in TestFiles(perClass: 1).Select(File.ReadAllBytes))
         {
             using var decoded = ImageDecoder.Decode(garment, Classifier.Backbone.InputSize);
             using var rgba = decoded.Copy(SKColorType.Rgba8888);
@@ -120,7 +125,7 @@ public class BackboneTuningTests(FineTunedClassifier run, ITestOutputHelper outp
     public async Task Int8_calibration_on_the_fine_tuned_backbone_fuses_every_convolution()
     {
         var spec = Classifier.Backbone;
-        var calibration = await BackboneQuantizer.CalibrateAsync(spec, Assets.TestImages(perClass: 2));
+        var calibration = await BackboneQuantizer.CalibrateAsync(spec, TestFiles(perClass: 2));
         var (bytes, sha256) = BackboneRunner.ReadModel(spec, null);
         var rewrite = OnnxGraphRewriter.ToFeatureExtractor(bytes, spec);
 
@@ -128,6 +133,21 @@ public class BackboneTuningTests(FineTunedClassifier run, ITestOutputHelper outp
 
         var convolutions = Onnx.ModelProto.Parser.ParseFrom(rewrite.Model).Graph.Node.Count(n => n.OpType == "Conv");
         Assert.Equal((convolutions, 0), (fusion.IntegerConvolutions, fusion.FloatConvolutions));
+    }
+
+    [TorchFact]
+    public async Task The_same_images_and_seed_give_the_same_fine_tuned_weights()
+    {
+        var again = await new TransferClassifierBuilder()
+            .WithImages(run.Images)
+            .WithFeaturizer(o => new(o) { CacheDirectory = null, HorizontalFlip = true })
+            .WithHead(new HeadOptions { Epochs = 2, HiddenLayers = [] })
+            .WithFineTuning(new FineTuningOptions { Epochs = 2 })
+            .TrainAsync();
+        using var classifier = again.Classifier;
+
+        Assert.Equal(Classifier.Backbone.FineTunedSha256, classifier.Backbone.FineTunedSha256);
+        Assert.Equal(((DenseHead)Classifier.Head).Parameters.ToArray(), ((DenseHead)classifier.Head).Parameters.ToArray());
     }
 
     [TorchFact]

@@ -14,7 +14,7 @@ public sealed class FineTunedClassifier : IDisposable
     {
         if (!LibTorch.IsAvailable(out _)) return;
         Images = Folder.Combine("data");
-        Assets.Copy(Images, classes: 4, perClass: 24);
+        TestImages.CopyAssets(Images, classes: 4, perClass: 24);
         Result = new TransferClassifierBuilder()
             .WithImages(Images)
             .WithFeaturizer(o => new(o) { CacheDirectory = null, HorizontalFlip = true })
@@ -23,7 +23,7 @@ public sealed class FineTunedClassifier : IDisposable
             .TrainAsync().GetAwaiter().GetResult();
     }
 
-    public TempFolder Folder { get; } = new();
+    internal TempFolder Folder { get; } = TestImages.NewFolder();
 
     public string Images { get; } = "";
 

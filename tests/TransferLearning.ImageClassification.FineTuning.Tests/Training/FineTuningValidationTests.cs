@@ -7,9 +7,9 @@ namespace TransferLearning.ImageClassification.FineTuning.Tests.Training;
 /// change.</summary>
 public sealed class FineTuningValidationTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempFolder _folder = TestImages.NewFolder();
 
-    public FineTuningValidationTests() => Assets.Copy(_folder.Combine("data"), classes: 2, perClass: 3);
+    public FineTuningValidationTests() => TestImages.CopyAssets(_folder.Combine("data"), classes: 2, perClass: 3);
 
     public void Dispose() => _folder.Dispose();
 
@@ -54,6 +54,15 @@ public sealed class FineTuningValidationTests : IDisposable
             .WithHead(MLNetHeadOptions.LbfgsMaximumEntropy).WithFineTuning().Build()).Message);
         Assert.Contains("WithInt8", Assert.Throws<InvalidOperationException>(() => Builder()
             .WithInt8().WithFineTuning().Build()).Message);
+    }
+
+    [TorchFact]
+    public void A_comparison_of_frozen_backbones_refuses_it()
+    {
+        var error = Assert.Throws<InvalidOperationException>(
+            () => Builder().WithFineTuning().BuildExperiment([BackboneCatalog.ResNet18]));
+
+        Assert.Contains("WithFineTuning applies to Build() and TrainAsync() only", error.Message);
     }
 
     [Fact]
