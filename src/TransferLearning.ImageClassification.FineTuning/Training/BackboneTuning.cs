@@ -62,6 +62,9 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
         var extractor = ModelProto.Parser.ParseFrom(OnnxGraphRewriter.ToFeatureExtractor(bytes, spec).Model);
         var stagePart = OnnxStage.Between(extractor.Graph, boundary, OnnxGraphRewriter.OutputName);
         var lookup = new SplitFeatures(classifier.Classes, frozen.Split, frozen.Features);
+        // Its ONNX Runtime session keeps the memory of its largest batch (about 0.8 GB for ResNet18 at 224); the maps'
+        // session and LibTorch need it more. The frozen model is made again if it is the one returned.
+        classifier.Dispose();
 
         var clock = Stopwatch.StartNew();
         var temporary = s.Featurizer.CacheDirectory is null
@@ -107,7 +110,9 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
             if (!outcome.Helped)
             {
                 s.Logger.LogWarning("Fine-tuning did not beat the frozen model on validation; returning the frozen one");
-                return new TrainingResult(classifier, frozen.Result.Report.FineTuned(frozen.Result.Report.Test, history,
+                var again = new TransferClassifier(BottleneckFeaturizer.Create(spec, s.Featurizer, s.Logger), head,
+                    classifier.Classes, classifier.Novelty);
+                return new TrainingResult(again, frozen.Result.Report.FineTuned(frozen.Result.Report.Test, history,
                     frozen.Result.Report.Novelty, Report(0), [.. stopped,
                         "Fine-tuning did not help: no epoch had a lower validation loss with no lower validation " +
                         $"accuracy than the frozen model (loss {outcome.Frozen.Loss:F4}, accuracy " +
@@ -137,7 +142,6 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
                 "Fine-tuned {Boundary} onwards: validation loss {Before:F4} -> {After:F4}, accuracy {BeforeAccuracy:F4} -> {AfterAccuracy:F4}; ONNX Runtime within {Difference:G2} of the trained module",
                 boundary, outcome.Frozen.Loss, outcome.Kept.Loss, outcome.Frozen.Accuracy, outcome.Kept.Accuracy,
                 difference);
-            classifier.Dispose();
             return result;
         }
         finally
