@@ -18,10 +18,15 @@ cat "$log"
 count() { grep -oE "$1: +[0-9]+" "$log" | awk '{s += $2} END {print s + 0}'; }
 passed=$(count Passed); failed=$(count Failed); skipped=$(count Skipped)
 echo "fine-tuning tests in Debian 13: $passed passed, $failed failed, $skipped skipped (exit $status)"
-[ "$status" -eq 0 ] && [ "$passed" -gt 0 ] && [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]
+# Not a bare `[ ] && [ ]` list: under set -e only its last command would stop the script.
+if ! { [ "$status" -eq 0 ] && [ "$passed" -gt 0 ] && [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ]; }; then
+  echo "error: the fine-tuning tests did not all run and pass in Debian 13" >&2
+  exit 1
+fi
 
 # The fine-tuned model, saved in Debian 13, predicts the same here (Debian 12, the CLI without LibTorch).
 dotnet build samples/CatsDogs.Console --nologo -v q
+[ -s "$work/predictions.json" ] || { echo "error: the fine-tuning tests wrote no predictions.json" >&2; exit 1; }
 mapfile -t images < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1]))))' "$work/predictions.json")
 dotnet samples/CatsDogs.Console/bin/Debug/net10.0/catsdogs.dll predict --model "$work/model.zip" --json --top 100 \
   "${images[@]}" > "$work/host.json"

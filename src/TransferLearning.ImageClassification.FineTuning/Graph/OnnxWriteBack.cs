@@ -10,12 +10,15 @@ namespace TransferLearning.ImageClassification.FineTuning.Graph;
 internal static class OnnxWriteBack
 {
     /// <summary>The stage's trainable weights now, as float32, by their initializer names.</summary>
-    public static BackboneWeights Weights(OnnxStageModule stage) =>
-        new(stage.TrainedWeights.Select(w =>
+    public static BackboneWeights Weights(OnnxStageModule stage)
+    {
+        using var scope = NewDisposeScope();
+        return new(stage.TrainedWeights.Select(w =>
         {
-            using var values = w.Value.detach().to_type(ScalarType.Float32).cpu().contiguous();
+            var values = w.Value.detach().to_type(ScalarType.Float32).cpu().contiguous();
             return (w.Key, values.shape, values.data<float>().ToArray());
-        }));
+        }).ToArray());
+    }
 
     /// <summary>A copy of <paramref name="model"/> with <paramref name="stage"/>'s trained weights.</summary>
     /// <exception cref="InvalidDataException">A trained weight has no initializer of its name and shape.</exception>

@@ -34,22 +34,24 @@ internal sealed class StageMaps
 
     /// <summary>
     /// Maps at <paramref name="boundary"/> for the images at <paramref name="paths"/> whose bytes hash to
-    /// <paramref name="hashes"/> (the frozen run's; null: skipped there, so skipped here): read from the cache, computed
-    /// for the rest.
+    /// <paramref name="hashes"/> (the frozen run's; null: skipped there, so skipped here): read from the cache (each
+    /// entry checked, a damaged one computed again), computed for the rest.
     /// </summary>
+    /// <exception cref="NotSupportedException">The maps exceed float16's range (a boundary before any normalisation);
+    /// the message names the boundary and the value.</exception>
     public static async Task<StageMaps> ComputeAsync(
-        BackboneSpec backbone, string boundary, int channels, FeaturizerOptions options, string cacheDirectory,
+        BackboneSpec backbone, string boundary, FeaturizerOptions options, string cacheDirectory,
         IReadOnlyList<string> paths, IReadOnlyList<string?> hashes, ILogger logger, CancellationToken cancellationToken)
     {
         var spec = new BackboneSpec(backbone) { FeatureNode = boundary, Pooling = FeaturePooling.None, FeatureSize = null };
-        using var featurizer = BottleneckFeaturizer.Create(
-            spec, new FeaturizerOptions(options) { CacheDirectory = null, Int8 = null }, logger);
+        options = new FeaturizerOptions(options) { CacheDirectory = null, Int8 = null };
+        var shape = MapShape(spec, options, paths.Where((_, i) => hashes[i] is not null).First(), logger);
+        using var featurizer = BottleneckFeaturizer.Create(spec, options, logger);
         var cache = new FeatureCache(cacheDirectory, featurizer.Fingerprint + "|float16", half: true);
         var views = featurizer.Views;
-        var size = featurizer.FeatureSize * views;
         var keys = hashes.ToArray();
         var missing = Enumerable.Range(0, paths.Count)
-            .Where(i => keys[i] is { } key && !File.Exists(cache.EntryPath(key))).ToArray();
+            .Where(i => keys[i] is { } key && !cache.TryGet(key, featurizer.FeatureSize * views, out _)).ToArray();
         logger.LogInformation("Fine-tuning maps at {Boundary}: {Cached} cached, {Missing} to compute",
             boundary, keys.Count(k => k is not null) - missing.Length, missing.Length);
         var done = 0;
@@ -60,13 +62,35 @@ internal sealed class StageMaps
             for (var k = 0; k < chunk.Length; k++)
             {
                 // A file that changed since the frozen pass (or no longer decodes) has no map under its old key.
-                if (result.Features[k] is null || result.ContentHashes?[k] != keys[chunk[k]]) keys[chunk[k]] = null;
-                else cache.Put(keys[chunk[k]]!, result.Views(k));
+                if (result.Features[k] is null || result.ContentHashes?[k] != keys[chunk[k]])
+                {
+                    keys[chunk[k]] = null;
+                    continue;
+                }
+                var maps = result.Views(k);
+                var largest = System.Numerics.Tensors.TensorPrimitives.MaxMagnitude(maps);
+                if (!(Math.Abs(largest) <= (float)Half.MaxValue))
+                    throw new NotSupportedException($"The maps at '{boundary}' reach {largest} on '{paths[chunk[k]]}', " +
+                        "beyond the float16 range they are cached in: choose a boundary after a normalisation or an " +
+                        "activation (FineTuningOptions.Boundary).");
+                cache.Put(keys[chunk[k]]!, maps);
             }
             done += chunk.Length;
             logger.LogInformation("Fine-tuning maps: {Done} of {Count} computed", done, missing.Length);
         }
-        return new StageMaps(cache, keys, views, MapShape(featurizer.FeatureSize, channels, backbone.InputSize));
+        if (shape[0] * shape[1] * shape[2] != featurizer.FeatureSize)
+            throw new InvalidDataException($"The map at '{boundary}' is [{string.Join(", ", shape)}] for one image, but " +
+                $"the featurizer gives {featurizer.FeatureSize} values.");
+        return new StageMaps(cache, keys, views, shape);
+    }
+
+    /// <summary>The boundary map's channels, height and width, as ONNX Runtime gives them for one image.</summary>
+    private static int[] MapShape(BackboneSpec spec, FeaturizerOptions options, string image, ILogger logger)
+    {
+        using var probe = BottleneckFeaturizer.Create(
+            new BackboneSpec(spec) { Pooling = FeaturePooling.GlobalAverage }, options, logger);
+        var (_, _, shape) = probe.FeaturizeWithMap(File.ReadAllBytes(image));
+        return shape[1..];
     }
 
     /// <summary>Writes view <paramref name="view"/> of image <paramref name="index"/>'s map into
@@ -80,18 +104,5 @@ internal sealed class StageMaps
                 $"The fine-tuning map cache entry '{_cache.EntryPath(_keys[index]!)}' was removed or damaged while " +
                 "training; run again to recompute it.");
         views.AsSpan(view * Floats, Floats).CopyTo(destination);
-    }
-
-    /// <summary>Channels, height and width of a flattened map of <paramref name="floats"/> values: the height and width
-    /// whose ratio is nearest the input's.</summary>
-    private static int[] MapShape(int floats, int channels, Preprocessing.ImageSize input)
-    {
-        if (channels < 1 || floats % channels != 0)
-            throw new InvalidDataException($"A boundary map of {floats} values does not hold {channels} channels.");
-        var cells = floats / channels;
-        var aspect = input.Width / (double)input.Height;
-        var height = Enumerable.Range(1, cells).Where(h => cells % h == 0)
-            .MinBy(h => Math.Abs(Math.Log(cells / (double)h / h / aspect)));
-        return [channels, height, cells / height];
     }
 }

@@ -62,6 +62,9 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
         var extractor = ModelProto.Parser.ParseFrom(OnnxGraphRewriter.ToFeatureExtractor(bytes, spec).Model);
         var stagePart = OnnxStage.Between(extractor.Graph, boundary, OnnxGraphRewriter.OutputName);
         var lookup = new SplitFeatures(classifier.Classes, frozen.Split, frozen.Features);
+        if (lookup.Count(1) == 0)
+            throw new InvalidOperationException("Fine-tuning needs validation images, to stop early and to keep the " +
+                "frozen model when fine-tuning does not beat it; give WithSplit a validation share.");
         // Its ONNX Runtime session keeps the memory of its largest batch (about 0.8 GB for ResNet18 at 224); the maps'
         // session and LibTorch need it more. The frozen model is made again if it is the one returned.
         classifier.Dispose();
@@ -74,15 +77,12 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
             var paths = frozen.Split.Train.Concat(frozen.Split.Validation).Concat(frozen.Split.Test)
                 .Select(i => i.Path).ToArray();
             var maps = await StageMaps.ComputeAsync(
-                spec, boundary, Channels(stagePart), s.Featurizer, temporary ?? s.Featurizer.CacheDirectory!, paths,
+                spec, boundary, s.Featurizer, temporary ?? s.Featurizer.CacheDirectory!, paths,
                 frozen.Features.ContentHashes ?? new string?[paths.Length], s.Logger, cancellationToken)
                 .ConfigureAwait(false);
             var mapSeconds = clock.Elapsed.TotalSeconds;
             Row[] Part(int part) => [.. lookup.Rows(part).Where(r => maps.Has(r.At)).Select(r => new Row(r.At, r.Label))];
             var (training, validation) = (Part(0), Part(1));
-            if (validation.Length == 0)
-                throw new InvalidOperationException("Fine-tuning needs validation images, to stop early and to keep the " +
-                    "frozen model when fine-tuning does not beat it; give WithSplit a validation share.");
 
             clock.Restart();
             torch.set_num_threads(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
@@ -119,7 +119,8 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
                         $"{outcome.Frozen.Accuracy:F4}), so the frozen model was kept."]));
             }
 
-            var weights = OnnxWriteBack.Weights(stage);
+            // A backbone fine-tuned before keeps what that run trained outside this stage.
+            var weights = BackboneWeights.Merge(spec.TunedWeights, OnnxWriteBack.Weights(stage));
             var tuned = new BackboneSpec(spec) { TunedWeights = weights };
             var tunedExtractor = ModelProto.Parser.ParseFrom(
                 OnnxGraphRewriter.ToFeatureExtractor(weights.Apply(bytes), tuned).Model);
@@ -146,24 +147,15 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
         }
         finally
         {
-            if (temporary is not null) Directory.Delete(temporary, recursive: true);
+            try
+            {
+                if (temporary is not null) Directory.Delete(temporary, recursive: true);
+            }
+            catch (IOException e)
+            {
+                s.Logger.LogWarning("Could not delete the temporary map folder {Folder}: {Reason}", temporary, e.Message);
+            }
         }
-    }
-
-    /// <summary>The boundary map's channel count: the input channels of the first convolution that reads it, through
-    /// channel-keeping operators (activations, pools, normalisation).</summary>
-    /// <exception cref="NotSupportedException">No convolution reads the boundary.</exception>
-    private static int Channels(OnnxStage stage)
-    {
-        var reached = new HashSet<string> { stage.Input };
-        foreach (var node in stage.Nodes.Where(n => n.Input.Any(reached.Contains)))
-        {
-            if (node.OpType == "Conv" && stage.Initializers.TryGetValue(node.Input[1], out var weight))
-                return (int)weight.Dims[1] * (int)(node.Attribute.FirstOrDefault(a => a.Name == "group")?.I ?? 1);
-            reached.Add(node.Output[0]);
-        }
-        throw new NotSupportedException($"No convolution reads '{stage.Input}', so its channel count is unknown: " +
-            "choose a boundary a convolution reads (FineTuningOptions.Boundary).");
     }
 
     /// <summary>The largest difference (relative above 1) between ONNX Runtime on the written-back graph and the

@@ -157,7 +157,11 @@ internal sealed class StageTrainer(OnnxStageModule stage, TorchHead head, StageM
         return new Score(loss / rows.Count, correct / (double)rows.Count);
     }
 
-    private static Tensor[] Snapshot(Parameter[] parameters) => [.. parameters.Select(p => p.detach().clone())];
+    private static Tensor[] Snapshot(Parameter[] parameters) => [.. parameters.Select(p =>
+    {
+        using var detached = p.detach();
+        return detached.clone();
+    })];
 
     private static void Restore(Parameter[] parameters, Tensor[] values)
     {

@@ -25,6 +25,7 @@ internal sealed class TorchHead : nn.Module<Tensor, Tensor>
         {
             var (inSize, outSize) = (_sizes[layer], _sizes[layer + 1]);
             var linear = nn.Linear(inSize, outSize);
+            using (NewDisposeScope())
             using (no_grad())
             {
                 linear.weight!.copy_(tensor(parameters.Slice(offset, inSize * outSize).ToArray(), [outSize, inSize]));
@@ -51,6 +52,7 @@ internal sealed class TorchHead : nn.Module<Tensor, Tensor>
     /// <summary>The weights now, as the library's head.</summary>
     public DenseHead ToDenseHead()
     {
+        using var scope = NewDisposeScope();
         var parameters = new List<float>();
         foreach (var linear in _layers)
         {

@@ -16,6 +16,11 @@ internal sealed class BackboneWeights
 {
     private static ReadOnlySpan<byte> Magic => "TLW1"u8;
     private const int MaxNameBytes = 4096;
+    private const int MaxTensors = 100_000;
+
+    /// <summary>Largest stored form read: 256 MiB, above every catalogue backbone's convolutions (VGG16's are 59 MB;
+    /// ResNet101 v2's whole network 170 MB), so that a hostile file costs at most that.</summary>
+    public const long MaxStoredBytes = 256L << 20;
     private const int MaxRank = 8;
     private readonly (string Name, long[] Dims, float[] Values)[] _tensors;
 
@@ -23,16 +28,24 @@ internal sealed class BackboneWeights
     public BackboneWeights(IEnumerable<(string Name, long[] Dims, float[] Values)> tensors)
     {
         _tensors = [.. tensors.OrderBy(t => t.Name, StringComparer.Ordinal)];
+        if (_tensors.Length == 0) throw new ArgumentException("No weights given.", nameof(tensors));
         if (_tensors.Select(t => t.Name).Distinct(StringComparer.Ordinal).Count() != _tensors.Length)
             throw new ArgumentException("A weight is named twice.", nameof(tensors));
         if (_tensors.FirstOrDefault(t => t.Dims.Aggregate(1L, (a, d) => a * d) != t.Values.Length) is
             { Name: not null } bad)
             throw new ArgumentException($"Weight '{bad.Name}' has {bad.Values.Length} values for shape " +
                 $"[{string.Join(", ", bad.Dims)}].", nameof(tensors));
-        using var buffer = new MemoryStream();
-        Write(buffer);
-        Sha256 = Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+        // Hashed as written, without a second copy in memory.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using (var hashing = new HashingStream(hash)) Write(hashing);
+        Sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    /// <summary>The weights of <paramref name="earlier"/> that <paramref name="later"/> does not replace, and
+    /// <paramref name="later"/>'s: a backbone fine-tuned twice keeps what both runs trained.</summary>
+    public static BackboneWeights Merge(BackboneWeights? earlier, BackboneWeights later) =>
+        earlier is null ? later
+        : new([.. earlier._tensors.Where(t => !later._tensors.Any(n => n.Name == t.Name)), .. later._tensors]);
 
     /// <summary>SHA-256 of the stored form: which fine-tuned backbone this is (part of the feature-cache key).</summary>
     public string Sha256 { get; }
@@ -90,6 +103,8 @@ internal sealed class BackboneWeights
     /// <exception cref="InvalidDataException">The bytes are not a stored form; the message says why.</exception>
     public static BackboneWeights Read(Stream stream, long length)
     {
+        if (length > MaxStoredBytes)
+            throw new InvalidDataException($"the fine-tuned weights say they hold {length} bytes; the limit is {MaxStoredBytes}");
         var left = length;
         var word = new byte[8];
         int Int32()
@@ -106,8 +121,9 @@ internal sealed class BackboneWeights
         Take(4, word.AsSpan(0, 4));
         if (!word.AsSpan(0, 4).SequenceEqual(Magic)) throw new InvalidDataException("the fine-tuned weights have no TLW1 header");
         var count = Int32();
-        if (count < 1 || count > left / 16) throw new InvalidDataException($"the fine-tuned weights say {count} tensors");
-        var tensors = new List<(string, long[], float[])>(count);
+        if (count < 1 || count > MaxTensors || count > left / 16)
+            throw new InvalidDataException($"the fine-tuned weights say {count} tensors");
+        var tensors = new List<(string, long[], float[])>(); // grows only as tensors are really read
         for (var t = 0; t < count; t++)
         {
             var nameLength = Int32();
@@ -142,5 +158,21 @@ internal sealed class BackboneWeights
         {
             throw new InvalidDataException(e.Message, e);
         }
+    }
+
+    /// <summary>A write-only stream that feeds a hash.</summary>
+    private sealed class HashingStream(IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => hash.AppendData(buffer, offset, count);
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
     }
 }

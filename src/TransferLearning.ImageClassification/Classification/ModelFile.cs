@@ -36,7 +36,6 @@ internal static class ModelFile
     private const string CalibrationEntry = "int8-calibration.json";
     private const string NoveltyEntry = "novelty.bin";
     private const string WeightsEntry = "backbone-weights.bin";
-    private const long MaxWeightsBytes = 1L << 30;
     private const long MaxCalibrationBytes = 4 << 20;
     private const long MaxManifestBytes = 1 << 20;
     private const long MaxMLNetBytes = 256L << 20;
@@ -119,7 +118,7 @@ internal static class ModelFile
     private static BackboneWeights ReadWeights(ZipArchive zip, string sha256)
     {
         var length = Entry(zip, WeightsEntry).Length;
-        using var stream = Open(zip, WeightsEntry, MaxWeightsBytes);
+        using var stream = Open(zip, WeightsEntry, BackboneWeights.MaxStoredBytes);
         var weights = BackboneWeights.Read(stream, length);
         if (!string.Equals(weights.Sha256, sha256, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"{WeightsEntry} has SHA-256 {weights.Sha256}; the manifest says {sha256}");

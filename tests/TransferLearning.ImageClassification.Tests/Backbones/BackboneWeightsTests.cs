@@ -68,6 +68,18 @@ public class BackboneWeightsTests
     }
 
     [Fact]
+    public void A_second_fine_tuning_keeps_what_the_first_trained_outside_its_stage()
+    {
+        var first = new BackboneWeights([("a", [1], [1f]), ("b", [1], [2f])]);
+        var second = new BackboneWeights([("b", [1], [3f]), ("c", [1], [4f])]);
+
+        var merged = BackboneWeights.Merge(first, second);
+
+        Assert.Equal([("a", 1f), ("b", 3f), ("c", 4f)], merged.Tensors.Select(t => (t.Name, t.Values[0])));
+        Assert.Same(second, BackboneWeights.Merge(null, second));
+    }
+
+    [Fact]
     public void Weights_tuned_from_another_backbone_are_refused_naming_the_tensor()
     {
         var weights = new BackboneWeights([("not_in_resnet18", [2], [1f, 2f])]);
