@@ -1,7 +1,9 @@
 namespace TransferLearning.ImageClassification.Training;
 
 /// <summary>What fine-tuning the backbone did (TransferLearning.ImageClassification.FineTuning's
-/// <c>WithFineTuning</c>): what trained, how fast, and the validation and test scores before and after.</summary>
+/// <c>WithFineTuning</c>): what trained, how fast, and the validation and test scores before and after. The scores after
+/// (and the report's test metrics and novelty calibration) are computed from the cached float16 maps, not the images
+/// again.</summary>
 public sealed class FineTuningReport
 {
     internal FineTuningReport(string boundary, int stages, long trainedWeights, int epochs, int bestEpoch,
