@@ -3,6 +3,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using SkiaSharp;
 using TransferLearning.ImageClassification.Backbones;
 using TransferLearning.ImageClassification.Classification;
+using TransferLearning.ImageClassification.Explanations;
 using TransferLearning.ImageClassification.Export;
 using TransferLearning.ImageClassification.Features;
 using TransferLearning.ImageClassification.FineTuning.Training;
@@ -119,6 +120,18 @@ public class BackboneTuningTests(FineTunedClassifier run, ITestOutputHelper outp
             var expected = Classifier.Predict(image).Scores.Select(s => s.Probability).ToArray();
             Assert.All(expected.Zip(exported), p => Assert.Equal(p.First, p.Second, 1e-4));
         }
+    }
+
+    [TorchFact]
+    public void Explain_runs_the_fine_tuned_backbone_and_agrees_with_predict()
+    {
+        var image = File.ReadAllBytes(TestFiles(perClass: 1)[0]);
+
+        var explanation = Classifier.Explain(image);
+
+        Assert.Equal(Classifier.Predict(image).Scores.Select(s => s.Probability), explanation.Prediction.Scores.Select(s => s.Probability));
+        Assert.Equal((7, 7), (explanation.Heatmap.Width, explanation.Heatmap.Height));
+        Assert.All(explanation.Heatmap.Values.ToArray(), v => Assert.True(float.IsFinite(v)));
     }
 
     [TorchFact]
