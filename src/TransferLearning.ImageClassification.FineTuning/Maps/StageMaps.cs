@@ -50,8 +50,9 @@ internal sealed class StageMaps
         var cache = new FeatureCache(cacheDirectory, featurizer.Fingerprint + "|float16", half: true);
         var views = featurizer.Views;
         var keys = hashes.ToArray();
+        var check = new float[featurizer.FeatureSize * views]; // each cached entry is read once, to check it
         var missing = Enumerable.Range(0, paths.Count)
-            .Where(i => keys[i] is { } key && !cache.TryGet(key, featurizer.FeatureSize * views, out _)).ToArray();
+            .Where(i => keys[i] is { } key && !cache.TryRead(key, check)).ToArray();
         logger.LogInformation("Fine-tuning maps at {Boundary}: {Cached} cached, {Missing} to compute",
             boundary, keys.Count(k => k is not null) - missing.Length, missing.Length);
         var done = 0;
@@ -98,11 +99,25 @@ internal sealed class StageMaps
     /// <exception cref="InvalidDataException">The cache entry is gone or damaged since it was written.</exception>
     public void Read(int index, int view, Span<float> destination)
     {
-        if (!_cache.TryGet(_keys[index] ?? throw new InvalidOperationException($"Image {index} has no map."),
-            Floats * Views, out var views))
-            throw new InvalidDataException(
-                $"The fine-tuning map cache entry '{_cache.EntryPath(_keys[index]!)}' was removed or damaged while " +
-                "training; run again to recompute it.");
-        views.AsSpan(view * Floats, Floats).CopyTo(destination);
+        var key = _keys[index] ?? throw new InvalidOperationException($"Image {index} has no map.");
+        if (Views == 1)
+        {
+            if (!_cache.TryRead(key, destination[..Floats])) throw Gone(key);
+            return;
+        }
+        var views = System.Buffers.ArrayPool<float>.Shared.Rent(Floats * Views);
+        try
+        {
+            if (!_cache.TryRead(key, views.AsSpan(0, Floats * Views))) throw Gone(key);
+            views.AsSpan(view * Floats, Floats).CopyTo(destination);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<float>.Shared.Return(views);
+        }
     }
+
+    private InvalidDataException Gone(string key) => new(
+        $"The fine-tuning map cache entry '{_cache.EntryPath(key)}' was removed or damaged while training; run again " +
+        "to recompute it.");
 }

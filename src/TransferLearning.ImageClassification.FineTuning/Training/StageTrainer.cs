@@ -76,8 +76,7 @@ internal sealed class StageTrainer(OnnxStageModule stage, TorchHead head, StageM
                 var share = curve.At(step++);
                 foreach (var (group, peak) in optimizer.ParamGroups.Zip(peaks)) group.LearningRate = peak * share;
                 using var scope = NewDisposeScope();
-                var x = tensor(batch.AsSpan(0, rows.Length * maps.Floats).ToArray(),
-                    [rows.Length, .. maps.Shape.Select(d => (long)d)]);
+                var x = Batch(batch, rows.Length);
                 var y = tensor(labels.AsSpan(0, rows.Length).ToArray());
                 optimizer.zero_grad();
                 var logits = head.call(stage.call(x).flatten(1));
@@ -120,7 +119,7 @@ internal sealed class StageTrainer(OnnxStageModule stage, TorchHead head, StageM
         stage.eval();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = tensor(input, [count, .. maps.Shape.Select(d => (long)d)]);
+        var x = Batch(input, count);
         return stage.call(x).flatten(1).data<float>().ToArray();
     }
 
@@ -140,8 +139,7 @@ internal sealed class StageTrainer(OnnxStageModule stage, TorchHead head, StageM
             {
                 for (var k = 0; k < chunk.Length; k++)
                     maps.Read(chunk[k].At, view, input.AsSpan(k * maps.Floats, maps.Floats));
-                var x = tensor(input.AsSpan(0, chunk.Length * maps.Floats).ToArray(),
-                    [chunk.Length, .. maps.Shape.Select(d => (long)d)]);
+                var x = Batch(input, chunk.Length);
                 var probabilities = nn.functional.softmax(head.call(stage.call(x).flatten(1)), 1);
                 sum = sum is null ? probabilities : sum + probabilities;
             }
@@ -156,6 +154,12 @@ internal sealed class StageTrainer(OnnxStageModule stage, TorchHead head, StageM
         }
         return new Score(loss / rows.Count, correct / (double)rows.Count);
     }
+
+    /// <summary>The first <paramref name="count"/> maps of <paramref name="buffer"/> as a [count, C, H, W] tensor (a
+    /// copy: LibTorch owns its memory); the buffer itself when it is full, so no array is made per step.</summary>
+    private Tensor Batch(float[] buffer, int count) => tensor(
+        count * maps.Floats == buffer.Length ? buffer : buffer[..(count * maps.Floats)],
+        [count, .. maps.Shape.Select(d => (long)d)]);
 
     private static Tensor[] Snapshot(Parameter[] parameters) => [.. parameters.Select(p =>
     {

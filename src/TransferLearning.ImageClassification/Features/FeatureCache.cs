@@ -47,32 +47,50 @@ internal sealed class FeatureCache
     /// size exists.</summary>
     public bool TryGet(string key, int featureSize, out float[] features)
     {
+        features = new float[featureSize];
+        if (TryRead(key, features)) return true;
         features = [];
+        return false;
+    }
+
+    /// <summary>As <see cref="TryGet"/>, into <paramref name="destination"/> (the entry's size), through a pooled
+    /// buffer: fine-tuning reads every map entry once per epoch, and fresh arrays of that size would pile up as
+    /// large-object garbage.</summary>
+    public bool TryRead(string key, Span<float> destination)
+    {
         var path = EntryPath(key);
-        byte[] bytes;
+        var length = HeaderLength + destination.Length * ElementSize + ChecksumLength;
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return false;
-        }
-        if (!IsValid(bytes, featureSize))
-        {
-            Interlocked.Increment(ref _corruptEntries);
-            File.Delete(path);
-            return false;
-        }
-        var payload = bytes.AsSpan(HeaderLength, featureSize * ElementSize);
-        if (!_half)
-        {
-            features = MemoryMarshal.Cast<byte, float>(payload).ToArray();
+            try
+            {
+                using var file = File.OpenHandle(path);
+                if (RandomAccess.GetLength(file) != length || RandomAccess.Read(file, bytes.AsSpan(0, length), 0) != length)
+                    return Damaged(path);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return false;
+            }
+            if (!IsValid(bytes.AsSpan(0, length), destination.Length)) return Damaged(path);
+            var payload = bytes.AsSpan(HeaderLength, destination.Length * ElementSize);
+            if (_half)
+                System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(payload), destination);
+            else MemoryMarshal.Cast<byte, float>(payload).CopyTo(destination);
             return true;
         }
-        features = new float[featureSize];
-        System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(payload), features);
-        return true;
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    private bool Damaged(string path)
+    {
+        Interlocked.Increment(ref _corruptEntries);
+        File.Delete(path);
+        return false;
     }
 
     /// <summary>Stores <paramref name="features"/> under <paramref name="key"/> atomically.</summary>
@@ -96,12 +114,12 @@ internal sealed class FeatureCache
 
     internal string EntryPath(string key) => Path.Combine(Root, key[..2], key + ".bin");
 
-    private bool IsValid(byte[] bytes, int featureSize)
+    private bool IsValid(ReadOnlySpan<byte> bytes, int featureSize)
     {
         var payloadEnd = HeaderLength + featureSize * ElementSize;
-        if (bytes.Length != payloadEnd + ChecksumLength || !bytes.AsSpan(0, 4).SequenceEqual(Magic)
-            || BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4)) != featureSize)
+        if (bytes.Length != payloadEnd + ChecksumLength || !bytes[..4].SequenceEqual(Magic)
+            || BinaryPrimitives.ReadInt32LittleEndian(bytes[4..]) != featureSize)
             return false;
-        return SHA256.HashData(bytes.AsSpan(0, payloadEnd)).AsSpan().SequenceEqual(bytes.AsSpan(payloadEnd));
+        return SHA256.HashData(bytes[..payloadEnd]).AsSpan().SequenceEqual(bytes[payloadEnd..]);
     }
 }
