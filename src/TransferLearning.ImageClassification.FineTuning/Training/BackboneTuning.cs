@@ -81,6 +81,7 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
                 frozen.Features.ContentHashes ?? new string?[paths.Length], s.Logger, cancellationToken)
                 .ConfigureAwait(false);
             var mapSeconds = clock.Elapsed.TotalSeconds;
+            FreedMemory.Release();
             Row[] Part(int part) => [.. lookup.Rows(part).Where(r => maps.Has(r.At)).Select(r => new Row(r.At, r.Label))];
             var (training, validation) = (Part(0), Part(1));
 
