@@ -86,17 +86,14 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
             var (training, validation) = (Part(0), Part(1));
 
             clock.Restart();
-            torch.set_num_threads(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
-            using var stage = new OnnxStageModule(stagePart);
-            using var torchHead = new TorchHead(head, ((HeadOptions)s.Head).Dropout);
-            var trainer = new StageTrainer(stage, torchHead, maps, options);
-            var outcome = trainer.Train(training, validation, s.Seed, frozen.Result.Report.History.Count, s.OnEpoch,
-                s.Logger, cancellationToken);
+            var trained = Train(frozen, spec, bytes, boundary, stagePart, head, maps, training, validation,
+                cancellationToken);
+            using var session = trained.Session;
+            var outcome = trained.Outcome;
             var history = frozen.Result.Report.History.Concat(outcome.History).ToArray();
-            FineTuningReport Report(double difference) => new(boundary, options.Boundary is null ? options.Stages : 0,
-                stage.TrainedWeights.Values.Sum(w => w.numel()), outcome.History.Count, outcome.BestEpoch,
-                options.BackboneLearningRate, options.HeadLearningRate, outcome.ImagesPerSecond, mapSeconds,
-                clock.Elapsed.TotalSeconds)
+            FineTuningReport Report() => new(boundary, options.Boundary is null ? options.Stages : 0,
+                trained.TrainedWeights, outcome.History.Count, outcome.BestEpoch, options.BackboneLearningRate,
+                options.HeadLearningRate, outcome.ImagesPerSecond, mapSeconds, clock.Elapsed.TotalSeconds)
             {
                 FrozenValidationLoss = outcome.Frozen.Loss,
                 FrozenValidationAccuracy = outcome.Frozen.Accuracy,
@@ -104,32 +101,24 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
                 ValidationAccuracy = outcome.Kept.Accuracy,
                 FrozenTest = frozen.Result.Report.Test,
                 Helped = outcome.Helped,
-                VerifiedDifference = difference,
+                VerifiedDifference = trained.Difference,
             };
             string[] stopped = outcome.Stopped is { } why && why.Contains("finite", StringComparison.Ordinal)
                 ? [$"Fine-tuning stopped: {why}; the best weights before it were kept."] : [];
-            if (!outcome.Helped)
+            if (trained.Weights is not { } weights || trained.Head is not { } tunedHead || session is null)
             {
                 s.Logger.LogWarning("Fine-tuning did not beat the frozen model on validation; returning the frozen one");
                 var again = new TransferClassifier(BottleneckFeaturizer.Create(spec, s.Featurizer, s.Logger), head,
                     classifier.Classes, classifier.Novelty);
                 return new TrainingResult(again, frozen.Result.Report.FineTuned(frozen.Result.Report.Test, history,
-                    frozen.Result.Report.Novelty, Report(0), [.. stopped,
+                    frozen.Result.Report.Novelty, Report(), [.. stopped,
                         "Fine-tuning did not help: no epoch had a lower validation loss with no lower validation " +
                         $"accuracy than the frozen model (loss {outcome.Frozen.Loss:F4}, accuracy " +
                         $"{outcome.Frozen.Accuracy:F4}), so the frozen model was kept."]));
             }
 
-            // A backbone fine-tuned before keeps what that run trained outside this stage.
-            var weights = BackboneWeights.Merge(spec.TunedWeights, OnnxWriteBack.Weights(stage));
+            FreedMemory.Release(); // LibTorch's, before ONNX Runtime scores every image
             var tuned = new BackboneSpec(spec) { TunedWeights = weights };
-            var tunedExtractor = ModelProto.Parser.ParseFrom(
-                OnnxGraphRewriter.ToFeatureExtractor(weights.Apply(bytes), tuned).Model);
-            using var session = new StageSession(tunedExtractor,
-                OnnxStage.Between(tunedExtractor.Graph, boundary, OnnxGraphRewriter.OutputName),
-                s.Featurizer.InferenceThreads);
-            var difference = Verify(trainer, session, maps, validation);
-            var tunedHead = torchHead.ToDenseHead();
             var tunedLookup = new SplitFeatures(classifier.Classes, frozen.Split, Features(session, maps, paths.Length));
             var (_, test) = tunedLookup.Evaluate(null, tunedHead);
             var (novelty, noveltyReport) = s.Novelty is { } noveltyOptions
@@ -139,11 +128,11 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
             var featurizer = BottleneckFeaturizer.Create(tuned, s.Featurizer, s.Logger);
             var result = new TrainingResult(
                 new TransferClassifier(featurizer, tunedHead, classifier.Classes, novelty),
-                frozen.Result.Report.FineTuned(test, history, noveltyReport, Report(difference), stopped));
+                frozen.Result.Report.FineTuned(test, history, noveltyReport, Report(), stopped));
             s.Logger.LogInformation(
                 "Fine-tuned {Boundary} onwards: validation loss {Before:F4} -> {After:F4}, accuracy {BeforeAccuracy:F4} -> {AfterAccuracy:F4}; ONNX Runtime within {Difference:G2} of the trained module",
                 boundary, outcome.Frozen.Loss, outcome.Kept.Loss, outcome.Frozen.Accuracy, outcome.Kept.Accuracy,
-                difference);
+                trained.Difference);
             return result;
         }
         finally
@@ -156,6 +145,41 @@ internal sealed class BackboneTuning(FineTuningOptions options) : IBackboneTunin
             {
                 s.Logger.LogWarning("Could not delete the temporary map folder {Folder}: {Reason}", temporary, e.Message);
             }
+        }
+    }
+
+    /// <summary>What the LibTorch part leaves: the outcome, and when it helped, the weights written back, the head, and
+    /// ONNX Runtime on the fine-tuned stage (checked against the module, which is gone when this returns).</summary>
+    private sealed record Trained(TrainingOutcome Outcome, long TrainedWeights, BackboneWeights? Weights, DenseHead? Head,
+        StageSession? Session, double Difference);
+
+    private Trained Train(FrozenRun frozen, BackboneSpec spec, byte[] bytes, string boundary, OnnxStage stagePart,
+        DenseHead head, StageMaps maps, Row[] training, Row[] validation, CancellationToken cancellationToken)
+    {
+        var s = frozen.Settings;
+        torch.set_num_threads(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
+        using var stage = new OnnxStageModule(stagePart);
+        using var torchHead = new TorchHead(head, ((HeadOptions)s.Head).Dropout);
+        var trainer = new StageTrainer(stage, torchHead, maps, options);
+        var outcome = trainer.Train(training, validation, s.Seed, frozen.Result.Report.History.Count, s.OnEpoch,
+            s.Logger, cancellationToken);
+        var count = stage.TrainedWeights.Values.Sum(w => w.numel());
+        if (!outcome.Helped) return new Trained(outcome, count, null, null, null, 0);
+        // A backbone fine-tuned before keeps what that run trained outside this stage.
+        var weights = BackboneWeights.Merge(spec.TunedWeights, OnnxWriteBack.Weights(stage));
+        var tunedExtractor = ModelProto.Parser.ParseFrom(OnnxGraphRewriter.ToFeatureExtractor(
+            weights.Apply(bytes), new BackboneSpec(spec) { TunedWeights = weights }).Model);
+        var session = new StageSession(tunedExtractor,
+            OnnxStage.Between(tunedExtractor.Graph, boundary, OnnxGraphRewriter.OutputName), s.Featurizer.InferenceThreads);
+        try
+        {
+            return new Trained(outcome, count, weights, torchHead.ToDenseHead(), session,
+                Verify(trainer, session, maps, validation));
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
         }
     }
 
